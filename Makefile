@@ -1,0 +1,39 @@
+# Casework: `make demo` to try it, `make test` to check it. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+INSTALLED := $(VENV)/.installed
+# Tests on PostgreSQL run with DEBUG off, which requires a secret key.
+TEST_ENV := CASEWORK_SECRET_KEY=$${CASEWORK_SECRET_KEY:-insecure-test-only-key}
+
+.PHONY: install system-packages demo serve test bench messages lint
+
+install: system-packages $(INSTALLED)
+
+system-packages:
+	@sh scripts/install-system-packages.sh
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(TEST_ENV) $(BIN)/pytest
+
+bench: install
+	$(TEST_ENV) $(BIN)/python benchmarks/run.py
+
+messages: install
+	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
+
+lint: install
+	$(BIN)/ruff check .

@@ -1,0 +1,20 @@
+"""The /api/v1/ routes of ../shared/API.md."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from casework.api import views
+from permissions.api import MeView, ObtainTokenView
+
+router = DefaultRouter(trailing_slash=True)
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("persons", views.PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+]

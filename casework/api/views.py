@@ -1,0 +1,55 @@
+"""API views for regions and persons: scope, parse, call the action, serialize."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from casework.api import serializers
+from casework.filters import PersonFilter, RegionFilter
+from casework.models import Person, Region
+from casework.people import register_person
+from permissions.audit import Actor
+from permissions.scoping import visible_to
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Regions the caller reaches: their jurisdiction's subtree and the regions above it."""
+
+    serializer_class = serializers.RegionSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RegionFilter
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return visible_to(self.request.user, Region).order_by("code")
+
+
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Persons in the caller's jurisdiction or granted to them; ID numbers masked in lists."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return visible_to(self.request.user, Person).select_related("household").order_by("id")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.PersonCreateSerializer
+        if self.action == "retrieve":
+            return serializers.PersonDetailSerializer
+        return serializers.PersonSerializer
+
+    @extend_schema(responses=serializers.PersonDetailSerializer)
+    def create(self, request, *args, **kwargs):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        person = register_person(Actor.from_request(request), Person(**incoming.validated_data))
+        detail = serializers.PersonDetailSerializer(person, context=self.get_serializer_context())
+        return Response(detail.data, status=status.HTTP_201_CREATED)

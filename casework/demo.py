@@ -1,0 +1,108 @@
+"""The demo county: regions, households and persons, and one account per role.
+
+Built with the same factories as the tests; all names and ID numbers are synthetic.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+
+from casework.factories import (
+    HouseholdFactory,
+    PersonFactory,
+    RegionFactory,
+    synthetic_id_number,
+    synthetic_name,
+)
+from casework.models import Hukou, Region
+from permissions.factories import OfficerFactory
+from permissions.roles import Role
+
+DEMO_PASSWORD = "casework-demo"
+PROVINCE, CITY, COUNTY = "360000000000", "360900000000", "360921000000"
+TOWNSHIPS = {
+    "360921100000": "城关镇",
+    "360921101000": "石桥镇",
+    "360921102000": "清溪镇",
+    "360921200000": "白沙乡",
+    "360921201000": "松林乡",
+    "360921202000": "云岭乡",
+}
+VILLAGE_NAMES = ["东风", "红星", "新民", "和平", "前进", "光明", "团结", "幸福", "丰收"]
+VILLAGES_PER_TOWNSHIP = len(VILLAGE_NAMES)
+FIRST_TOWNSHIP = "360921100000"
+
+# (username, name, role, jurisdiction code) of every demo account, listed in the README.
+ACCOUNTS = [
+    ("admin", "系统管理员", Role.ADMINISTRATOR, CITY),
+    ("village_officer", "村专干甲", Role.VILLAGE_OFFICER, "360921100201"),
+    ("village_officer_2", "村专干乙", Role.VILLAGE_OFFICER, "360921100202"),
+    ("township_reviewer", "乡镇审核员", Role.TOWNSHIP_REVIEWER, FIRST_TOWNSHIP),
+    ("county_approver", "县审批员", Role.COUNTY_APPROVER, COUNTY),
+    ("county_inspector", "县复核员", Role.COUNTY_INSPECTOR, COUNTY),
+    ("city_officer", "市备案员", Role.CITY_FILING_OFFICER, CITY),
+    ("fund_manager", "资金管理员", Role.FUND_MANAGER, COUNTY),
+    ("disburser", "资金发放员", Role.DISBURSEMENT_OFFICER, COUNTY),
+    ("supervisor", "监督员", Role.SUPERVISOR, COUNTY),
+    ("investigator", "执法员甲", Role.INVESTIGATOR, COUNTY),
+    ("investigator_2", "执法员乙", Role.INVESTIGATOR, COUNTY),
+    ("case_approver", "案件审批员", Role.CASE_APPROVER, COUNTY),
+    ("migrant_officer", "流动人口专干", Role.MIGRANT_SERVICE_OFFICER, FIRST_TOWNSHIP),
+]
+
+
+def demo_loaded() -> bool:
+    return Region.objects.filter(code=COUNTY).exists()
+
+
+@transaction.atomic
+def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, int]:
+    """Build the demo county once; returns what was created."""
+    rng = random.Random(seed)
+    RegionFactory(code=PROVINCE, name="示范省")
+    RegionFactory(code=CITY, name="示范市")
+    county = RegionFactory(code=COUNTY, name="安和县")
+    villages = []
+    for township_code, township_name in TOWNSHIPS.items():
+        RegionFactory(code=township_code, name=township_name)
+        for index, village_name in enumerate(VILLAGE_NAMES, start=1):
+            code = f"{township_code[:9]}{200 + index:03d}"
+            villages.append(RegionFactory(code=code, name=f"{village_name}村"))
+    persons = 0
+    sequence = 0
+    for village in villages:
+        for _ in range(households_per_village):
+            household = HouseholdFactory(region=village)
+            for birth_date, male in _family(rng):
+                sequence += 1
+                PersonFactory(
+                    name=synthetic_name(rng),
+                    region=village,
+                    household=household,
+                    hukou=Hukou.RURAL if rng.random() < 0.9 else Hukou.URBAN,
+                    id_number=synthetic_id_number(county.code, birth_date, sequence, male=male),
+                    phone=f"139{rng.randrange(10**8):08d}",
+                )
+                persons += 1
+    for username, full_name, role, code in ACCOUNTS:
+        OfficerFactory(
+            username=username,
+            full_name=full_name,
+            jurisdiction=Region.objects.get(code=code),
+            roles=[role],
+            password=DEMO_PASSWORD,
+        )
+    return {"villages": len(villages), "persons": persons, "officers": len(ACCOUNTS)}
+
+
+def _family(rng: random.Random) -> list[tuple[datetime.date, bool]]:
+    """Birth dates and sexes of a couple and their children; many couples are over 60."""
+    husband = datetime.date(rng.randint(1948, 1985), rng.randint(1, 12), rng.randint(1, 28))
+    wife = husband + datetime.timedelta(days=rng.randint(-3 * 365, 3 * 365))
+    members = [(husband, True), (wife, False)]
+    for _ in range(rng.choice((1, 1, 2, 2, 3))):
+        child = wife + datetime.timedelta(days=rng.randint(21 * 365, 35 * 365))
+        if child < datetime.date(2024, 1, 1):
+            members.append((child, rng.random() < 0.5))
+    return members

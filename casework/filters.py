@@ -1,0 +1,66 @@
+"""Search and filters for lists, shared by the pages and the API."""
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from casework import region_codes
+from casework.id_numbers import normalize_id_number
+from casework.models import Hukou, Person, Region, Sex
+
+
+def filter_region_subtree(queryset, field: str, code: str):
+    """Keep rows whose region code lies in the subtree of ``code``; bad codes match nothing."""
+    try:
+        low, high = region_codes.subtree_bounds(code)
+    except ValidationError:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+    hukou = django_filters.ChoiceFilter(label=_("Household registration"), choices=Hukou.choices)
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    household = django_filters.CharFilter(
+        label=_("Household number"), field_name="household__number"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "region", "hukou", "sex", "household"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        number = normalize_id_number(value)
+        # A whole ID number is an exact (indexed) match; anything else searches names.
+        if len(number) == 18:
+            return queryset.filter(id_number=number)
+        return queryset.filter(Q(name__startswith=value) | Q(id_number__startswith=number))
+
+    def in_region(self, queryset, name, value):
+        return filter_region_subtree(queryset, "region_id", value.strip())
+
+
+class RegionFilter(django_filters.FilterSet):
+    parent = django_filters.CharFilter(label=_("Parent region code"), field_name="parent_id")
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Region._meta.get_field("level").choices
+    )
+    q = django_filters.CharFilter(label=_("Name or code"), method="search")
+
+    class Meta:
+        model = Region
+        fields = ["parent", "level", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
+            if value
+            else queryset
+        )

@@ -1,0 +1,35 @@
+"""Small pieces every list and form page shares."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+
+
+def paginate(request, queryset, per_page: int | None = None):
+    """One page of a queryset from ``?page=``; out-of-range pages show the last page."""
+    paginator = Paginator(queryset, per_page or settings.CASEWORK_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def querystring_without_page(request) -> str:
+    """The current filters as a query string, for pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def run_form_action(form, action) -> bool:
+    """Call ``action()``; put its validation or permission errors on the form instead of failing."""
+    try:
+        action()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            form.add_error(None, error.messages)
+        return False
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+        return False
+    return True

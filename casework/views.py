@@ -1,0 +1,71 @@
+"""Pages: the home page and persons."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from casework.filters import PersonFilter
+from casework.forms import PersonForm
+from casework.models import Person
+from casework.pages import paginate, querystring_without_page, run_form_action
+from casework.people import register_person
+from permissions import rules
+from permissions.audit import Actor
+from permissions.scoping import get_visible_or_404, visible_to
+from workflows.inbox import inbox_count
+
+
+@login_required
+def home(request):
+    return render(
+        request,
+        "casework/home.html",
+        {
+            "inbox_count": inbox_count(request.user),
+            "person_count": visible_to(request.user, Person).count(),
+        },
+    )
+
+
+@login_required
+def person_list(request):
+    persons = visible_to(request.user, Person).select_related("region", "household")
+    person_filter = PersonFilter(request.GET, queryset=persons.order_by("region_id", "name", "id"))
+    return render(
+        request,
+        "casework/person_list.html",
+        {
+            "filter": person_filter,
+            "page": paginate(request, person_filter.qs),
+            "querystring": querystring_without_page(request),
+            "may_add": rules.may_add_person(request.user),
+        },
+    )
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = get_visible_or_404(
+        request.user, Person.objects.select_related("region", "household"), pk=pk
+    )
+    return render(
+        request,
+        "casework/person_detail.html",
+        {"person": person, "full_id_number": rules.may_see_full_id_number(request.user, person)},
+    )
+
+
+@login_required
+def person_create(request):
+    if not rules.may_add_person(request.user):
+        raise PermissionDenied(_("You may not register persons."))
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if run_form_action(
+            form, lambda: register_person(Actor.from_request(request), form.instance)
+        ):
+            messages.success(request, _("%(person)s registered.") % {"person": form.instance})
+            return redirect("person-detail", pk=form.instance.pk)
+    return render(request, "casework/person_form.html", {"form": form})

@@ -1,0 +1,239 @@
+"""Casework settings: one module, read from the environment.
+
+Defaults suit the demo (SQLite in ./var, DEBUG on). Anything that would be unsafe in
+production refuses to start instead of running quietly.
+"""
+
+import datetime
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("CASEWORK_DATA_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable (1/0, true/false, yes/no)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+# The demo runs with DEBUG on; a real database means a real deployment, so DEBUG is off there
+# unless asked for, and asking for it is refused below.
+DEBUG = env_bool("CASEWORK_DEBUG", default=not DATABASE_URL)
+
+SECRET_KEY = os.environ.get("CASEWORK_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("CASEWORK_SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "casework-demo-secret-key-not-for-production"
+
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("CASEWORK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
+        ","
+    )
+    if host.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CASEWORK_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
+# "Today" for the whole system comes from casework.clock; this pins it for demos and tests.
+CASEWORK_TODAY = os.environ.get("CASEWORK_TODAY", "")
+if CASEWORK_TODAY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CASEWORK_TODAY is for demos and tests; it is refused when DEBUG is off."
+        )
+    try:
+        datetime.date.fromisoformat(CASEWORK_TODAY)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"CASEWORK_TODAY must be YYYY-MM-DD, not {CASEWORK_TODAY!r}."
+        ) from exc
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "guardian",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "viewflow",
+    "viewflow.workflow",
+    "casework",
+    "permissions",
+    "workflows",
+    "documents",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "viewflow.middleware.SiteMiddleware",
+    "viewflow.middleware.HotwireTurboMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        raise ImproperlyConfigured(
+            "DEBUG is on with a real database; set CASEWORK_DEBUG=0 for a deployment."
+        )
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("CASEWORK_SQLITE_PATH", str(DATA_DIR / "casework.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of
+                # failing half-way with "database is locked".
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "permissions.Officer"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins per (client address, username) before further attempts are refused for a while.
+CASEWORK_LOGIN_FAILURE_LIMIT = int(os.environ.get("CASEWORK_LOGIN_FAILURE_LIMIT", "5"))
+CASEWORK_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CASEWORK_LOGIN_LOCKOUT_SECONDS", "900"))
+
+# A file cache is shared by every worker process on one machine (login throttling relies on
+# it); several machines point CASEWORK_CACHE_URL-style settings at a shared cache instead.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CASEWORK_CACHE_DIR", str(DATA_DIR / "cache")),
+    }
+}
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("CASEWORK_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "static"
+
+GUARDIAN_ANONYMOUS_USER_NAME = None
+ANONYMOUS_USER_NAME = None
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header makes unauthenticated calls answer 401.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "casework.api.pagination.CaseworkPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "casework.api.errors.exception_handler",
+    "DATE_FORMAT": "%Y-%m-%d",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Casework API",
+    "DESCRIPTION": "Family-planning casework: reward applications, enforcement cases, certificates.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
+# Background work goes through the django-tasks API. The database backend is the default; the
+# scale-out backend is selected here without touching any task code.
+CASEWORK_TASK_BACKEND = os.environ.get("CASEWORK_TASK_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if CASEWORK_TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CASEWORK_TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {CASEWORK_TASK_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[CASEWORK_TASK_BACKEND]}}
+
+# Page sizes for every list page; the API allows up to 200 per page (../shared/API.md).
+CASEWORK_PAGE_SIZE = 50
+CASEWORK_API_MAX_PAGE_SIZE = 200
+
+CASEWORK_SITE_TITLE = _("Casework")
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("CASEWORK_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("CASEWORK_SECURE_COOKIES", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CASEWORK_LOG_LEVEL", "WARNING")},
+}

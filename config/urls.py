@@ -1,0 +1,18 @@
+"""URL map: pages, the API under /api/v1/, Django admin and the viewflow frontend."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("casework.api.urls")),
+    path("", include("permissions.urls")),
+    path("", include("casework.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,159 @@
+"""The audit trail: append entries in the caller's transaction, chained by SHA-256.
+
+Every change of status, grant or permission calls :func:`record` (or :func:`record_many` for
+bulk work) inside the same ``transaction.atomic()`` block as the change itself, so a change is
+never kept without its entry nor an entry without its change.
+"""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from casework import clock
+from permissions.models import AuditChainHead, AuditEntry, Officer
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, in which role, from where: the first three columns of every entry."""
+
+    officer: Officer | None
+    role: str = ""
+    client_address: str | None = None
+
+    @classmethod
+    def from_request(cls, request, role: str = "") -> "Actor":
+        """The logged-in officer of a request, acting in ``role`` or their primary role."""
+        officer = request.user if request.user.is_authenticated else None
+        return cls(officer=officer, role=role, client_address=request.META.get("REMOTE_ADDR"))
+
+    @property
+    def role_name(self) -> str:
+        if self.role:
+            return str(self.role)
+        if self.officer is not None and self.officer.primary_role:
+            return self.officer.primary_role.value
+        return ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing that happened to one object."""
+
+    action: str
+    obj: models.Model | None = None
+    from_state: str = ""
+    to_state: str = ""
+    opinion: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def record(actor: Actor, action: str, obj: models.Model | None = None, **details) -> AuditEntry:
+    """Append one entry; ``details`` are the fields of :class:`Change`."""
+    return record_many(actor, [Change(action=action, obj=obj, **details)])[0]
+
+
+def record_many(actor: Actor, changes: Iterable[Change]) -> list[AuditEntry]:
+    """Append entries for many changes by one actor with a single lock and a single insert."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Audit entries must be written in the transaction of their change.")
+    changes = list(changes)
+    if not changes:
+        return []
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    at = clock.now()
+    entries = []
+    seq, previous = head.seq, head.hash
+    for change in changes:
+        seq += 1
+        entry = AuditEntry(
+            seq=seq,
+            at=at,
+            actor=actor.officer,
+            actor_name=_officer_name(actor.officer),
+            role=actor.role_name,
+            action=change.action,
+            content_type=(
+                ContentType.objects.get_for_model(change.obj) if change.obj is not None else None
+            ),
+            object_id=str(change.obj.pk) if change.obj is not None else "",
+            object_repr=str(change.obj)[:200] if change.obj is not None else "",
+            from_state=change.from_state,
+            to_state=change.to_state,
+            opinion=change.opinion,
+            client_address=actor.client_address,
+            data=change.data,
+            prev_hash=previous,
+        )
+        entry.hash = entry_hash(entry)
+        previous = entry.hash
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries)
+    AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=previous)
+    return entries
+
+
+def _officer_name(officer: Officer | None) -> str:
+    if officer is None:
+        return ""
+    return f"{officer.full_name}（{officer.username}）" if officer.full_name else officer.username
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """The SHA-256 of an entry's recorded facts and the previous entry's hash."""
+    payload = {
+        "seq": entry.seq,
+        "prev": entry.prev_hash,
+        "at": entry.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "role": entry.role,
+        "action": entry.action,
+        "content_type": entry.content_type_id,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "from": entry.from_state,
+        "to": entry.to_state,
+        "opinion": entry.opinion,
+        "client_address": entry.client_address,
+        "data": entry.data,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The result of walking the chain: how many entries were sound and the first fault."""
+
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_seq is None
+
+
+def verify_chain() -> ChainReport:
+    """Walk every entry in order and report the first one whose link or content is wrong."""
+    previous, expected_seq, checked = GENESIS_HASH, 1, 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            return ChainReport(checked, expected_seq, "missing entry")
+        if entry.prev_hash != previous:
+            return ChainReport(checked, entry.seq, "link to previous entry broken")
+        if entry_hash(entry) != entry.hash:
+            return ChainReport(checked, entry.seq, "content changed after it was written")
+        previous, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.get(pk=1)
+    if head.seq != checked or head.hash != previous:
+        return ChainReport(checked, checked + 1, "entries missing at the end of the chain")
+    return ChainReport(checked)

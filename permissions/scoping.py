@@ -1,0 +1,114 @@
+"""Who can see what: one scoping rule per model, applied by :func:`visible_to`.
+
+Every page, download and API view gets its objects through ``visible_to(user, …)``, so lists
+and details can never disagree. An officer reaches objects in their jurisdiction (a region and
+everything below it: a range on the region code) plus objects explicitly granted to them
+(django-guardian grants that have not expired). Anything else answers 404.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from casework import clock, region_codes
+from casework.models import Household, Person, Region
+from permissions.models import ObjectGrant, Officer, PersonGrant
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How one model is reached.
+
+    ``region_field`` is the lookup of the region code that places an object in the tree;
+    ``permission`` is the model permission a role needs to see the model at all;
+    ``grant_model`` holds explicit object grants, if the model can be granted.
+    """
+
+    region_field: str
+    permission: str
+    grant_model: type[ObjectGrant] | None = None
+    include_ancestors: bool = False
+
+
+_SCOPES: dict[type[Model], Scope] = {}
+
+
+def register_scope(model: type[Model], scope: Scope) -> None:
+    """Declare how ``model`` is scoped; each model is declared once."""
+    if model in _SCOPES:
+        raise ValueError(f"{model.__name__} already has a scope.")
+    _SCOPES[model] = scope
+
+
+def scope_of(model: type[Model]) -> Scope:
+    try:
+        return _SCOPES[model]
+    except KeyError:
+        raise LookupError(
+            f"{model.__name__} has no scope; register one in permissions.scoping."
+        ) from None
+
+
+def jurisdiction_q(user: Officer, region_field: str, *, include_ancestors: bool = False) -> Q:
+    """The condition "lies in the user's jurisdiction" on a region-code column."""
+    if user.jurisdiction_id is None:
+        return Q(pk__in=[])
+    low, high = region_codes.subtree_bounds(user.jurisdiction_id)
+    condition = Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high})
+    if include_ancestors:
+        condition |= Q(**{f"{region_field}__in": region_codes.ancestor_codes(user.jurisdiction_id)})
+    return condition
+
+
+def in_jurisdiction(user: Officer, obj: Model) -> bool:
+    """True if the object lies in the user's own jurisdiction (grants do not count)."""
+    if user.is_superuser:
+        return True
+    if user.jurisdiction_id is None:
+        return False
+    code = getattr(obj, scope_of(type(obj)).region_field)
+    low, high = region_codes.subtree_bounds(user.jurisdiction_id)
+    return code is not None and low <= code <= high
+
+
+def granted_q(user: Officer, grant_model: type[ObjectGrant], codename: str) -> Q:
+    """The condition "explicitly granted to the user for viewing, and not expired"."""
+    grants = grant_model.objects.filter(user=user, permission__codename=codename).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now())
+    )
+    return Q(pk__in=grants.values("content_object_id"))
+
+
+def visible_to(user, queryset: QuerySet | type[Model]) -> QuerySet:
+    """Narrow a queryset of a scoped model to what ``user`` may see."""
+    if not isinstance(queryset, QuerySet):
+        queryset = queryset._default_manager.all()
+    scope = scope_of(queryset.model)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    condition = Q(pk__in=[])
+    if user.has_perm(scope.permission):
+        condition = jurisdiction_q(
+            user, scope.region_field, include_ancestors=scope.include_ancestors
+        )
+    if scope.grant_model is not None:
+        codename = scope.permission.split(".", 1)[1]
+        condition |= granted_q(user, scope.grant_model, codename)
+    return queryset.filter(condition)
+
+
+def get_visible_or_404(user, queryset: QuerySet | type[Model], **lookups) -> Model:
+    """Fetch one object the user may see; anything else, including out of reach, is a 404."""
+    try:
+        return visible_to(user, queryset).get(**lookups)
+    except (queryset.model if isinstance(queryset, QuerySet) else queryset).DoesNotExist:
+        raise Http404 from None
+
+
+register_scope(Region, Scope("code", "casework.view_region", include_ancestors=True))
+register_scope(Household, Scope("region_id", "casework.view_household"))
+register_scope(Person, Scope("region_id", "casework.view_person", grant_model=PersonGrant))
+register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))

@@ -1,0 +1,96 @@
+"""Shared fixtures: a small region tree, officers of each role, an API client."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from casework.factories import PersonFactory, RegionFactory
+from permissions.factories import OfficerFactory
+from permissions.roles import Role
+
+COUNTY = "360921000000"
+TOWNSHIP = "360921100000"
+VILLAGE = "360921100001"
+OTHER_VILLAGE = "360921100002"
+OTHER_TOWNSHIP = "360921101000"
+OTHER_TOWNSHIP_VILLAGE = "360921101001"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today_and_clean_cache(settings):
+    settings.CASEWORK_TODAY = "2026-11-24"
+    settings.LANGUAGE_CODE = "zh-hans"
+    # Hashing strength is not under test; PBKDF2 would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def regions(db):
+    """Province → city → county → two townships → three villages."""
+    names = {
+        "360000000000": "示范省",
+        "360900000000": "示范市",
+        COUNTY: "安和县",
+        TOWNSHIP: "城关镇",
+        VILLAGE: "东风村",
+        OTHER_VILLAGE: "红星村",
+        OTHER_TOWNSHIP: "石桥乡",
+        OTHER_TOWNSHIP_VILLAGE: "石桥村",
+    }
+    return {code: RegionFactory(code=code, name=name) for code, name in names.items()}
+
+
+@pytest.fixture
+def make_officer(regions):
+    """Build an officer: ``make_officer(Role.X, jurisdiction_code)``."""
+
+    def make(role: Role, code: str, **kwargs):
+        return OfficerFactory(roles=[role], jurisdiction=regions[code], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def village_officer(make_officer):
+    return make_officer(Role.VILLAGE_OFFICER, VILLAGE, username="village_officer")
+
+
+@pytest.fixture
+def township_reviewer(make_officer):
+    return make_officer(Role.TOWNSHIP_REVIEWER, TOWNSHIP, username="township_reviewer")
+
+
+@pytest.fixture
+def administrator(make_officer):
+    return make_officer(Role.ADMINISTRATOR, COUNTY, username="admin")
+
+
+@pytest.fixture
+def person_here(regions):
+    return PersonFactory(region=regions[VILLAGE])
+
+
+@pytest.fixture
+def person_elsewhere(regions):
+    return PersonFactory(region=regions[OTHER_VILLAGE])
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def login_api(api_client):
+    """Authenticate the API client as an officer with a token."""
+    from rest_framework.authtoken.models import Token
+
+    def login(officer):
+        token, _ = Token.objects.get_or_create(user=officer)
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api_client
+
+    return login
