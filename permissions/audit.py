@@ -69,6 +69,7 @@ def record_many(actor: Actor, changes: Iterable[Change]) -> list[AuditEntry]:
         return []
     head = AuditChainHead.objects.select_for_update().get(pk=1)
     at = clock.now()
+    role, actor_name = actor.role_name, _officer_name(actor.officer)
     entries = []
     seq, previous = head.seq, head.hash
     for change in changes:
@@ -77,8 +78,8 @@ def record_many(actor: Actor, changes: Iterable[Change]) -> list[AuditEntry]:
             seq=seq,
             at=at,
             actor=actor.officer,
-            actor_name=_officer_name(actor.officer),
-            role=actor.role_name,
+            actor_name=actor_name,
+            role=role,
             action=change.action,
             content_type=(
                 ContentType.objects.get_for_model(change.obj) if change.obj is not None else None
