@@ -4,10 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from workflows.site import site as workflow_site
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("casework.api.urls")),
+    path("workflow/", workflow_site.urls),
     path("", include("permissions.urls")),
     path("", include("casework.urls")),
 ]

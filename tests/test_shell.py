@@ -102,3 +102,11 @@ def test_every_demo_account_logs_in(client):
         assert client.login(username=username, password=DEMO_PASSWORD), username
         assert client.get(reverse("home")).status_code == 200
         client.logout()
+
+
+def test_viewflow_frontend_is_mounted_for_the_flows_to_come():
+    from django.urls import resolve
+
+    from workflows.site import site
+
+    assert resolve("/workflow/").url_name.extra["site"] is site
