@@ -31,8 +31,21 @@ class OfficerAdmin(UserAdmin):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only their own actions may write: shown, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = (
         "seq",
         "at",
@@ -47,26 +60,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "actor_name", "object_id")
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PersonGrant)
-class PersonGrantAdmin(admin.ModelAdmin):
+class PersonGrantAdmin(ReadOnlyAdmin):
     list_display = ("user", "content_object", "granted_by", "granted_at", "expires_at", "reason")
     list_select_related = ("user", "content_object", "granted_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
