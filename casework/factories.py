@@ -21,10 +21,9 @@ def synthetic_name(rng: random.Random) -> str:
 def synthetic_id_number(
     region_code: str, birth_date: datetime.date, sequence: int, *, male: bool
 ) -> str:
-    """A valid, made-up ID number: the sequence's last digit is odd for men, even for women."""
-    sequence = sequence % 1000
-    if (sequence % 2 == 1) != male:
-        sequence = (sequence + 1) % 1000
+    """A valid, made-up ID number; distinct ``sequence`` values (mod 500) give distinct numbers
+    for the same region, birth date and sex. The sequence digits are odd for men, even for women."""
+    sequence = 2 * (sequence % 500) + (1 if male else 0)
     first17 = f"{region_code[:6]}{birth_date:%Y%m%d}{sequence:03d}"
     return first17 + check_character(first17)
 

@@ -16,7 +16,7 @@ from casework import clock
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 
 # First two digits of GB/T 2260: provinces, autonomous regions, municipalities, Taiwan, Hong Kong
 # and Macao.

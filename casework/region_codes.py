@@ -13,7 +13,7 @@ PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE = "province", "city", "county", "towns
 LEVELS = (PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE)
 SIGNIFICANT_DIGITS = {PROVINCE: 2, CITY: 4, COUNTY: 6, TOWNSHIP: 9, VILLAGE: 12}
 CODE_LENGTH = 12
-_DIGITS = re.compile(r"^\d{12}$")
+_DIGITS = re.compile(r"^\d{12}$", re.ASCII)
 
 
 def level_of(code: str) -> str:
