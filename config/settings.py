@@ -181,6 +181,27 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 
+# Issued PDFs and job outputs. Never served as static files: every download goes through a
+# scoped view, so MEDIA_URL is deliberately absent.
+MEDIA_ROOT = Path(os.environ.get("CASEWORK_MEDIA_ROOT", DATA_DIR / "media"))
+
+# Signing keys: one PKCS#12 file per issuing office, named <office code>.p12, in this folder.
+# Keys never enter the database or the repository; `manage.py make_demo_keys` makes demo ones.
+CASEWORK_SIGNING_KEY_DIR = Path(os.environ.get("CASEWORK_SIGNING_KEY_DIR", DATA_DIR / "keys"))
+CASEWORK_SIGNING_PASSPHRASE = os.environ.get(
+    "CASEWORK_SIGNING_PASSPHRASE", "casework-demo-keys" if DEBUG else ""
+)
+# The CA certificates (PEM) that our offices' certificates chain to; verification trusts only these.
+CASEWORK_TRUST_ROOTS = [
+    Path(path)
+    for path in os.environ.get(
+        "CASEWORK_TRUST_ROOTS", str(CASEWORK_SIGNING_KEY_DIR / "ca.pem")
+    ).split(os.pathsep)
+    if path
+]
+# Printed in the QR code of every document: where the public verification page lives.
+CASEWORK_PUBLIC_URL = os.environ.get("CASEWORK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 GUARDIAN_ANONYMOUS_USER_NAME = None
 ANONYMOUS_USER_NAME = None
 

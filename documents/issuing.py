@@ -1,0 +1,234 @@
+"""The one pipeline every PDF goes through: number, render, sign, store, register, audit.
+
+Callers describe a document with an :class:`IssueRequest` (its kind, office, subject, the data
+the template prints, a masked public summary and the officers who signed its steps) and get a
+registered :class:`~documents.models.Document` back.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from casework import clock
+from casework.models import Region
+from documents import keys, numbering, rendering, signing
+from documents.kinds import spec_of
+from documents.models import Document, DocumentStatus, IssuingOffice
+from permissions import audit
+from permissions.audit import Actor
+
+# Anything shaped like a whole ID number (GB 11643) must never reach a public summary.
+_WHOLE_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """An officer who signed one step of the case the document records (谁签字谁负责)."""
+
+    step: str
+    name: str
+    signed_on: str = ""
+    opinion: str = ""
+
+    def as_dict(self) -> dict:
+        return {"step": self.step, "name": self.name, "signed_on": self.signed_on, "opinion": self.opinion}
+
+
+@dataclass
+class IssueRequest:
+    """What to issue. ``data`` is what the kind's template prints, as plain JSON values."""
+
+    kind: str
+    office: IssuingOffice
+    region: Region
+    title: str
+    data: dict = field(default_factory=dict)
+    public_summary: list[tuple[str, str]] = field(default_factory=list)
+    signers: list[Signer] = field(default_factory=list)
+    subject: models.Model | None = None
+
+    def check(self) -> None:
+        spec_of(self.kind)
+        for label, value in self.public_summary:
+            if _WHOLE_ID_NUMBER.search(f"{label} {value}"):
+                raise ValueError("A public summary must show ID numbers masked.")
+
+
+@dataclass(frozen=True)
+class Issued:
+    document: Document
+    body: str
+
+
+def issue(request: IssueRequest, actor: Actor) -> Document:
+    """Issue one document in one transaction; a failure leaves no number, file row or entry."""
+    return _issue(request, actor).document
+
+
+def issue_batch(
+    requests: Iterable[IssueRequest],
+    actor: Actor,
+    *,
+    progress: Callable[[], None] | None = None,
+) -> tuple[list[Document], list[dict], bytes | None]:
+    """Issue many documents, each in its own transaction, and gather one print file.
+
+    Returns the issued documents, the refused requests (index, title, reason) and the merged
+    print file of the short documents. One refused request never undoes the others.
+    """
+    documents, refused, bodies = [], [], []
+    for index, request in enumerate(requests):
+        try:
+            issued = _issue(request, actor)
+        except (ValueError, LookupError) as error:
+            refused.append({"index": index, "title": request.title, "reason": str(error)})
+        else:
+            documents.append(issued.document)
+            if not spec_of(request.kind).long:
+                bodies.append(issued.body)
+        if progress is not None:
+            progress()
+    merged = rendering.print_file(bodies) if bodies else None
+    return documents, refused, merged
+
+
+def reissue(document: Document, actor: Actor, reason: str, *, data: dict | None = None) -> Document:
+    """Issue a new version of ``document`` (new number, same subject) and supersede the old one."""
+    if not reason.strip():
+        raise ValueError(_("Give the reason for re-issuing."))
+    request = IssueRequest(
+        kind=document.kind,
+        office=document.office,
+        region=document.region,
+        title=document.title,
+        data=document.context if data is None else data,
+        public_summary=[tuple(pair) for pair in document.public_summary],
+        signers=[Signer(**signer) for signer in document.signers],
+        subject=(
+            document.subject_type.get_object_for_this_type(pk=document.subject_id)
+            if document.subject_type_id
+            else None
+        ),
+    )
+    with transaction.atomic():
+        old = Document.objects.select_for_update().get(pk=document.pk)
+        if old.status != DocumentStatus.VALID:
+            raise ValueError(_("Only a valid document can be re-issued."))
+        new = _issue(request, actor, previous=old).document
+        old.supersede(reason=reason, at=clock.now())
+        old.save(update_fields=Document.STATUS_FIELDS)
+        audit.record(
+            actor,
+            "document.supersede",
+            old,
+            from_state=DocumentStatus.VALID,
+            to_state=DocumentStatus.SUPERSEDED,
+            opinion=reason,
+            data={"replaced_by": new.number},
+        )
+    return new
+
+
+def revoke(document: Document, actor: Actor, reason: str) -> Document:
+    """Revoke a valid document with a reason; verification reports it revoked from now on."""
+    if not reason.strip():
+        raise ValueError(_("Give the reason for revoking."))
+    with transaction.atomic():
+        current = Document.objects.select_for_update().get(pk=document.pk)
+        if current.status != DocumentStatus.VALID:
+            raise ValueError(_("Only a valid document can be revoked."))
+        current.revoke(reason=reason, at=clock.now())
+        current.save(update_fields=Document.STATUS_FIELDS)
+        audit.record(
+            actor,
+            "document.revoke",
+            current,
+            from_state=DocumentStatus.VALID,
+            to_state=DocumentStatus.REVOKED,
+            opinion=reason,
+        )
+    return current
+
+
+def verification_url(code: str) -> str:
+    return f"{settings.CASEWORK_PUBLIC_URL}/verify/{code}/"
+
+
+def _issue(request: IssueRequest, actor: Actor, previous: Document | None = None) -> Issued:
+    request.check()
+    office_key = keys.load_office_key(request.office.code)
+    spec = spec_of(request.kind)
+    with transaction.atomic():
+        issued_at = clock.now()
+        year = clock.today().year
+        serial = numbering.next_serial(request.office, request.kind, year)
+        number = numbering.format_number(request.office, request.kind, year, serial)
+        code = numbering.new_code()
+        body = rendering.document_body(
+            spec.template,
+            {
+                "doc": {
+                    "kind": request.kind,
+                    "title": request.title,
+                    "number": number,
+                    "office": request.office.name,
+                    "issued_on": clock.today(),
+                    "code": numbering.display_code(code),
+                    "verify_url": verification_url(code),
+                    "qr": rendering.qr_code(verification_url(code)),
+                    "demo": office_key.demo,
+                    "signers": [signer.as_dict() for signer in request.signers],
+                    "long": spec.long,
+                    "version": previous.version + 1 if previous else 1,
+                    "previous_number": previous.number if previous else "",
+                },
+                "data": request.data,
+            },
+        )
+        rendered = rendering.render_pdf(rendering.page_html([body]))
+        signed = signing.sign_pdf(
+            rendered, office_key, reason=request.title, location=request.office.name
+        )
+        sha256 = hashlib.sha256(signed).hexdigest()
+        document = Document(
+            kind=request.kind,
+            title=request.title,
+            number=number,
+            office=request.office,
+            year=year,
+            serial=serial,
+            code=code,
+            version=previous.version + 1 if previous else 1,
+            previous=previous,
+            region=request.region,
+            subject_type=(
+                ContentType.objects.get_for_model(request.subject) if request.subject else None
+            ),
+            subject_id=str(request.subject.pk) if request.subject else "",
+            public_summary=[list(pair) for pair in request.public_summary],
+            context=request.data,
+            signers=[signer.as_dict() for signer in request.signers],
+            signer_fingerprint=office_key.fingerprint,
+            sha256=sha256,
+            size=len(signed),
+            pages=rendered.pages,
+            issued_at=issued_at,
+            issued_by=actor.officer,
+        )
+        document.file.save(f"{sha256}.pdf", ContentFile(signed), save=False)
+        document.save()
+        audit.record(
+            actor,
+            "document.issue",
+            document,
+            to_state=DocumentStatus.VALID,
+            data={"kind": request.kind, "sha256": sha256, "code": code},
+        )
+    return Issued(document=document, body=body)
