@@ -16,6 +16,7 @@ from casework.factories import (
     synthetic_name,
 )
 from casework.models import Hukou, Region
+from documents import demo as documents_demo
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
 
@@ -85,15 +86,25 @@ def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, i
                     phone=f"139{rng.randrange(10**8):08d}",
                 )
                 persons += 1
-    for username, full_name, role, code in ACCOUNTS:
-        OfficerFactory(
+    officers = {
+        username: OfficerFactory(
             username=username,
             full_name=full_name,
             jurisdiction=Region.objects.get(code=code),
             roles=[role],
             password=DEMO_PASSWORD,
         )
-    return {"villages": len(villages), "persons": persons, "officers": len(ACCOUNTS)}
+        for username, full_name, role, code in ACCOUNTS
+    }
+    offices = documents_demo.demo_offices(CITY, COUNTY, TOWNSHIPS)
+    documents_demo.ensure_demo_keys(offices)
+    documents = documents_demo.load_demo_documents(officers["county_approver"], offices[1], county)
+    return {
+        "villages": len(villages),
+        "persons": persons,
+        "officers": len(ACCOUNTS),
+        "documents": documents,
+    }
 
 
 def _family(rng: random.Random) -> list[tuple[datetime.date, bool]]:

@@ -217,6 +217,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "casework.api.errors.exception_handler",
     "DATE_FORMAT": "%Y-%m-%d",
     "UNAUTHENTICATED_USER": None,
+    # Public verification answers anyone, so it is rate-limited per client address.
+    "DEFAULT_THROTTLE_RATES": {"verify": os.environ.get("CASEWORK_VERIFY_RATE", "120/min")},
 }
 
 SPECTACULAR_SETTINGS = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("casework.api.urls")),
     path("workflow/", workflow_site.urls),
     path("", include("permissions.urls")),
+    path("", include("documents.urls")),
     path("", include("casework.urls")),
 ]
 

@@ -58,7 +58,7 @@ class IssueRequest:
         spec_of(self.kind)
         for label, value in self.public_summary:
             if _WHOLE_ID_NUMBER.search(f"{label} {value}"):
-                raise ValueError("A public summary must show ID numbers masked.")
+                raise ValueError(_("ID numbers in a public summary must be masked."))
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,14 @@ class DocumentSequence(models.Model):
         return f"{self.office_id} {self.kind} {self.year}: {self.last_serial}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def delete(self):
+        raise ValueError("Issued documents are never deleted; revoke them instead.")
+
+    def update(self, **kwargs):
+        raise ValueError("An issued document is immutable; change its status by a transition.")
+
+
 class DocumentStatus(models.TextChoices):
     VALID = "valid", _("valid")
     REVOKED = "revoked", _("revoked")
@@ -129,6 +137,8 @@ class Document(ConcurrentTransitionMixin, models.Model):
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     STATUS_FIELDS = ("status", "status_reason", "status_changed_at")
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")

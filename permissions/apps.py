@@ -8,11 +8,18 @@ class PermissionsConfig(AppConfig):
     verbose_name = _("Officers and permissions")
 
     def ready(self) -> None:
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        post_migrate.connect(sync_roles_after_migrate)
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
-    """Rebuild the role groups from permissions.roles after every migrate."""
+    """Rebuild the role groups from permissions.roles after every migrate.
+
+    post_migrate fires once per app; roles name permissions of many apps, which exist only
+    once every app has had its turn, so the groups are rebuilt after the last one.
+    """
+    from django.apps import apps
+
     from permissions.roles import sync_role_groups
 
-    sync_role_groups(using=using)
+    if sender is list(apps.get_app_configs())[-1]:
+        sync_role_groups(using=using)

@@ -41,7 +41,15 @@ ROLE_LEVELS: dict[Role, tuple[str, ...]] = {
     Role.ADMINISTRATOR: region_codes.LEVELS,
 }
 
-_VIEW_PEOPLE = ("casework.view_region", "casework.view_household", "casework.view_person")
+# Every officer sees the documents issued in their jurisdiction.
+_VIEW_PEOPLE = (
+    "casework.view_region",
+    "casework.view_household",
+    "casework.view_person",
+    "documents.view_document",
+)
+# Revoking or re-issuing a signed document is an approver's decision.
+_MANAGE_DOCUMENTS = ("documents.change_document",)
 _EDIT_PEOPLE = (
     "casework.add_household",
     "casework.change_household",
@@ -53,7 +61,7 @@ _EDIT_PEOPLE = (
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.VILLAGE_OFFICER: _VIEW_PEOPLE + _EDIT_PEOPLE,
     Role.TOWNSHIP_REVIEWER: _VIEW_PEOPLE + _EDIT_PEOPLE,
-    Role.COUNTY_APPROVER: _VIEW_PEOPLE,
+    Role.COUNTY_APPROVER: _VIEW_PEOPLE + _MANAGE_DOCUMENTS,
     Role.COUNTY_INSPECTOR: _VIEW_PEOPLE,
     Role.CITY_FILING_OFFICER: _VIEW_PEOPLE,
     Role.FUND_MANAGER: _VIEW_PEOPLE,
@@ -64,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.MIGRANT_SERVICE_OFFICER: _VIEW_PEOPLE + _EDIT_PEOPLE,
     Role.ADMINISTRATOR: _VIEW_PEOPLE
     + _EDIT_PEOPLE
+    + _MANAGE_DOCUMENTS
     + (
         "casework.add_region",
         "casework.change_region",

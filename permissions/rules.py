@@ -1,6 +1,7 @@
 """Yes/no answers to "may this officer do this?" for pages, API views and actions alike."""
 
 from casework.models import Person
+from documents.models import Document
 from permissions.roles import ROLES_SEEING_FULL_ID_NUMBERS, Role
 from permissions.scoping import in_jurisdiction
 
@@ -27,3 +28,8 @@ def may_see_full_id_number(user, person: Person) -> bool:
     if user.is_superuser:
         return True
     return bool(set(user.roles) & ROLES_SEEING_FULL_ID_NUMBERS) and in_jurisdiction(user, person)
+
+
+def may_manage_document(user, document: Document) -> bool:
+    """Revoke or re-issue: approvers and administrators whose jurisdiction holds the document."""
+    return user.has_perm("documents.change_document") and in_jurisdiction(user, document)

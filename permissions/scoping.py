@@ -12,8 +12,10 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from casework import clock, region_codes
-from casework.models import Household, Person, Region
+from casework.models import Household, Job, Person, Region
+from documents.models import Document
 from permissions.models import ObjectGrant, Officer, PersonGrant
+from permissions.roles import Role
 
 
 @dataclass(frozen=True)
@@ -112,3 +114,14 @@ register_scope(Region, Scope("code", "casework.view_region", include_ancestors=T
 register_scope(Household, Scope("region_id", "casework.view_household"))
 register_scope(Person, Scope("region_id", "casework.view_person", grant_model=PersonGrant))
 register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
+register_scope(Document, Scope("region_id", "documents.view_document"))
+
+
+def jobs_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Jobs are private to the officer who started them, and to administrators."""
+    queryset = Job.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser or user.has_role(Role.ADMINISTRATOR):
+        return queryset
+    return queryset.filter(started_by=user)

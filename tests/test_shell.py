@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from casework import clock
 from casework.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+from documents.models import Document
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,9 +96,20 @@ def test_production_settings_refuse_missing_secret_and_debug_on_postgres():
     assert debug_pg.returncode != 0 and "DEBUG" in debug_pg.stderr
 
 
-def test_every_demo_account_logs_in(client):
+def test_every_demo_account_logs_in(client, settings, tmp_path):
+    # The demo makes its own keys, which it refuses to do outside DEBUG.
+    settings.DEBUG = True
+    settings.CASEWORK_SIGNING_KEY_DIR = tmp_path / "keys"
+    settings.CASEWORK_TRUST_ROOTS = [tmp_path / "keys" / "ca.pem"]
+    settings.CASEWORK_SIGNING_PASSPHRASE = "demo"
     created = load_demo(households_per_village=1)
     assert created["villages"] >= 50
+    assert created["documents"] == 9
+    assert sorted(Document.objects.values_list("status", flat=True).distinct()) == [
+        "revoked",
+        "superseded",
+        "valid",
+    ]
     for username, *_ in ACCOUNTS:
         assert client.login(username=username, password=DEMO_PASSWORD), username
         assert client.get(reverse("home")).status_code == 200

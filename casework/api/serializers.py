@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from casework.id_numbers import mask_id_number, normalize_id_number, parse_id_number
-from casework.models import Household, Person, Region
+from casework.models import Household, Job, Person, Region
 from permissions import rules
 from permissions.scoping import visible_to
 
@@ -82,3 +82,11 @@ class PersonCreateSerializer(serializers.ModelSerializer):
                 _("Household: no such household in your jurisdiction.")
             )
         return household
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """Progress of long work (../shared/API.md: jobs)."""
+
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "title", "status", "done", "total", "result", "error"]

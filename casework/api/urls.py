@@ -5,15 +5,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from casework.api import views
+from documents.api import DocumentViewSet, VerifyCodeView, VerifyUploadView
 from permissions.api import MeView, ObtainTokenView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("persons", views.PersonViewSet, basename="person")
+router.register("documents", DocumentViewSet, basename="document")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("documents/verify/", VerifyUploadView.as_view(), name="api-document-verify"),
+    path("verify/<str:code>/", VerifyCodeView.as_view(), name="api-verify-code"),
+    path("jobs/<uuid:pk>/", views.JobView.as_view(), name="api-job"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

@@ -2,7 +2,7 @@
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from casework.api import serializers
@@ -10,7 +10,7 @@ from casework.filters import PersonFilter, RegionFilter
 from casework.models import Person, Region
 from casework.people import register_person
 from permissions.audit import Actor
-from permissions.scoping import visible_to
+from permissions.scoping import jobs_visible_to, visible_to
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -53,3 +53,14 @@ class PersonViewSet(
         person = register_person(Actor.from_request(request), Person(**incoming.validated_data))
         detail = serializers.PersonDetailSerializer(person, context=self.get_serializer_context())
         return Response(detail.data, status=status.HTTP_201_CREATED)
+
+
+
+
+class JobView(generics.RetrieveAPIView):
+    """A job's progress: visible to the officer who started it and to administrators."""
+
+    serializer_class = serializers.JobSerializer
+
+    def get_queryset(self):
+        return jobs_visible_to(self.request.user)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from casework.demo import demo_loaded, load_demo
@@ -13,5 +14,6 @@ class Command(BaseCommand):
         created = load_demo()
         self.stdout.write(
             "Demo loaded: {villages} villages, {persons} persons, {officers} accounts "
-            "(password casework-demo).".format(**created)
+            "(password casework-demo), {documents} signed documents with demo keys in "
+            "{keys}.".format(keys=settings.CASEWORK_SIGNING_KEY_DIR, **created)
         )

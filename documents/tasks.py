@@ -1,0 +1,80 @@
+"""Background issuing: a batch of documents (a thousand letters, a long posting) with progress."""
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django_tasks import task
+
+from casework import jobs
+from casework.models import Region
+from documents import issuing
+from documents.models import IssuingOffice
+from permissions.audit import Actor
+
+JOB_KIND = "documents"
+
+
+def to_json(request: issuing.IssueRequest) -> dict:
+    """An issue request as plain JSON, to travel through the task queue."""
+    subject = request.subject
+    return {
+        "kind": request.kind,
+        "office": request.office.pk,
+        "region": request.region.pk,
+        "title": request.title,
+        "data": request.data,
+        "public_summary": [list(pair) for pair in request.public_summary],
+        "signers": [signer.as_dict() for signer in request.signers],
+        "subject": [subject._meta.label, subject.pk] if subject is not None else None,
+    }
+
+
+def from_json(values: dict, offices: dict, regions: dict) -> issuing.IssueRequest:
+    subject = None
+    if values["subject"]:
+        label, pk = values["subject"]
+        subject = apps.get_model(label)._default_manager.get(pk=pk)
+    return issuing.IssueRequest(
+        kind=values["kind"],
+        office=offices[values["office"]],
+        region=regions[values["region"]],
+        title=values["title"],
+        data=values["data"],
+        public_summary=[tuple(pair) for pair in values["public_summary"]],
+        signers=[issuing.Signer(**signer) for signer in values["signers"]],
+        subject=subject,
+    )
+
+
+def start_batch(officer, title: str, requests: list[issuing.IssueRequest]):
+    """Queue ``requests`` for issuing in the background; returns the Job to follow.
+
+    Each request is checked when its turn comes, so one bad request is reported on its row
+    and never holds back the others.
+    """
+    return jobs.start_job(
+        officer,
+        JOB_KIND,
+        title,
+        issue_documents,
+        total=len(requests),
+        requests=[to_json(request) for request in requests],
+    )
+
+
+@task()
+def issue_documents(job_id: str, requests: list[dict]) -> None:
+    with jobs.running(job_id) as job:
+        offices = IssuingOffice.objects.in_bulk({values["office"] for values in requests})
+        regions = Region.objects.in_bulk({values["region"] for values in requests})
+        documents, refused, merged = issuing.issue_batch(
+            (from_json(values, offices, regions) for values in requests),
+            Actor(job.started_by),
+            progress=job.advance,
+        )
+        job.result = {
+            "documents": [document.pk for document in documents],
+            "numbers": [document.number for document in documents],
+            "refused": refused,
+        }
+        if merged is not None:
+            job.output.save("print.pdf", ContentFile(merged), save=False)

@@ -1,0 +1,98 @@
+"""Fixtures for documents: a local CA with office keys made once per run, offices, issuing."""
+
+import pytest
+
+from documents import issuing, keys
+from documents.models import IssuingOffice
+from documents.samples import sample_data
+from permissions.audit import Actor
+from tests.conftest import COUNTY, OTHER_TOWNSHIP, TOWNSHIP
+
+PASSPHRASE = "test-keys"
+OFFICES = {
+    "county-wjw": ("安和县卫生健康委员会", "安和县卫健", COUNTY),
+    "chengguan": ("城关镇人民政府", "城关镇", TOWNSHIP),
+    "shiqiao": ("石桥乡人民政府", "石桥乡", OTHER_TOWNSHIP),
+}
+TITLES = {
+    "application_form": "计划生育家庭奖励扶助申请审批表",
+    "posting_notice": "农村部分计划生育家庭奖励扶助对象公示",
+    "not_confirmed_notice": "不予确认告知书",
+    "payment_letter": "奖励扶助金发放告知书",
+    "migrant_certificate": "流动人口婚育证明",
+    "case_registration": "两非案件立案审批表",
+    "case_decision": "两非案件处理决定书",
+    "case_closing": "两非案件结案审批表",
+}
+
+
+@pytest.fixture(scope="session")
+def key_dir(tmp_path_factory):
+    """Our CA and one key per office."""
+    directory = tmp_path_factory.mktemp("keys")
+    keys.make_local_ca(directory, "安和县测试根证书")
+    for code, (name, _prefix, _region) in OFFICES.items():
+        keys.make_office_key(directory, code, name, PASSPHRASE)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def foreign_key_dir(tmp_path_factory):
+    """A forger's CA and a key in the county office's name, which we never trust."""
+    directory = tmp_path_factory.mktemp("foreign-keys")
+    keys.make_local_ca(directory, "冒名根证书")
+    keys.make_office_key(directory, "county-wjw", "安和县卫生健康委员会", PASSPHRASE)
+    return directory
+
+
+@pytest.fixture
+def signing(settings, key_dir):
+    settings.CASEWORK_SIGNING_KEY_DIR = key_dir
+    settings.CASEWORK_SIGNING_PASSPHRASE = PASSPHRASE
+    settings.CASEWORK_TRUST_ROOTS = [key_dir / "ca.pem"]
+    return key_dir
+
+
+@pytest.fixture
+def offices(regions, signing):
+    return {
+        code: IssuingOffice.objects.create(
+            code=code, name=name, number_prefix=prefix, region=regions[region]
+        )
+        for code, (name, prefix, region) in OFFICES.items()
+    }
+
+
+@pytest.fixture
+def county_office(offices):
+    return offices["county-wjw"]
+
+
+@pytest.fixture
+def make_request(county_office, regions):
+    """An :class:`IssueRequest` of ``kind`` with sample data, in the county by default."""
+
+    def make(kind="migrant_certificate", office=None, region=COUNTY, rows=12, **overrides):
+        values = {
+            "kind": kind,
+            "office": office or county_office,
+            "region": regions[region],
+            "title": TITLES[kind],
+            "data": sample_data(kind, rows=rows),
+            "public_summary": [("姓名", "韩*英"), ("公民身份号码", "360921********0028")],
+            "signers": [issuing.Signer("入户核实", "村专干甲", "2026年11月2日", "情况属实")],
+        }
+        values.update(overrides)
+        return issuing.IssueRequest(**values)
+
+    return make
+
+
+@pytest.fixture
+def issue(make_request, administrator):
+    """Issue a document: ``issue(kind, **request_overrides)``."""
+
+    def run(kind="migrant_certificate", actor=None, **overrides):
+        return issuing.issue(make_request(kind, **overrides), actor or Actor(administrator))
+
+    return run

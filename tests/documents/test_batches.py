@@ -1,0 +1,79 @@
+"""Batches run as background jobs: one PDF per person, a merged print file, progress, per-row
+refusals, and jobs private to whoever started them."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from casework.models import Job, JobStatus
+from documents import tasks
+from documents.models import Document
+from permissions.roles import Role
+from tests.conftest import COUNTY
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def run_batch(make_request, administrator, immediate_tasks, django_capture_on_commit_callbacks):
+    def run(requests, officer=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = tasks.start_batch(officer or administrator, "十一月发放告知书", requests)
+        job.refresh_from_db()
+        return job
+
+    return run
+
+
+@pytest.mark.django_db
+def test_a_batch_issues_each_letter_and_one_print_file(run_batch, make_request):
+    job = run_batch([make_request("payment_letter") for _ in range(5)])
+
+    assert job.status == JobStatus.DONE and job.done == job.total == 5 and job.finished_at
+    assert Document.objects.count() == 5
+    assert job.result["numbers"][-1] == "安和县卫健〔2026〕奖扶发字第0005号"
+    with job.output.open("rb") as handle:
+        merged = PdfReader(io.BytesIO(handle.read()))
+    assert len(merged.pages) == sum(Document.objects.values_list("pages", flat=True))
+    assert job.result["numbers"][2] in "".join(page.extract_text() for page in merged.pages)
+
+
+@pytest.mark.django_db
+def test_one_refused_row_does_not_stop_the_others(run_batch, make_request):
+    bad = make_request("payment_letter", public_summary=[("身份证", "36092119660308002X")])
+    job = run_batch([make_request("payment_letter"), bad, make_request("payment_letter")])
+
+    assert job.status == JobStatus.DONE and job.done == 3
+    assert len(job.result["documents"]) == 2
+    assert [row["index"] for row in job.result["refused"]] == [1]
+    assert Document.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_job_page_and_api_are_private(run_batch, make_request, client, login_api, make_officer):
+    job = run_batch([make_request("payment_letter")])
+    stranger = make_officer(Role.COUNTY_APPROVER, COUNTY)
+
+    client.force_login(job.started_by)
+    page = client.get(reverse("job-detail", args=[job.pk]))
+    assert page.status_code == 200 and job.result["numbers"][0] in page.content.decode()
+    assert client.get(reverse("job-output", args=[job.pk])).status_code == 200
+    body = login_api(job.started_by).get(f"/api/v1/jobs/{job.pk}/").json()
+    assert body["status"] == "done" and body["done"] == body["total"] == 1
+
+    client.force_login(stranger)
+    assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
+    assert login_api(stranger).get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_running_job_page_refreshes_itself(client, administrator):
+    job = Job.objects.create(kind="documents", title="批量", total=10, done=4, started_by=administrator)
+    client.force_login(administrator)
+    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page and 'value="40"' in page

@@ -1,0 +1,201 @@
+"""The registry through the pages and the API: scoping, downloads, revoking, public verification."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from documents.models import Document, DocumentStatus
+from permissions.roles import Role
+from tests.conftest import COUNTY, OTHER_TOWNSHIP, OTHER_TOWNSHIP_VILLAGE, TOWNSHIP, VILLAGE
+from tests.documents.test_issuing import pdf_of
+
+
+@pytest.fixture
+def approver(make_officer):
+    return make_officer(Role.COUNTY_APPROVER, COUNTY, username="county_approver")
+
+
+@pytest.fixture
+def here_and_elsewhere(issue, regions):
+    """One document in the first township's village, one in the other township."""
+    return issue("payment_letter", region=VILLAGE), issue("payment_letter", region=OTHER_TOWNSHIP_VILLAGE)
+
+
+@pytest.mark.django_db
+def test_the_list_shows_only_the_jurisdiction(client, township_reviewer, here_and_elsewhere):
+    here, elsewhere = here_and_elsewhere
+    client.force_login(township_reviewer)
+    page = client.get(reverse("document-list")).content.decode()
+    assert here.number in page and elsewhere.number not in page
+
+    assert client.get(reverse("document-detail", args=[elsewhere.pk])).status_code == 404
+    assert client.get(reverse("document-pdf", args=[elsewhere.pk])).status_code == 404
+    response = client.get(reverse("document-pdf", args=[here.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == pdf_of(here)
+
+
+@pytest.mark.django_db
+def test_the_list_searches_and_filters(client, approver, issue):
+    letter = issue("payment_letter")
+    certificate = issue("migrant_certificate")
+    client.force_login(approver)
+
+    def numbers(**query):
+        response = client.get(reverse("document-list"), query)
+        return {number for number in (letter.number, certificate.number) if number in response.content.decode()}
+
+    assert numbers() == {letter.number, certificate.number}
+    assert numbers(kind="migrant_certificate") == {certificate.number}
+    assert numbers(q=letter.code.lower()) == {letter.number}
+    assert numbers(q="婚育证") == {certificate.number}
+    assert numbers(region=OTHER_TOWNSHIP) == set()
+    assert "没有" in client.get(reverse("document-list"), {"q": "不存在的文号"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_list_page_and_api_keep_a_constant_number_of_queries(
+    client, approver, issue, login_api, django_assert_max_num_queries
+):
+    for _ in range(3):
+        issue("payment_letter")
+    client.force_login(approver)
+    api = login_api(approver)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("document-list")).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert api.get("/api/v1/documents/").status_code == 200
+    for _ in range(6):
+        issue("payment_letter")
+    with django_assert_max_num_queries(8):
+        client.get(reverse("document-list"))
+    with django_assert_max_num_queries(6):
+        assert api.get("/api/v1/documents/").json()["count"] == 9
+
+
+@pytest.mark.django_db
+def test_revoke_through_the_page_needs_the_role_and_a_reason(
+    client, approver, township_reviewer, issue
+):
+    document = issue("payment_letter", region=VILLAGE)
+    url = reverse("document-revoke", args=[document.pk])
+
+    client.force_login(township_reviewer)
+    assert client.post(url, {"reason": "误发"}).status_code == 403
+    client.force_login(approver)
+    client.post(url, {"reason": ""})
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.VALID
+
+    response = client.post(url, {"reason": "误发"}, follow=True)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.REVOKED
+    assert "已作废" in response.content.decode() or "revoked" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_reissue_through_the_page_leads_to_the_new_version(client, approver, issue):
+    document = issue("payment_letter")
+    client.force_login(approver)
+    response = client.post(reverse("document-reissue", args=[document.pk]), {"reason": "更正"})
+
+    new = Document.objects.get(previous=document)
+    assert response.status_code == 302 and response.url == reverse("document-detail", args=[new.pk])
+    page = client.get(response.url).content.decode()
+    assert document.number in page
+
+
+@pytest.mark.django_db
+def test_the_public_code_page_shows_status_and_masked_data_only(client, issue, administrator):
+    document = issue("migrant_certificate")
+    page = client.get(reverse("verify-code", args=[f"{document.code[:5].lower()}-{document.code[5:]}"]))
+    text = page.content.decode()
+
+    assert page.status_code == 200
+    assert document.number in text and "360921********0028" in text
+    assert client.get(reverse("verify-code", args=["ZZZZZZZZZZ"])).status_code == 404
+    assert client.get(reverse("verify-code", args=["<script>"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_public_upload_page_answers_valid_and_altered(client, issue):
+    data = pdf_of(issue("payment_letter"))
+    good = client.post(reverse("verify"), {"file": SimpleUploadedFile("a.pdf", data)})
+    assert "真实有效" in good.content.decode() or "Authentic" in good.content.decode()
+
+    altered = bytearray(data)
+    altered[len(altered) // 5] ^= 0x01
+    bad = client.post(reverse("verify"), {"file": SimpleUploadedFile("a.pdf", bytes(altered))})
+    assert "未通过" in bad.content.decode() or "Not accepted" in bad.content.decode()
+
+    missing = client.post(reverse("verify"), {})
+    assert "请选择" in missing.content.decode() or "Choose" in missing.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_verify_by_code_is_public_and_masked(api_client, issue, administrator):
+    document = issue("migrant_certificate")
+    body = api_client.get(f"/api/v1/verify/{document.code}/").json()
+
+    assert body["number"] == document.number and body["status"] == "valid"
+    assert ["公民身份号码", "360921********0028"] in body["public_summary"]
+    assert "context" not in body and "sha256" not in body
+    missing = api_client.get("/api/v1/verify/ZZZZZZZZZZ/")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_api_verify_upload(api_client, issue, administrator):
+    from documents import issuing
+    from permissions.audit import Actor
+
+    document = issue("payment_letter")
+    data = pdf_of(document)
+    body = api_client.post(
+        "/api/v1/documents/verify/", {"file": SimpleUploadedFile("a.pdf", data)}, format="multipart"
+    ).json()
+    assert body["valid"] is True and body["document_number"] == document.number
+    assert body["kind"] == "payment_letter" and body["issuer"] == "安和县卫生健康委员会"
+    assert body["revoked"] is False
+
+    issuing.revoke(document, Actor(administrator), "误发")
+    body = api_client.post(
+        "/api/v1/documents/verify/", {"file": SimpleUploadedFile("a.pdf", data)}, format="multipart"
+    ).json()
+    assert body["valid"] is False and body["revoked"] is True and body["reason"] == "revoked"
+
+    missing = api_client.post("/api/v1/documents/verify/", {}, format="multipart")
+    assert missing.status_code == 400 and "file" in missing.json()["error"]["fields"]
+
+
+@pytest.mark.django_db
+def test_api_documents_are_scoped_and_download(login_api, township_reviewer, here_and_elsewhere):
+    here, elsewhere = here_and_elsewhere
+    api = login_api(township_reviewer)
+
+    listed = api.get("/api/v1/documents/").json()
+    assert [row["number"] for row in listed["results"]] == [here.number]
+    assert api.get(f"/api/v1/documents/{elsewhere.pk}/").status_code == 404
+    assert api.get(f"/api/v1/documents/{elsewhere.pk}/pdf/").status_code == 404
+    download = api.get(f"/api/v1/documents/{here.pk}/pdf/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_api_documents_need_a_login(api_client, issue):
+    issue("payment_letter")
+    assert api_client.get("/api/v1/documents/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_township_officer_outside_the_county_office_region_cannot_manage(
+    make_officer, issue
+):
+    from permissions import rules
+
+    document = issue("payment_letter", region=VILLAGE)
+    outsider = make_officer(Role.ADMINISTRATOR, OTHER_TOWNSHIP)
+    insider = make_officer(Role.ADMINISTRATOR, TOWNSHIP)
+    assert not rules.may_manage_document(outsider, document)
+    assert rules.may_manage_document(insider, document)
