@@ -19,8 +19,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from documents import keys
-from documents.numbering import normalize_code
 from documents.models import Document, DocumentStatus
+from documents.numbering import normalize_code
 
 logger = logging.getLogger(__name__)
 

@@ -105,11 +105,11 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
     created = load_demo(households_per_village=1)
     assert created["villages"] >= 50
     assert created["documents"] == 9
-    assert sorted(Document.objects.values_list("status", flat=True).distinct()) == [
+    assert set(Document.objects.values_list("status", flat=True)) == {
         "revoked",
         "superseded",
         "valid",
-    ]
+    }
     for username, *_ in ACCOUNTS:
         assert client.login(username=username, password=DEMO_PASSWORD), username
         assert client.get(reverse("home")).status_code == 200
