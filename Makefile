@@ -23,6 +23,8 @@ $(INSTALLED): pyproject.toml
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@# The worker runs batch jobs (documents, bank files, imports) while the server is up.
+	$(BIN)/python manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

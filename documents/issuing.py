@@ -161,37 +161,44 @@ def verification_url(code: str) -> str:
     return f"{settings.CASEWORK_PUBLIC_URL}/verify/{code}/"
 
 
+def document_body(
+    request: IssueRequest, number: str, code: str, *, demo: bool, previous: Document | None = None
+) -> str:
+    """The HTML section of one document: the kind's template around the pipeline's facts."""
+    spec = spec_of(request.kind)
+    return rendering.document_body(
+        spec.template,
+        {
+            "doc": {
+                "kind": request.kind,
+                "title": request.title,
+                "number": number,
+                "office": request.office.name,
+                "issued_on": clock.today(),
+                "code": numbering.display_code(code),
+                "verify_url": verification_url(code),
+                "qr": rendering.qr_code(verification_url(code)),
+                "demo": demo,
+                "signers": [signer.as_dict() for signer in request.signers],
+                "long": spec.long,
+                "version": previous.version + 1 if previous else 1,
+                "previous_number": previous.number if previous else "",
+            },
+            "data": request.data,
+        },
+    )
+
+
 def _issue(request: IssueRequest, actor: Actor, previous: Document | None = None) -> Issued:
     request.check()
     office_key = keys.load_office_key(request.office.code)
-    spec = spec_of(request.kind)
     with transaction.atomic():
         issued_at = clock.now()
         year = clock.today().year
         serial = numbering.next_serial(request.office, request.kind, year)
         number = numbering.format_number(request.office, request.kind, year, serial)
         code = numbering.new_code()
-        body = rendering.document_body(
-            spec.template,
-            {
-                "doc": {
-                    "kind": request.kind,
-                    "title": request.title,
-                    "number": number,
-                    "office": request.office.name,
-                    "issued_on": clock.today(),
-                    "code": numbering.display_code(code),
-                    "verify_url": verification_url(code),
-                    "qr": rendering.qr_code(verification_url(code)),
-                    "demo": office_key.demo,
-                    "signers": [signer.as_dict() for signer in request.signers],
-                    "long": spec.long,
-                    "version": previous.version + 1 if previous else 1,
-                    "previous_number": previous.number if previous else "",
-                },
-                "data": request.data,
-            },
-        )
+        body = document_body(request, number, code, demo=office_key.demo, previous=previous)
         rendered = rendering.render_pdf(rendering.page_html([body]))
         signed = signing.sign_pdf(
             rendered, office_key, reason=request.title, location=request.office.name

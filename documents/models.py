@@ -64,6 +64,12 @@ class DocumentSequence(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def for_subject(self, subject: models.Model) -> "DocumentQuerySet":
+        """The documents issued about one case, certificate or person (newest first)."""
+        return self.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
+        )
+
     def delete(self):
         raise ValueError("Issued documents are never deleted; revoke them instead.")
 

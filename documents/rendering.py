@@ -55,5 +55,10 @@ def render_pdf(html: str) -> RenderedPdf:
 
 
 def print_file(bodies: list[str]) -> bytes:
-    """Many documents in one unsigned PDF for printing (one font subset for the whole batch)."""
-    return HTML(string=page_html(bodies)).write_pdf()
+    """Many documents in one unsigned PDF for printing (one font subset for the whole batch).
+
+    The seal anchor only places a signature widget, which a print file has none of; dropping
+    it keeps the ids of the joined sections unique.
+    """
+    anchor = f' id="{SEAL_ANCHOR}"'
+    return HTML(string=page_html([body.replace(anchor, "") for body in bodies])).write_pdf()

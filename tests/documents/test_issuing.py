@@ -195,3 +195,42 @@ def test_a_missing_office_key_is_a_clear_configuration_error(issue, offices, set
     with pytest.raises(ImproperlyConfigured, match="make_demo_keys"):
         issue("payment_letter")
     assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_signature_is_pades_and_names_the_office(issue):
+    reader = PdfReader(io.BytesIO(pdf_of(issue("payment_letter"))))
+    field = next(
+        annotation.get_object()
+        for annotation in reader.pages[-1]["/Annots"]
+        if annotation.get_object().get("/FT") == "/Sig"
+    )
+    signature = field["/V"].get_object()
+    assert signature["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert signature["/Location"] == "安和县卫生健康委员会"
+
+
+@pytest.mark.django_db
+def test_documents_are_found_by_subject(issue, person_here):
+    about = issue("migrant_certificate", subject=person_here)
+    issue("migrant_certificate")
+    assert list(Document.objects.for_subject(person_here)) == [about]
+
+
+def test_production_refuses_to_start_without_harfbuzz_subsetting(settings, monkeypatch):
+    from documents import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subsetting", lambda: False)
+    settings.DEBUG = False
+    with pytest.raises(ImproperlyConfigured, match="libharfbuzz-subset0"):
+        fonts.require_harfbuzz_subsetting()
+    settings.DEBUG = True
+    fonts.require_harfbuzz_subsetting()
+    assert [warning.id for warning in fonts.check_harfbuzz_subsetting()] == ["documents.W001"]
+
+
+def test_this_machine_subsets_with_harfbuzz():
+    from documents import fonts
+
+    assert fonts.harfbuzz_subsetting()
+    assert fonts.check_harfbuzz_subsetting() == []

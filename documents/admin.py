@@ -1,0 +1,27 @@
+"""Administrators edit issuing offices here; the registry is shown, never edited."""
+
+from django.contrib import admin
+
+from documents.models import Document, IssuingOffice
+from permissions.admin import ReadOnlyAdmin
+
+
+@admin.register(IssuingOffice)
+class IssuingOfficeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "number_prefix", "region", "active")
+    list_select_related = ("region",)
+    search_fields = ("code", "name")
+    list_filter = ("active",)
+
+    def has_delete_permission(self, request, obj=None):
+        # Offices that issued documents must stay; deactivate them instead.
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ("number", "title", "kind", "office", "status", "issued_at")
+    list_select_related = ("office",)
+    list_filter = ("kind", "status")
+    search_fields = ("number", "code", "title")
+    exclude = ("context",)
