@@ -118,21 +118,9 @@ def reissue(document: Document, actor: Actor, reason: str, *, data: dict | None 
         ),
     )
     with transaction.atomic():
-        old = Document.objects.select_for_update().get(pk=document.pk)
-        if old.status != DocumentStatus.VALID:
-            raise ValueError(_("Only a valid document can be re-issued."))
+        old = _lock_valid(document, _("Only a valid document can be re-issued."))
         new = _issue(request, actor, previous=old).document
-        old.supersede(reason=reason, at=clock.now())
-        old.save(update_fields=Document.STATUS_FIELDS)
-        audit.record(
-            actor,
-            "document.supersede",
-            old,
-            from_state=DocumentStatus.VALID,
-            to_state=DocumentStatus.SUPERSEDED,
-            opinion=reason,
-            data={"replaced_by": new.number},
-        )
+        _end_validity(old, "supersede", actor, reason, replaced_by=new.number)
     return new
 
 
@@ -141,20 +129,32 @@ def revoke(document: Document, actor: Actor, reason: str) -> Document:
     if not reason.strip():
         raise ValueError(_("Give the reason for revoking."))
     with transaction.atomic():
-        current = Document.objects.select_for_update().get(pk=document.pk)
-        if current.status != DocumentStatus.VALID:
-            raise ValueError(_("Only a valid document can be revoked."))
-        current.revoke(reason=reason, at=clock.now())
-        current.save(update_fields=Document.STATUS_FIELDS)
-        audit.record(
-            actor,
-            "document.revoke",
-            current,
-            from_state=DocumentStatus.VALID,
-            to_state=DocumentStatus.REVOKED,
-            opinion=reason,
-        )
+        current = _lock_valid(document, _("Only a valid document can be revoked."))
+        _end_validity(current, "revoke", actor, reason)
     return current
+
+
+def _lock_valid(document: Document, refusal: str) -> Document:
+    """Lock the document's row for a status change; refuse unless it is still valid."""
+    current = Document.objects.select_for_update().get(pk=document.pk)
+    if current.status != DocumentStatus.VALID:
+        raise ValueError(refusal)
+    return current
+
+
+def _end_validity(document: Document, transition: str, actor: Actor, reason: str, **data) -> None:
+    """Run the ``revoke`` or ``supersede`` transition and record it in the audit log."""
+    getattr(document, transition)(reason=reason, at=clock.now())
+    document.save(update_fields=Document.STATUS_FIELDS)
+    audit.record(
+        actor,
+        f"document.{transition}",
+        document,
+        from_state=DocumentStatus.VALID,
+        to_state=document.status,
+        opinion=reason,
+        data=data,
+    )
 
 
 def verification_url(code: str) -> str:

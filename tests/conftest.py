@@ -19,8 +19,11 @@ OTHER_TOWNSHIP_VILLAGE = "360921101001"
 @pytest.fixture(autouse=True)
 def _pinned_today_and_clean_cache(settings, tmp_path):
     settings.CASEWORK_TODAY = "2026-11-24"
-    # Issued PDFs and job files go to a folder of the test's own.
+    # Issued PDFs and job files go to a folder of the test's own, and the cache (login
+    # throttling) is the test's own too, so two test runs on one machine cannot disturb
+    # each other through ./var.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.LANGUAGE_CODE = "zh-hans"
     # Hashing strength is not under test; PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
