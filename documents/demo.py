@@ -55,6 +55,7 @@ SAMPLE_TITLES = {
     DocumentKind.NOT_CONFIRMED_NOTICE: "不予确认告知书",
     DocumentKind.PAYMENT_LETTER: "奖励扶助金发放告知书",
     DocumentKind.MIGRANT_CERTIFICATE: "流动人口婚育证明",
+    DocumentKind.SERVICE_CERTIFICATE: "流动人口计划生育服务证",
     DocumentKind.CASE_REGISTRATION: "两非案件立案审批表",
     DocumentKind.CASE_DECISION: "两非案件处理决定书",
     DocumentKind.CASE_CLOSING: "两非案件结案审批表",

@@ -99,16 +99,22 @@ def issue_batch(
     return documents, refused, merged
 
 
-def reissue(document: Document, actor: Actor, reason: str, *, data: dict | None = None) -> Document:
-    """Issue a new version of ``document`` (new number, same subject) and supersede the old one."""
+def reissue(
+    document: Document, actor: Actor, reason: str, *, request: IssueRequest | None = None
+) -> Document:
+    """Issue a new version of ``document`` and supersede the old one.
+
+    Without ``request`` the new version prints the same data; a process whose facts changed
+    passes the new request.
+    """
     if not reason.strip():
         raise ValueError(_("Give the reason for re-issuing."))
-    request = IssueRequest(
+    request = request or IssueRequest(
         kind=document.kind,
         office=document.office,
         region=document.region,
         title=document.title,
-        data=document.context if data is None else data,
+        data=document.context,
         public_summary=[tuple(pair) for pair in document.public_summary],
         signers=[Signer(**signer) for signer in document.signers],
         subject=(
@@ -134,6 +140,14 @@ def revoke(document: Document, actor: Actor, reason: str) -> Document:
     return current
 
 
+def expire(document: Document, actor: Actor, reason: str) -> Document:
+    """Mark a valid document expired (its printed validity ended)."""
+    with transaction.atomic():
+        current = _lock_valid(document, _("Only a valid document can expire."))
+        _end_validity(current, "expire", actor, reason)
+    return current
+
+
 def _lock_valid(document: Document, refusal: str) -> Document:
     """Lock the document's row for a status change; refuse unless it is still valid."""
     current = Document.objects.select_for_update().get(pk=document.pk)
@@ -143,7 +157,7 @@ def _lock_valid(document: Document, refusal: str) -> Document:
 
 
 def _end_validity(document: Document, transition: str, actor: Actor, reason: str, **data) -> None:
-    """Run the ``revoke`` or ``supersede`` transition and record it in the audit log."""
+    """Run the ``revoke``, ``supersede`` or ``expire`` transition and record it in the audit log."""
     getattr(document, transition)(reason=reason, at=clock.now())
     document.save(update_fields=Document.STATUS_FIELDS)
     audit.record(

@@ -16,6 +16,7 @@ class DocumentKind(models.TextChoices):
     NOT_CONFIRMED_NOTICE = "not_confirmed_notice", _("not-confirmed notice")
     PAYMENT_LETTER = "payment_letter", _("payment notification letter")
     MIGRANT_CERTIFICATE = "migrant_certificate", _("migrant certificate")
+    SERVICE_CERTIFICATE = "service_certificate", _("migrant service certificate")
     CASE_REGISTRATION = "case_registration", _("case registration form")
     CASE_DECISION = "case_decision", _("case decision")
     CASE_CLOSING = "case_closing", _("case closing form")
@@ -40,6 +41,7 @@ KINDS: dict[str, KindSpec] = {
     DocumentKind.NOT_CONFIRMED_NOTICE: KindSpec("documents/not_confirmed_notice.html", "不予确认"),
     DocumentKind.PAYMENT_LETTER: KindSpec("documents/payment_letter.html", "奖扶发"),
     DocumentKind.MIGRANT_CERTIFICATE: KindSpec("documents/migrant_certificate.html", "婚育证"),
+    DocumentKind.SERVICE_CERTIFICATE: KindSpec("documents/migrant_certificate.html", "服务证"),
     DocumentKind.CASE_REGISTRATION: KindSpec("documents/case_registration.html", "两非立"),
     DocumentKind.CASE_DECISION: KindSpec("documents/case_decision.html", "两非决"),
     DocumentKind.CASE_CLOSING: KindSpec("documents/case_closing.html", "两非结"),

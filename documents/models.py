@@ -81,6 +81,7 @@ class DocumentStatus(models.TextChoices):
     VALID = "valid", _("valid")
     REVOKED = "revoked", _("revoked")
     SUPERSEDED = "superseded", _("superseded")
+    EXPIRED = "expired", _("expired")
 
 
 def document_path(document: "Document", filename: str) -> str:
@@ -177,6 +178,11 @@ class Document(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=DocumentStatus.VALID, target=DocumentStatus.REVOKED)
     def revoke(self, reason: str, at) -> None:
         """Withdraw the document: it no longer proves anything."""
+        self.status_reason, self.status_changed_at = reason, at
+
+    @transition(field=status, source=DocumentStatus.VALID, target=DocumentStatus.EXPIRED)
+    def expire(self, reason: str, at) -> None:
+        """The validity printed on the document (a certificate's) has ended."""
         self.status_reason, self.status_changed_at = reason, at
 
     @transition(field=status, source=DocumentStatus.VALID, target=DocumentStatus.SUPERSEDED)

@@ -21,6 +21,11 @@ class RenderedPdf:
     seal_box: tuple[float, float, float, float] | None
 
 
+def chinese_date(value) -> str:
+    """A date as official documents write it (GB/T 9704: Arabic numerals), e.g. 2026年11月25日."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
 def qr_code(url: str) -> str:
     """The QR code of ``url`` as an SVG data URI: vector, so it prints sharp at any size."""
     return mark_safe(segno.make(url, error="m").svg_data_uri(border=0))

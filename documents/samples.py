@@ -43,6 +43,11 @@ def sample_data(kind: str, *, rows: int = 12) -> dict:
             "phones": ["0797-5210001", "0797-5210002"],
             "entries": posting_entries(rows),
         },
+        DocumentKind.SERVICE_CERTIFICATE: lambda: {
+            **sample_data(DocumentKind.MIGRANT_CERTIFICATE),
+            "certificate_kind": "流动人口计划生育服务证",
+            "residence_since": "2026年5月6日",
+        },
         DocumentKind.MIGRANT_CERTIFICATE: lambda: {
             "certificate_kind": "流动人口婚育证明",
             "holder": {

@@ -33,6 +33,7 @@ FOREIGN_SIGNER = "foreign_signer"
 UNREGISTERED = "unregistered"
 REVOKED = "revoked"
 SUPERSEDED = "superseded"
+EXPIRED = "expired"
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 
@@ -47,6 +48,7 @@ def reason_message(reason: str) -> str:
         UNREGISTERED: _("The signature is ours, but this exact file is not in the document registry."),
         REVOKED: _("The document was revoked."),
         SUPERSEDED: _("The document was replaced by a newer version."),
+        EXPIRED: _("The document's validity has ended."),
     }[reason]
 
 
@@ -109,6 +111,8 @@ def verify_pdf(data: bytes) -> Verdict:
         return Verdict(REVOKED, document, signer, signed_at)
     if document.status == DocumentStatus.SUPERSEDED:
         return Verdict(SUPERSEDED, document, signer, signed_at)
+    if document.status == DocumentStatus.EXPIRED:
+        return Verdict(EXPIRED, document, signer, signed_at)
     return Verdict(VALID, document, signer, signed_at)
 
 

@@ -48,6 +48,14 @@ _VIEW_PEOPLE = (
     "casework.view_person",
     "documents.view_document",
 )
+_CERTIFICATES = (
+    "casework.view_migrantcertificate",
+    "casework.add_migrantcertificate",
+    "casework.change_migrantcertificate",
+    "casework.view_certificatenotice",
+    "casework.change_certificatenotice",
+)
+_VIEW_CERTIFICATES = ("casework.view_migrantcertificate", "casework.view_certificatenotice")
 # Revoking or re-issuing a signed document is an approver's decision.
 _MANAGE_DOCUMENTS = ("documents.change_document",)
 _EDIT_PEOPLE = (
@@ -66,13 +74,14 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.CITY_FILING_OFFICER: _VIEW_PEOPLE,
     Role.FUND_MANAGER: _VIEW_PEOPLE,
     Role.DISBURSEMENT_OFFICER: _VIEW_PEOPLE,
-    Role.SUPERVISOR: _VIEW_PEOPLE + ("permissions.view_auditentry",),
+    Role.SUPERVISOR: _VIEW_PEOPLE + _VIEW_CERTIFICATES + ("permissions.view_auditentry",),
     Role.INVESTIGATOR: _VIEW_PEOPLE,
     Role.CASE_APPROVER: _VIEW_PEOPLE,
-    Role.MIGRANT_SERVICE_OFFICER: _VIEW_PEOPLE + _EDIT_PEOPLE,
+    Role.MIGRANT_SERVICE_OFFICER: _VIEW_PEOPLE + _EDIT_PEOPLE + _CERTIFICATES,
     Role.ADMINISTRATOR: _VIEW_PEOPLE
     + _EDIT_PEOPLE
     + _MANAGE_DOCUMENTS
+    + _VIEW_CERTIFICATES
     + (
         "casework.add_region",
         "casework.change_region",

@@ -1,9 +1,10 @@
 """Yes/no answers to "may this officer do this?" for pages, API views and actions alike."""
 
-from casework.models import Person
+from casework.models import CertificateNotice, MigrantCertificate, Person
+from casework.models.certificates import township_of
 from documents.models import Document
 from permissions.roles import ROLES_SEEING_FULL_ID_NUMBERS, Role
-from permissions.scoping import in_jurisdiction
+from permissions.scoping import code_in_jurisdiction, in_jurisdiction
 
 
 def may_manage_officers(user) -> bool:
@@ -33,3 +34,35 @@ def may_see_full_id_number(user, person: Person) -> bool:
 def may_manage_document(user, document: Document) -> bool:
     """Revoke or re-issue: approvers and administrators whose jurisdiction holds the document."""
     return user.has_perm("documents.change_document") and in_jurisdiction(user, document)
+
+
+def may_handle_certificate(user, certificate: MigrantCertificate) -> bool:
+    """Migrant-service officers of the issuing township (or above it) work the certificate."""
+    return user.has_perm("casework.change_migrantcertificate") and in_jurisdiction(
+        user, certificate
+    )
+
+
+def may_apply_for_certificate(user) -> bool:
+    return user.has_perm("casework.add_migrantcertificate")
+
+
+def may_confirm_verification(user, certificate: MigrantCertificate) -> bool:
+    """The registration area's officers answer a verification request."""
+    return user.has_perm("casework.change_migrantcertificate") and code_in_jurisdiction(
+        user, certificate.registration_region_id
+    )
+
+
+def may_acknowledge_notice(user, notice: CertificateNotice) -> bool:
+    return user.has_perm("casework.change_certificatenotice") and code_in_jurisdiction(
+        user, notice.to_region_id
+    )
+
+
+def may_send_feedback(user, certificate: MigrantCertificate) -> bool:
+    """Either end of a migrant's move may write to the other about them."""
+    ends = (certificate.region_id, township_of(certificate.registration_region_id))
+    return user.has_perm("casework.change_certificatenotice") and any(
+        code_in_jurisdiction(user, code) for code in ends
+    )

@@ -6,13 +6,22 @@ everything below it: a range on the region code) plus objects explicitly granted
 (django-guardian grants that have not expired). Anything else answers 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from casework import clock, region_codes
-from casework.models import Household, Job, Person, Region
+from casework.models import (
+    CertificateNotice,
+    CertificateStatus,
+    Household,
+    Job,
+    MigrantCertificate,
+    Person,
+    Region,
+)
 from documents.models import Document
 from permissions.models import ObjectGrant, Officer, PersonGrant
 from permissions.roles import Role
@@ -31,6 +40,8 @@ class Scope:
     permission: str
     grant_model: type[ObjectGrant] | None = None
     include_ancestors: bool = False
+    # Further reach beyond the jurisdiction, as a condition built for the user.
+    also: Callable[[Officer], Q] | None = None
 
 
 _SCOPES: dict[type[Model], Scope] = {}
@@ -65,13 +76,17 @@ def jurisdiction_q(user: Officer, region_field: str, *, include_ancestors: bool 
 
 def in_jurisdiction(user: Officer, obj: Model) -> bool:
     """True if the object lies in the user's own jurisdiction (grants do not count)."""
+    return code_in_jurisdiction(user, getattr(obj, scope_of(type(obj)).region_field))
+
+
+def code_in_jurisdiction(user: Officer, code: str | None) -> bool:
+    """True if the region ``code`` lies in the user's own jurisdiction."""
     if user.is_superuser:
         return True
-    if user.jurisdiction_id is None:
+    if user.jurisdiction_id is None or code is None:
         return False
-    code = getattr(obj, scope_of(type(obj)).region_field)
     low, high = region_codes.subtree_bounds(user.jurisdiction_id)
-    return code is not None and low <= code <= high
+    return low <= code <= high
 
 
 def granted_q(user: Officer, grant_model: type[ObjectGrant], codename: str) -> Q:
@@ -96,6 +111,8 @@ def visible_to(user, queryset: QuerySet | type[Model]) -> QuerySet:
         condition = jurisdiction_q(
             user, scope.region_field, include_ancestors=scope.include_ancestors
         )
+        if scope.also is not None:
+            condition |= scope.also(user)
     if scope.grant_model is not None:
         codename = scope.permission.split(".", 1)[1]
         condition |= granted_q(user, scope.grant_model, codename)
@@ -115,6 +132,25 @@ register_scope(Household, Scope("region_id", "casework.view_household"))
 register_scope(Person, Scope("region_id", "casework.view_person", grant_model=PersonGrant))
 register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 register_scope(Document, Scope("region_id", "documents.view_document"))
+register_scope(
+    MigrantCertificate,
+    Scope(
+        "region_id",
+        "casework.view_migrantcertificate",
+        # The registration area sees a certificate while it is asked to confirm its facts.
+        also=lambda user: Q(status=CertificateStatus.AWAITING_VERIFICATION)
+        & jurisdiction_q(user, "registration_region_id"),
+    ),
+)
+register_scope(
+    CertificateNotice,
+    Scope(
+        "to_region_id",
+        "casework.view_certificatenotice",
+        # Both ends of a notice see it: the township it is addressed to and the sender.
+        also=lambda user: jurisdiction_q(user, "from_region_id"),
+    ),
+)
 
 
 def jobs_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:

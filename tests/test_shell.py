@@ -104,7 +104,7 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
     settings.CASEWORK_SIGNING_PASSPHRASE = "demo"
     created = load_demo(households_per_village=1)
     assert created["villages"] >= 50
-    assert created["documents"] == 9
+    assert created["documents"] == 10
     assert set(Document.objects.values_list("status", flat=True)) == {
         "revoked",
         "superseded",

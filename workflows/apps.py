@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Workflows")
+
+    def ready(self) -> None:
+        # Each process registers its steps when its module is imported.
+        from workflows import certificates  # noqa: F401

@@ -1,7 +1,34 @@
 """The Casework domain models."""
 
+from casework.models.certificates import (
+    CertificateKind,
+    CertificateNotice,
+    CertificateStatus,
+    FeedbackTopic,
+    MaritalStatus,
+    MigrantCertificate,
+    NoticeKind,
+    NoticeStatus,
+)
 from casework.models.jobs import Job, JobStatus
 from casework.models.people import Household, Hukou, Person, Sex
 from casework.models.regions import Region, RegionLevel
 
-__all__ = ["Household", "Hukou", "Job", "JobStatus", "Person", "Region", "RegionLevel", "Sex"]
+__all__ = [
+    "CertificateKind",
+    "CertificateNotice",
+    "CertificateStatus",
+    "FeedbackTopic",
+    "Household",
+    "Hukou",
+    "Job",
+    "JobStatus",
+    "MaritalStatus",
+    "MigrantCertificate",
+    "NoticeKind",
+    "NoticeStatus",
+    "Person",
+    "Region",
+    "RegionLevel",
+    "Sex",
+]

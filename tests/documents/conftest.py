@@ -20,6 +20,7 @@ TITLES = {
     "not_confirmed_notice": "不予确认告知书",
     "payment_letter": "奖励扶助金发放告知书",
     "migrant_certificate": "流动人口婚育证明",
+    "service_certificate": "流动人口计划生育服务证",
     "case_registration": "两非案件立案审批表",
     "case_decision": "两非案件处理决定书",
     "case_closing": "两非案件结案审批表",

@@ -1,0 +1,133 @@
+"""Named transitions, shared by pages and API: which ones a user may run now, running one with
+its form, and the history of an object.
+
+Each process declares its steps (``Step``) in its own module; a step names the django-fsm method
+that moves the status, the form of what the caller supplies, the permission rule that decides
+who may run it, and the action that runs it (locking the row, moving the status, writing the
+audit entry and any documents in one transaction).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+
+from permissions import audit
+from permissions.audit import Actor
+from permissions.models import AuditEntry
+
+
+class TransitionConflict(Exception):
+    """The transition is not allowed from the current status, or someone moved it first."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or _("The case has moved on; reload it and try again."))
+        self.message = str(self)
+
+
+class OpinionForm(forms.Form):
+    """What every step may carry: the signer's opinion (意见)."""
+
+    opinion = forms.CharField(label=gettext_lazy("Opinion"), max_length=1000, required=False)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    method: str
+    run: Callable[[models.Model, Actor, dict], models.Model]
+    allowed: Callable[[object, models.Model], bool]
+    form: type[forms.Form] = OpinionForm
+    confirm: str = ""
+
+
+_STEPS: dict[type[models.Model], dict[str, Step]] = {}
+
+
+def register_steps(model: type[models.Model], *steps: Step) -> None:
+    """Declare the steps of ``model``; the order is the order pages show them in."""
+    _STEPS[model] = {step.name: step for step in steps}
+
+
+def steps_of(model: type[models.Model]) -> dict[str, Step]:
+    return _STEPS.get(model, {})
+
+
+def available_steps(user, obj: models.Model) -> list[Step]:
+    """The steps the user may run on ``obj`` in its current status."""
+    return [
+        step
+        for step in steps_of(type(obj)).values()
+        if can_proceed(getattr(obj, step.method)) and step.allowed(user, obj)
+    ]
+
+
+def perform(name: str, obj: models.Model, actor: Actor, data) -> models.Model:
+    """Validate ``data`` with the step's form and run it; raises ValidationError (bad input),
+    PermissionDenied (role or place), LookupError (no such step) or TransitionConflict."""
+    step = steps_of(type(obj)).get(name)
+    if step is None:
+        raise LookupError(name)
+    if not step.allowed(actor.officer, obj):
+        raise PermissionDenied(_("Your role may not do this here."))
+    form = step.form(data)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    try:
+        return step.run(obj, actor, form.cleaned_data)
+    except (TransitionNotAllowed, ConcurrentTransition):
+        raise TransitionConflict() from None
+
+
+def move(obj: models.Model, method: str, actor: Actor, *, opinion: str = "", data=None, **arguments):
+    """Lock ``obj``, run its FSM ``method`` and audit it; call inside the step's transaction.
+
+    Returns the locked, saved instance. Raises TransitionConflict if the status no longer
+    allows the method (someone else moved it first).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Run transitions inside the transaction of the step.")
+    current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    transition = getattr(current, method)
+    if not can_proceed(transition):
+        raise TransitionConflict()
+    before = current.status
+    transition(**arguments)
+    current.save()
+    audit.record(
+        actor,
+        method,
+        current,
+        from_state=before,
+        to_state=current.status,
+        opinion=opinion,
+        data=data or {},
+    )
+    return current
+
+
+def history(obj: models.Model) -> list[dict]:
+    """The audit entries of ``obj`` as the API's history items, oldest first."""
+    entries = AuditEntry.objects.filter(
+        content_type__app_label=obj._meta.app_label,
+        content_type__model=obj._meta.model_name,
+        object_id=str(obj.pk),
+    ).order_by("seq")
+    return [
+        {
+            "transition": entry.action,
+            "from": entry.from_state,
+            "to": entry.to_state,
+            "actor": entry.actor_name,
+            "role": entry.role,
+            "opinion": entry.opinion,
+            "at": entry.at,
+        }
+        for entry in entries
+    ]
