@@ -8,6 +8,9 @@ from casework.factories import PersonFactory, RegionFactory
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
 
+# Offices, keys and issuing helpers, for every test that issues documents.
+pytest_plugins = ["tests.document_fixtures"]
+
 COUNTY = "360921000000"
 TOWNSHIP = "360921100000"
 VILLAGE = "360921100001"

@@ -82,7 +82,7 @@ def apply(actor: Actor, certificate: MigrantCertificate, *, submit: bool = True)
     if not rules.may_apply_for_certificate(officer):
         raise PermissionDenied(_("Your role may not apply for migrant certificates."))
     certificate.created_by = officer
-    certificate.full_clean(exclude=["created_by"])
+    certificate.validate()
     if not rules.may_handle_certificate(officer, certificate):
         raise PermissionDenied(_("The issuing township is outside your jurisdiction."))
     with transaction.atomic():
@@ -99,7 +99,7 @@ def update_facts(actor: Actor, certificate: MigrantCertificate) -> MigrantCertif
         raise PermissionDenied(_("Your role may not do this here."))
     if certificate.status not in (CertificateStatus.DRAFT, CertificateStatus.SUBMITTED):
         raise ValidationError(_("Only an application not yet verified can be corrected."))
-    certificate.full_clean(exclude=["created_by"])
+    certificate.validate()
     with transaction.atomic():
         certificate.save()
         audit.record(actor, "update_facts", certificate)

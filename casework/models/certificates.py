@@ -159,6 +159,13 @@ class MigrantCertificate(ConcurrentTransitionMixin, models.Model):
         """A 服务证 holder registered outside the issuing township (notices go both ways)."""
         return township_of(self.registration_region_id) != self.region_id
 
+    # Set by clean() or by the transitions, never by the caller.
+    DERIVED_FIELDS = ("status", "region", "holder_sex", "holder_birth_date", "created_by", "person", "document")
+
+    def validate(self) -> None:
+        """Check the application's facts and derive the issuing township, sex and birth date."""
+        self.full_clean(exclude=self.DERIVED_FIELDS)
+
     def clean(self) -> None:
         errors = {}
         try:

@@ -12,7 +12,7 @@ from documents.kinds import KINDS
 from documents.models import Document, DocumentSequence, DocumentStatus
 from permissions.audit import Actor, verify_chain
 from permissions.models import AuditEntry
-from tests.documents.conftest import TITLES
+from tests.document_fixtures import TITLES
 
 
 def pdf_of(document: Document) -> bytes:

@@ -7,7 +7,7 @@ from weasyprint import HTML
 
 from documents import issuing, keys, rendering, signing, verification
 from permissions.audit import Actor
-from tests.documents.conftest import PASSPHRASE
+from tests.document_fixtures import PASSPHRASE
 from tests.documents.test_issuing import pdf_of
 
 

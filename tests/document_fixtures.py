@@ -1,4 +1,4 @@
-"""Fixtures for documents: a local CA with office keys made once per run, offices, issuing."""
+"""Fixtures for documents (loaded by tests/conftest.py for every package): a local CA with office keys made once per run, offices, issuing."""
 
 import pytest
 
