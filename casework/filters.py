@@ -1,13 +1,27 @@
 """Search and filters for lists, shared by the pages and the API."""
 
+import datetime
+
 import django_filters
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from casework import region_codes
+from casework import clock, region_codes
 from casework.id_numbers import normalize_id_number
-from casework.models import Hukou, Person, Region, Sex
+from casework.models import (
+    CertificateKind,
+    CertificateNotice,
+    CertificateStatus,
+    Hukou,
+    MigrantCertificate,
+    NoticeKind,
+    NoticeStatus,
+    Person,
+    Region,
+    Sex,
+)
 
 
 def filter_region_subtree(queryset, field: str, code: str):
@@ -64,3 +78,65 @@ class RegionFilter(django_filters.FilterSet):
             if value
             else queryset
         )
+
+
+class CertificateFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Holder's name or ID number"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CertificateKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CertificateStatus.choices)
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+    expiring_within = django_filters.NumberFilter(
+        label=_("Expiring within (days)"), method="expiring", min_value=0
+    )
+
+    class Meta:
+        model = MigrantCertificate
+        fields = ["q", "kind", "status", "region", "expiring_within"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        number = normalize_id_number(value)
+        if len(number) == 18:
+            return queryset.filter(holder_id_number=number)
+        return queryset.filter(
+            Q(holder_name__startswith=value) | Q(holder_id_number__startswith=number)
+        )
+
+    def in_region(self, queryset, name, value):
+        return filter_region_subtree(queryset, "region_id", value.strip())
+
+    def expiring(self, queryset, name, value):
+        until = clock.today() + datetime.timedelta(days=int(value))
+        return queryset.filter(status=CertificateStatus.ISSUED, valid_until__lte=until)
+
+
+class NoticeFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=NoticeKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=NoticeStatus.choices)
+    direction = django_filters.ChoiceFilter(
+        label=_("Direction"),
+        choices=[("in", _("Received")), ("out", _("Sent"))],
+        method="by_direction",
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="only_overdue")
+
+    class Meta:
+        model = CertificateNotice
+        fields = ["kind", "status", "direction", "overdue"]
+
+    def by_direction(self, queryset, name, value):
+        user = self.request.user if self.request else None
+        if user is None or user.jurisdiction_id is None:
+            return queryset
+        field = "to_region_id" if value == "in" else "from_region_id"
+        return filter_region_subtree(queryset, field, user.jurisdiction_id)
+
+    def only_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        # The same rule as CertificateNotice.overdue, in SQL.
+        days = settings.CASEWORK_NOTICE_ACKNOWLEDGE_DAYS
+        limit = clock.today() - datetime.timedelta(days=days)
+        return queryset.filter(status=NoticeStatus.SENT, sent_at__date__lt=limit)

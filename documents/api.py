@@ -13,9 +13,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from casework.api.errors import error_response
-from documents import verification
+from documents import checks, verification
 from documents.filters import DocumentFilter
-from documents.models import Document
+from documents.models import Document, VerificationChannel
 from documents.numbering import display_code
 from permissions.scoping import visible_to
 
@@ -136,6 +136,7 @@ class VerifyUploadView(APIView):
         incoming.is_valid(raise_exception=True)
         verdict = verification.verify_pdf(incoming.validated_data["file"].read())
         document = verdict.document
+        checks.record_check(request, VerificationChannel.UPLOAD, "", document, verdict.reason)
         return Response(
             {
                 "valid": verdict.valid,
@@ -160,6 +161,9 @@ class VerifyCodeView(APIView):
     @extend_schema(responses=PublicDocumentSerializer)
     def get(self, request, code: str):
         document = verification.find_by_code(code)
+        checks.record_check(
+            request, VerificationChannel.API, code, document, document.status if document else "not_found"
+        )
         if document is None:
             return error_response(
                 "not_found", str(_("No document carries this verification code.")), 404

@@ -189,3 +189,30 @@ class Document(ConcurrentTransitionMixin, models.Model):
     def supersede(self, reason: str, at) -> None:
         """Replace the document by a new version issued in the same transaction."""
         self.status_reason, self.status_changed_at = reason, at
+
+
+class VerificationChannel(models.TextChoices):
+    PAGE = "page", _("public page")
+    API = "api", _("API")
+    UPLOAD = "upload", _("uploaded PDF")
+
+
+class VerificationCheck(models.Model):
+    """One public verification: when, from where, what was asked, and whether it matched."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=VerificationChannel.choices)
+    code = models.CharField(_("code asked"), max_length=32, blank=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="checks"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16)
+
+    class Meta:
+        verbose_name = _("verification check")
+        verbose_name_plural = _("verification checks")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.channel} {self.code} {self.outcome}"

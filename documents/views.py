@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.pages import paginate, querystring_without_page
-from documents import issuing, verification
+from documents import checks, issuing, verification
 from documents.filters import DocumentFilter
 from documents.forms import ReasonForm, VerifyCodeForm, VerifyUploadForm
-from documents.models import Document
+from documents.models import Document, VerificationChannel
 from permissions import rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
@@ -102,6 +102,8 @@ def document_change(request, pk: int, action: str):
 
 def verify(request):
     """Public: look a document up by its printed code, or upload a PDF to check it."""
+    if request.method == "POST" and checks.over_limit(request):
+        return _too_many(request)
     verdict = None
     upload_form = VerifyUploadForm()
     code_form = VerifyCodeForm(request.GET or None)
@@ -111,6 +113,9 @@ def verify(request):
         upload_form = VerifyUploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
             verdict = verification.verify_pdf(upload_form.cleaned_data["file"].read())
+            checks.record_check(
+                request, VerificationChannel.UPLOAD, "", verdict.document, verdict.reason
+            )
     return render(
         request,
         "documents/pages/verify.html",
@@ -119,14 +124,24 @@ def verify(request):
 
 
 def verify_code(request, code: str):
-    """Public: what the QR code on a document leads to."""
+    """Public: what the QR code on a document leads to. A wrong code gets the same answer
+    whatever it resembles."""
+    if checks.over_limit(request):
+        return _too_many(request)
     document = verification.find_by_code(code)
+    checks.record_check(
+        request, VerificationChannel.PAGE, code, document, document.status if document else "not_found"
+    )
     return render(
         request,
         "documents/pages/verify_code.html",
         {"document": document, "code": code},
         status=200 if document else 404,
     )
+
+
+def _too_many(request):
+    return render(request, "documents/pages/too_many.html", status=429)
 
 
 @login_required

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from permissions.separation import SeparationOfDuties
+from workflows.transitions import TransitionConflict
 
 
 class Conflict(exceptions.APIException):
@@ -39,6 +40,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, TransitionConflict):
+        return error_response("conflict", exc.message, status.HTTP_409_CONFLICT)
     if isinstance(exc, SeparationOfDuties):
         return error_response("separation_of_duties", exc.message, status.HTTP_403_FORBIDDEN)
     if isinstance(exc, Http404 | exceptions.NotFound):

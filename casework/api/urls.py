@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from casework.api import views
+from casework.api.certificates import CertificateViewSet, NoticeViewSet
 from documents.api import DocumentViewSet, VerifyCodeView, VerifyUploadView
 from permissions.api import MeView, ObtainTokenView
 
@@ -12,6 +13,8 @@ router = DefaultRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("notices", NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

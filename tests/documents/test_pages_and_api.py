@@ -1,6 +1,7 @@
 """The registry through the pages and the API: scoping, downloads, revoking, public verification."""
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -199,3 +200,42 @@ def test_a_township_officer_outside_the_county_office_region_cannot_manage(
     insider = make_officer(Role.ADMINISTRATOR, TOWNSHIP)
     assert not rules.may_manage_document(outsider, document)
     assert rules.may_manage_document(insider, document)
+
+
+@pytest.mark.django_db
+def test_every_public_check_is_logged_and_rate_limited(client, api_client, issue, settings):
+    from documents.models import VerificationCheck
+
+    document = issue("migrant_certificate")
+    client.get(reverse("verify-code", args=[document.code]))
+    client.get(reverse("verify-code", args=["ZZZZZZZZZZ"]))
+    api_client.get(f"/api/v1/verify/{document.code}/")
+
+    logged = list(VerificationCheck.objects.order_by("id").values_list("channel", "code", "outcome"))
+    assert logged == [
+        ("page", document.code, "valid"),
+        ("page", "ZZZZZZZZZZ", "not_found"),
+        ("api", document.code, "valid"),
+    ]
+    assert VerificationCheck.objects.filter(document=document).count() == 2
+    assert VerificationCheck.objects.first().client_address == "127.0.0.1"
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"verify": "2/min"}}
+    cache.clear()
+    answers = [client.get(reverse("verify-code", args=[document.code])).status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_close_to_a_real_one_gets_the_same_answer(client, issue):
+    document = issue("migrant_certificate")
+    near = document.code[:-1] + ("2" if document.code[-1] != "2" else "3")
+    far = "ZZZZZZZZZZ" if document.code != "ZZZZZZZZZZ" else "2222222222"
+    near_page = client.get(reverse("verify-code", args=[near]))
+    far_page = client.get(reverse("verify-code", args=[far]))
+    assert near_page.status_code == far_page.status_code == 404
+    def main(page, code):
+        html = page.content.decode()
+        return html[html.index("<main>") : html.index("</main>")].replace(code, "X")
+
+    assert main(near_page, near) == main(far_page, far)

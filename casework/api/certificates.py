@@ -1,0 +1,218 @@
+"""API for migrant certificates and the notices between areas (../shared/API.md)."""
+
+from django.db import transaction
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
+from casework.filters import CertificateFilter, NoticeFilter
+from casework.models import CertificateNotice, MigrantCertificate, Region
+from permissions import rules
+from permissions.audit import Actor
+from permissions.scoping import visible_to
+from workflows import certificates
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    """A certificate in a list: the holder's ID number masked."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    holder_id_number = serializers.CharField(source="masked_holder_id_number", read_only=True)
+    document_number = serializers.CharField(source="document.number", default=None, read_only=True)
+
+    class Meta:
+        model = MigrantCertificate
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "status",
+            "status_display",
+            "holder_name",
+            "holder_id_number",
+            "region",
+            "registration_region",
+            "residence_region",
+            "valid_from",
+            "valid_until",
+            "document_number",
+        ]
+
+
+class CertificateDetailSerializer(CaseFieldsMixin, CertificateSerializer):
+    """One certificate: the whole ID number only for officers who work it."""
+
+    holder_id_number = serializers.SerializerMethodField()
+
+    class Meta(CertificateSerializer.Meta):
+        fields = CertificateSerializer.Meta.fields + [
+            "holder_sex",
+            "holder_birth_date",
+            "registration_address",
+            "residence_address",
+            "residence_since",
+            "marital_status",
+            "married_on",
+            "spouse_name",
+            "children",
+            "contraception",
+            "verification_note",
+            "status_reason",
+            "available_transitions",
+            "history",
+        ]
+
+    def get_holder_id_number(self, certificate) -> str:
+        if rules.may_handle_certificate(self.context["request"].user, certificate):
+            return certificate.holder_id_number
+        return certificate.masked_holder_id_number
+
+
+class ChildSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    sex = serializers.ChoiceField(choices=["男", "女"])
+    birth_date = serializers.CharField(max_length=20)
+
+
+class CertificateCreateSerializer(serializers.ModelSerializer):
+    registration_region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    residence_region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    children = ChildSerializer(many=True, required=False)
+    submit = serializers.BooleanField(default=False, write_only=True)
+
+    class Meta:
+        model = MigrantCertificate
+        fields = [
+            "kind",
+            "holder_name",
+            "holder_id_number",
+            "registration_region",
+            "registration_address",
+            "residence_region",
+            "residence_address",
+            "residence_since",
+            "marital_status",
+            "married_on",
+            "spouse_name",
+            "spouse_id_number",
+            "children",
+            "contraception",
+            "submit",
+        ]
+
+
+class CertificateViewSet(
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Certificates issued by the caller's townships (and those awaiting their verification)."""
+
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = CertificateFilter
+    detail_serializer_class = CertificateDetailSerializer
+
+    def get_queryset(self):
+        return visible_to(self.request.user, MigrantCertificate).select_related("document")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return CertificateCreateSerializer
+        if self.action == "retrieve":
+            return CertificateDetailSerializer
+        return CertificateSerializer
+
+    @extend_schema(responses=CertificateDetailSerializer)
+    def create(self, request, *args, **kwargs):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        submit = values.pop("submit")
+        certificate = certificates.apply(
+            Actor.from_request(request), MigrantCertificate(**values), submit=submit
+        )
+        detail = CertificateDetailSerializer(certificate, context=self.get_serializer_context())
+        return Response(detail.data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=None)
+    @action(detail=True, methods=["get", "post"])
+    def notices(self, request, pk=None):
+        """The notices about this certificate; POST sends feedback to the other area."""
+        certificate = self.get_object()
+        if request.method == "POST":
+            with transaction.atomic():
+                notice = certificates.send_feedback(
+                    certificate, Actor.from_request(request), request.data
+                )
+            return Response(
+                NoticeSerializer(notice, context=self.get_serializer_context()).data,
+                status=status.HTTP_201_CREATED,
+            )
+        notices = visible_to(request.user, certificate.notices.all()).select_related(
+            "certificate", "from_region", "to_region"
+        )
+        return Response(
+            NoticeSerializer(notices, many=True, context=self.get_serializer_context()).data
+        )
+
+
+class NoticeSerializer(TransitionFieldsMixin, serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    holder_name = serializers.CharField(source="certificate.masked_holder_name", read_only=True)
+    holder_id_number = serializers.CharField(
+        source="certificate.masked_holder_id_number", read_only=True
+    )
+    certificate_kind = serializers.CharField(source="certificate.kind", read_only=True)
+    from_region_name = serializers.CharField(source="from_region.name", read_only=True)
+    to_region_name = serializers.CharField(source="to_region.name", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CertificateNotice
+        fields = [
+            "id",
+            "certificate",
+            "certificate_kind",
+            "kind",
+            "kind_display",
+            "topic",
+            "holder_name",
+            "holder_id_number",
+            "from_region",
+            "from_region_name",
+            "to_region",
+            "to_region_name",
+            "message",
+            "sent_at",
+            "status",
+            "status_display",
+            "acknowledged_at",
+            "reply",
+            "overdue",
+            "available_transitions",
+        ]
+
+    def get_overdue(self, notice) -> bool:
+        return notice.overdue()
+
+
+class NoticeViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
+    """Notices addressed to or sent from the caller's townships; ``acknowledge`` as a transition."""
+
+    serializer_class = NoticeSerializer
+    detail_serializer_class = NoticeSerializer
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = NoticeFilter
+
+    def get_queryset(self):
+        return visible_to(self.request.user, CertificateNotice).select_related(
+            "certificate", "from_region", "to_region"
+        )
