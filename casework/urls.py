@@ -1,10 +1,26 @@
 from django.urls import path
 
-from casework import views
+from casework import certificate_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("persons/", views.person_list, name="person-list"),
     path("persons/new/", views.person_create, name="person-create"),
     path("persons/<int:pk>/", views.person_detail, name="person-detail"),
+    path("certificates/", certificate_views.certificate_list, name="certificate-list"),
+    path("certificates/new/", certificate_views.certificate_create, name="certificate-create"),
+    path("certificates/<int:pk>/", certificate_views.certificate_detail, name="certificate-detail"),
+    path("certificates/<int:pk>/edit/", certificate_views.certificate_edit, name="certificate-edit"),
+    path(
+        "certificates/<int:pk>/steps/<slug:name>/",
+        certificate_views.certificate_step,
+        name="certificate-step",
+    ),
+    path(
+        "certificates/<int:pk>/feedback/",
+        certificate_views.certificate_feedback,
+        name="certificate-feedback",
+    ),
+    path("notices/", certificate_views.notice_list, name="notice-list"),
+    path("notices/<int:pk>/steps/<slug:name>/", certificate_views.notice_step, name="notice-step"),
 ]

@@ -329,7 +329,10 @@ def _document_data(certificate, valid_from, valid_until) -> dict:
             if certificate.spouse_name
             else None
         ),
-        "children": certificate.children,
+        "children": [
+            {**child, "birth_date": chinese_date(datetime.date.fromisoformat(child["birth_date"]))}
+            for child in certificate.children
+        ],
         "contraception": certificate.contraception,
         "valid_from": chinese_date(valid_from),
         "valid_until": chinese_date(valid_until),

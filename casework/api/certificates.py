@@ -75,7 +75,11 @@ class CertificateDetailSerializer(CaseFieldsMixin, CertificateSerializer):
 class ChildSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     sex = serializers.ChoiceField(choices=["男", "女"])
-    birth_date = serializers.CharField(max_length=20)
+    birth_date = serializers.DateField()
+
+    def to_internal_value(self, data):
+        child = super().to_internal_value(data)
+        return {**child, "birth_date": child["birth_date"].isoformat()}
 
 
 class CertificateCreateSerializer(serializers.ModelSerializer):

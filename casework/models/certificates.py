@@ -187,12 +187,28 @@ class MigrantCertificate(ConcurrentTransitionMixin, models.Model):
             errors["married_on"] = [_("The marriage date cannot be in the future.")]
         if self.residence_since and self.residence_since > clock.today():
             errors["residence_since"] = [_("The residence start date cannot be in the future.")]
+        if not self._children_well_formed():
+            errors["children"] = [
+                _("Each child needs a name, a sex (男 or 女) and a birth date (YYYY-MM-DD).")
+            ]
         errors.update(self._clean_regions())
         if errors:
             raise ValidationError(errors)
         self.person = Person.objects.filter(
             id_number=normalize_id_number(self.holder_id_number)
         ).first()
+
+    def _children_well_formed(self) -> bool:
+        if not isinstance(self.children, list):
+            return False
+        for child in self.children:
+            try:
+                datetime.date.fromisoformat(child["birth_date"])
+                if not child["name"] or child["sex"] not in ("男", "女"):
+                    return False
+            except (KeyError, TypeError, ValueError):
+                return False
+        return True
 
     def _clean_regions(self) -> dict:
         errors = {}

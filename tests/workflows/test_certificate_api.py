@@ -20,7 +20,7 @@ APPLICATION = {
     "marital_status": "married",
     "married_on": "2018-10-01",
     "spouse_name": "杨志强",
-    "children": [{"name": "杨小春", "sex": "女", "birth_date": "2019年6月12日"}],
+    "children": [{"name": "杨小春", "sex": "女", "birth_date": "2019-06-12"}],
 }
 
 

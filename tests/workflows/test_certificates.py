@@ -58,7 +58,7 @@ def apply(regions, offices, migrant_officer):
             "marital_status": "married",
             "married_on": datetime.date(2018, 10, 1),
             "spouse_name": "杨志强",
-            "children": [{"name": "杨小春", "sex": "女", "birth_date": "2019年6月12日"}],
+            "children": [{"name": "杨小春", "sex": "女", "birth_date": "2019-06-12"}],
         }
         values.update(facts)
         return certificates.apply(Actor(officer or migrant_officer), MigrantCertificate(**values))
@@ -202,7 +202,7 @@ def test_renew_report_lost_and_amend_keep_one_valid_document(apply, migrant_offi
     assert certificate.valid_until == datetime.date(2032, 9, 30)
 
     certificate = step("amend", certificate, migrant_officer, opinion="新生育一孩")
-    certificate.children.append({"name": "杨小秋", "sex": "男", "birth_date": "2029年8月1日"})
+    certificate.children.append({"name": "杨小秋", "sex": "男", "birth_date": "2029-08-01"})
     certificate = certificates.update_facts(Actor(migrant_officer), certificate)
     certificate = step("issue", step("verify", certificate, migrant_officer, opinion="属实"), migrant_officer)
     assert certificate.document.version == 2

@@ -1,0 +1,164 @@
+"""Pages: migrant certificates (list, apply, detail with its steps) and the notices inbox."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.certificate_forms import CertificateForm
+from casework.filters import CertificateFilter, NoticeFilter
+from casework.models import CertificateNotice, CertificateStatus, MigrantCertificate
+from casework.pages import paginate, querystring_without_page, run_form_action
+from documents.models import Document
+from permissions import rules
+from permissions.audit import Actor
+from permissions.scoping import get_visible_or_404, visible_to
+from workflows import certificates
+from workflows.transitions import TransitionConflict, available_steps, history, perform
+
+
+@login_required
+def certificate_list(request):
+    found = CertificateFilter(
+        request.GET,
+        queryset=visible_to(request.user, MigrantCertificate).select_related("region", "document"),
+    )
+    return render(
+        request,
+        "casework/certificate_list.html",
+        {
+            "filter": found,
+            "page": paginate(request, found.qs),
+            "querystring": querystring_without_page(request),
+            "may_apply": rules.may_apply_for_certificate(request.user),
+        },
+    )
+
+
+@login_required
+def certificate_create(request):
+    if not rules.may_apply_for_certificate(request.user):
+        raise PermissionDenied(_("Your role may not apply for migrant certificates."))
+    form = CertificateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_form_action(
+            form, lambda: certificates.apply(Actor.from_request(request), form.instance)
+        ):
+            messages.success(request, _("Application recorded and submitted."))
+            return redirect("certificate-detail", pk=form.instance.pk)
+    return render(request, "casework/certificate_form.html", {"form": form, "creating": True})
+
+
+def _certificate_or_404(request, pk):
+    return get_visible_or_404(
+        request.user,
+        MigrantCertificate.objects.select_related(
+            "region", "registration_region", "residence_region", "document"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def certificate_edit(request, pk: int):
+    certificate = _certificate_or_404(request, pk)
+    if not rules.may_handle_certificate(request.user, certificate):
+        raise PermissionDenied(_("Your role may not do this here."))
+    form = CertificateForm(request.POST or None, instance=certificate)
+    if request.method == "POST" and form.is_valid():
+        if run_form_action(
+            form, lambda: certificates.update_facts(Actor.from_request(request), form.instance)
+        ):
+            messages.success(request, _("The facts were corrected."))
+            return redirect("certificate-detail", pk=pk)
+    return render(
+        request, "casework/certificate_form.html", {"form": form, "certificate": certificate}
+    )
+
+
+@login_required
+def certificate_detail(request, pk: int):
+    certificate = _certificate_or_404(request, pk)
+    steps = [(step, step.form()) for step in available_steps(request.user, certificate)]
+    notices = visible_to(request.user, certificate.notices.all()).select_related(
+        "from_region", "to_region"
+    )
+    return render(
+        request,
+        "casework/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "steps": steps,
+            "history": history(certificate),
+            "notices": notices,
+            "documents": visible_to(request.user, Document.objects.for_subject(certificate)),
+            "full_id_number": rules.may_handle_certificate(request.user, certificate),
+            "may_edit": rules.may_handle_certificate(request.user, certificate)
+            and certificate.status in (CertificateStatus.DRAFT, CertificateStatus.SUBMITTED),
+            "may_feedback": rules.may_send_feedback(request.user, certificate),
+            "feedback_form": certificates.FeedbackForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def certificate_step(request, pk: int, name: str):
+    certificate = _certificate_or_404(request, pk)
+    _run_step(request, name, certificate)
+    return redirect("certificate-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def certificate_feedback(request, pk: int):
+    certificate = _certificate_or_404(request, pk)
+    try:
+        certificates.send_feedback(certificate, Actor.from_request(request), request.POST)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _describe(error))
+    else:
+        messages.success(request, _("The message was sent to the other area."))
+    return redirect("certificate-detail", pk=pk)
+
+
+@login_required
+def notice_list(request):
+    notices = visible_to(request.user, CertificateNotice).select_related(
+        "certificate", "from_region", "to_region"
+    )
+    found = NoticeFilter(request.GET, queryset=notices, request=request)
+    page = paginate(request, found.qs)
+    rows = [(notice, available_steps(request.user, notice)) for notice in page.object_list]
+    return render(
+        request,
+        "casework/notice_list.html",
+        {"filter": found, "page": page, "rows": rows, "querystring": querystring_without_page(request)},
+    )
+
+
+@login_required
+@require_POST
+def notice_step(request, pk: int, name: str):
+    notice = get_visible_or_404(request.user, CertificateNotice, pk=pk)
+    _run_step(request, name, notice)
+    return redirect(request.POST.get("next") or "notice-list")
+
+
+def _run_step(request, name, obj):
+    try:
+        perform(name, obj, Actor.from_request(request), request.POST)
+    except LookupError:
+        messages.error(request, _("No such step."))
+    except (ValidationError, PermissionDenied, TransitionConflict) as error:
+        messages.error(request, _describe(error))
+    else:
+        messages.success(request, _("Done."))
+
+
+def _describe(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
