@@ -19,6 +19,7 @@ from casework.models import Hukou, Region
 from documents import demo as documents_demo
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
+from workflows.demo import load_demo_certificates
 
 DEMO_PASSWORD = "casework-demo"
 PROVINCE, CITY, COUNTY = "360000000000", "360900000000", "360921000000"
@@ -50,6 +51,7 @@ ACCOUNTS = [
     ("investigator_2", "执法员乙", Role.INVESTIGATOR, COUNTY),
     ("case_approver", "案件审批员", Role.CASE_APPROVER, COUNTY),
     ("migrant_officer", "流动人口专干", Role.MIGRANT_SERVICE_OFFICER, FIRST_TOWNSHIP),
+    ("migrant_officer_2", "流动人口专干乙", Role.MIGRANT_SERVICE_OFFICER, "360921101000"),
 ]
 
 
@@ -99,7 +101,11 @@ def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, i
     offices = documents_demo.demo_offices(CITY, COUNTY, TOWNSHIPS)
     documents_demo.ensure_demo_keys(offices)
     documents = documents_demo.load_demo_documents(officers["county_approver"], offices[1], county)
+    certificates = load_demo_certificates(
+        officers["migrant_officer"], officers["migrant_officer_2"], FIRST_TOWNSHIP, "360921101000"
+    )
     return {
+        "certificates": certificates,
         "villages": len(villages),
         "persons": persons,
         "officers": len(ACCOUNTS),

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from casework import clock
 from casework.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+from casework.models import CertificateNotice, MigrantCertificate
 from documents.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +105,15 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
     settings.CASEWORK_SIGNING_PASSPHRASE = "demo"
     created = load_demo(households_per_village=1)
     assert created["villages"] >= 50
-    assert created["documents"] == 10
+    assert created["documents"] == 10 and created["certificates"] == 16
+    statuses = set(MigrantCertificate.objects.values_list("kind", "status"))
+    for kind in ("marriage_childbearing", "service"):
+        for status in ("draft", "submitted", "verified", "issued", "expired", "revoked", "rejected"):
+            assert (kind, status) in statuses
+    assert ("service", "awaiting_verification") in statuses
+    assert CertificateNotice.objects.filter(status="sent").exists()
     assert set(Document.objects.values_list("status", flat=True)) == {
+        "expired",
         "revoked",
         "superseded",
         "valid",

@@ -269,3 +269,17 @@ def test_an_unacknowledged_notice_is_overdue_after_thirty_days(apply, migrant_of
     assert not notice.overdue()
     assert not notice.overdue(datetime.date(2026, 12, 24))
     assert notice.overdue(datetime.date(2026, 12, 25))
+
+
+@pytest.mark.django_db
+def test_the_daily_command_expires_and_reports(apply, migrant_officer, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    step("issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer)
+    settings.CASEWORK_TODAY = "2030-01-01"
+    out = StringIO()
+    call_command("expire_certificates", stdout=out)
+    assert "1 certificates expired" in out.getvalue()
+    assert MigrantCertificate.objects.get().status == CertificateStatus.EXPIRED
