@@ -482,6 +482,11 @@ register_steps(
         and rules.may_handle_certificate(user, c),
         form=OpinionForm,
     ),
+    labels={
+        "apply": gettext_lazy("Application recorded"),
+        "update_facts": gettext_lazy("Facts corrected"),
+        "verify": gettext_lazy("Facts verified"),
+    },
 )
 register_steps(
     CertificateNotice,

@@ -48,11 +48,19 @@ class Step:
 
 
 _STEPS: dict[type[models.Model], dict[str, Step]] = {}
+# How audit actions read on timelines: the steps' labels, and the actions that are not steps.
+_ACTION_LABELS: dict[str, str] = {}
 
 
-def register_steps(model: type[models.Model], *steps: Step) -> None:
-    """Declare the steps of ``model``; the order is the order pages show them in."""
+def register_steps(model: type[models.Model], *steps: Step, labels: dict | None = None) -> None:
+    """Declare the steps of ``model``; the order is the order pages show them in.
+
+    ``labels`` names the model's other audit actions (such as ``apply``) for its timeline.
+    """
     _STEPS[model] = {step.name: step for step in steps}
+    for step in steps:
+        _ACTION_LABELS.setdefault(step.method, step.label)
+    _ACTION_LABELS.update(labels or {})
 
 
 def steps_of(model: type[models.Model]) -> dict[str, Step]:
@@ -119,11 +127,14 @@ def history(obj: models.Model) -> list[dict]:
         content_type__model=obj._meta.model_name,
         object_id=str(obj.pk),
     ).order_by("seq")
+    statuses = dict(obj._meta.get_field("status").choices)
     return [
         {
             "transition": entry.action,
+            "transition_display": str(_ACTION_LABELS.get(entry.action, entry.action)),
             "from": entry.from_state,
             "to": entry.to_state,
+            "to_display": str(statuses.get(entry.to_state, entry.to_state)),
             "actor": entry.actor_name,
             "role": entry.role,
             "opinion": entry.opinion,
