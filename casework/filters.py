@@ -3,7 +3,6 @@
 import datetime
 
 import django_filters
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -134,9 +133,4 @@ class NoticeFilter(django_filters.FilterSet):
         return filter_region_subtree(queryset, field, user.jurisdiction_id)
 
     def only_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        # The same rule as CertificateNotice.overdue, in SQL.
-        days = settings.CASEWORK_NOTICE_ACKNOWLEDGE_DAYS
-        limit = clock.today() - datetime.timedelta(days=days)
-        return queryset.filter(status=NoticeStatus.SENT, sent_at__date__lt=limit)
+        return queryset.overdue() if value else queryset

@@ -14,19 +14,21 @@ from casework.people import register_person
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from workflows.inbox import inbox_count
+from workflows.inbox import inbox_count, notices_waiting
 
 
 @login_required
 def home(request):
-    return render(
-        request,
-        "casework/home.html",
-        {
-            "inbox_count": inbox_count(request.user),
-            "person_count": visible_to(request.user, Person).count(),
-        },
-    )
+    context = {
+        "inbox_count": inbox_count(request.user),
+        "person_count": visible_to(request.user, Person).count(),
+        "notices_waiting": None,
+    }
+    if rules.may_apply_for_certificate(request.user):
+        waiting = notices_waiting(request.user)
+        context["notices_waiting"] = waiting.count()
+        context["notices_overdue"] = waiting.overdue().count()
+    return render(request, "casework/home.html", context)
 
 
 @login_required

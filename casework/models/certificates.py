@@ -310,6 +310,18 @@ class NoticeStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
 
 
+def acknowledge_deadline(today: datetime.date | None = None) -> datetime.date:
+    """Notices sent before this day and still unacknowledged are overdue."""
+    today = today or clock.today()
+    return today - datetime.timedelta(days=settings.CASEWORK_NOTICE_ACKNOWLEDGE_DAYS)
+
+
+class NoticeQuerySet(models.QuerySet):
+    def overdue(self) -> "NoticeQuerySet":
+        """Unacknowledged for longer than CASEWORK_NOTICE_ACKNOWLEDGE_DAYS."""
+        return self.filter(status=NoticeStatus.SENT, sent_at__date__lt=acknowledge_deadline())
+
+
 class CertificateNotice(ConcurrentTransitionMixin, models.Model):
     """A notice between the outflow and inflow townships about one certificate (双向通报)."""
 
@@ -343,6 +355,8 @@ class CertificateNotice(ConcurrentTransitionMixin, models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True)
 
+    objects = NoticeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("notice between areas")
         verbose_name_plural = _("notices between areas")
@@ -357,9 +371,8 @@ class CertificateNotice(ConcurrentTransitionMixin, models.Model):
 
     def overdue(self, today: datetime.date | None = None) -> bool:
         """Unacknowledged for longer than CASEWORK_NOTICE_ACKNOWLEDGE_DAYS."""
-        today = today or clock.today()
-        limit = datetime.timedelta(days=settings.CASEWORK_NOTICE_ACKNOWLEDGE_DAYS)
-        return self.status == NoticeStatus.SENT and timezone.localdate(self.sent_at) + limit < today
+        deadline = acknowledge_deadline(today)
+        return self.status == NoticeStatus.SENT and timezone.localdate(self.sent_at) < deadline
 
     @transition(field=status, source=NoticeStatus.SENT, target=NoticeStatus.ACKNOWLEDGED)
     def acknowledge(self, officer, at, reply: str) -> None:

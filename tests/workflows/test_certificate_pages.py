@@ -122,3 +122,30 @@ def test_the_list_filters_and_counts_queries(client, migrant_officer, django_ass
         client.get(reverse("certificate-list"))
     with django_assert_max_num_queries(9):
         client.get(reverse("notice-list"))
+
+
+@pytest.mark.django_db
+def test_home_counts_notices_waiting_and_overdue(client, migrant_officer, other_migrant_officer, settings):
+    client.force_login(migrant_officer)
+    client.post(
+        reverse("certificate-create"),
+        {
+            **FORM,
+            "kind": "service",
+            "registration_region": OTHER_TOWNSHIP_VILLAGE,
+            "residence_region": VILLAGE,
+            "residence_since": "2026-05-06",
+        },
+    )
+    certificate = MigrantCertificate.objects.get()
+    client.post(
+        reverse("certificate-feedback", args=[certificate.pk]),
+        {"topic": "other", "message": "请知悉"},
+    )
+    client.force_login(other_migrant_officer)
+    assert client.get(reverse("home")).context["notices_waiting"] == 1
+    assert client.get(reverse("home")).context["notices_overdue"] == 0
+    settings.CASEWORK_TODAY = "2027-01-31"
+    assert client.get(reverse("home")).context["notices_overdue"] == 1
+    client.force_login(migrant_officer)
+    assert client.get(reverse("home")).context["notices_waiting"] == 0

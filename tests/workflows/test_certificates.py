@@ -283,3 +283,25 @@ def test_the_daily_command_expires_and_reports(apply, migrant_officer, settings)
     call_command("expire_certificates", stdout=out)
     assert "1 certificates expired" in out.getvalue()
     assert MigrantCertificate.objects.get().status == CertificateStatus.EXPIRED
+
+
+@pytest.mark.django_db
+def test_the_printed_qr_code_leads_to_the_public_page(apply, migrant_officer, settings, tmp_path, client):
+    import subprocess
+
+    settings.CASEWORK_PUBLIC_URL = "https://casework.example.gov.cn"
+    certificate = step("issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer)
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(pdf_of(certificate.document))
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", *map(str, tmp_path.glob("page*.png"))],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+    code = certificate.document.code
+    assert scanned == f"https://casework.example.gov.cn/verify/{code}/"
+    page = client.get(scanned.removeprefix("https://casework.example.gov.cn"))
+    assert page.status_code == 200 and certificate.document.number in page.content.decode()
