@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from casework.models import Household, Person, Region
+from casework.models import Household, Person, Program, ProgramStandard, Region
 
 
 @admin.register(Region)
@@ -24,3 +24,28 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ("name", "=id_number")
     list_filter = ("hukou", "sex")
     raw_id_fields = ("region", "household")
+
+
+class ProgramStandardInline(admin.TabularInline):
+    """Standards are added, never edited: what was decided under one must not change."""
+
+    model = ProgramStandard
+    extra = 0
+    fields = ("effective_from", "amount_fen", "period", "min_age", "min_mother_age")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "eligibility", "posting_days", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("code", "name")
+    inlines = [ProgramStandardInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

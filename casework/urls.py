@@ -7,6 +7,7 @@ urlpatterns = [
     path("persons/", views.person_list, name="person-list"),
     path("persons/new/", views.person_create, name="person-create"),
     path("persons/<int:pk>/", views.person_detail, name="person-detail"),
+    path("programs/", views.program_list, name="program-list"),
     path("certificates/", certificate_views.certificate_list, name="certificate-list"),
     path("certificates/new/", certificate_views.certificate_create, name="certificate-create"),
     path("certificates/<int:pk>/", certificate_views.certificate_detail, name="certificate-detail"),

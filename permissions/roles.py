@@ -43,6 +43,7 @@ ROLE_LEVELS: dict[Role, tuple[str, ...]] = {
 
 # Every officer sees the documents issued in their jurisdiction.
 _VIEW_PEOPLE = (
+    "casework.view_program",
     "casework.view_region",
     "casework.view_household",
     "casework.view_person",
@@ -85,6 +86,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + (
         "casework.add_region",
         "casework.change_region",
+        "casework.add_program",
+        "casework.change_program",
+        "casework.add_programstandard",
+        "casework.change_programstandard",
         "permissions.view_officer",
         "permissions.add_officer",
         "permissions.change_officer",

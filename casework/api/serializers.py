@@ -3,8 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from casework import clock
+from casework.eligibility import conditions_of
 from casework.id_numbers import mask_id_number, normalize_id_number, parse_id_number
-from casework.models import Household, Job, Person, Region
+from casework.models import Household, Job, Person, Program, Region
 from permissions import rules
 from permissions.scoping import visible_to
 
@@ -90,3 +92,29 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = ["id", "kind", "title", "status", "done", "total", "result", "error"]
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    """A program with the standard in force today and the conditions of its rules."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    eligibility_summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Program
+        fields = ["code", "name", "kind", "kind_display", "posting_days", "active", "eligibility_summary"]
+
+    def get_eligibility_summary(self, program) -> list[str]:
+        return conditions_of(program.eligibility)
+
+    def to_representation(self, program):
+        data = super().to_representation(program)
+        standard = program.standard_on(clock.today())
+        data.update(
+            standard_amount=f"{standard.amount:.2f}" if standard else None,
+            period=standard.period if standard else None,
+            effective_from=standard.effective_from.isoformat() if standard else None,
+            min_age=standard.min_age if standard else None,
+            min_mother_age=standard.min_mother_age if standard else None,
+        )
+        return data

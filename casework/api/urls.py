@@ -12,6 +12,7 @@ from permissions.api import MeView, ObtainTokenView
 router = DefaultRouter(trailing_slash=True)
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("persons", views.PersonViewSet, basename="person")
+router.register("programs", views.ProgramViewSet, basename="program")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("notices", NoticeViewSet, basename="notice")

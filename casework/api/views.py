@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from casework.api import serializers
 from casework.filters import PersonFilter, RegionFilter
-from casework.models import Person, Region
+from casework.models import Person, Program, Region
 from casework.people import register_person
 from permissions.audit import Actor
 from permissions.scoping import jobs_visible_to, visible_to
@@ -64,3 +64,15 @@ class JobView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return jobs_visible_to(self.request.user)
+
+
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+    """The programs, each with the standard in force today and its eligibility conditions."""
+
+    serializer_class = serializers.ProgramSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        if not self.request.user.has_perm("casework.view_program"):
+            return Program.objects.none()
+        return Program.objects.prefetch_related("standards").order_by("code")

@@ -12,12 +12,14 @@ from casework.models.certificates import (
 )
 from casework.models.jobs import Job, JobStatus
 from casework.models.people import Household, Hukou, Person, Sex
+from casework.models.programs import Eligibility, Period, Program, ProgramKind, ProgramStandard
 from casework.models.regions import Region, RegionLevel
 
 __all__ = [
     "CertificateKind",
     "CertificateNotice",
     "CertificateStatus",
+    "Eligibility",
     "FeedbackTopic",
     "Household",
     "Hukou",
@@ -27,7 +29,11 @@ __all__ = [
     "MigrantCertificate",
     "NoticeKind",
     "NoticeStatus",
+    "Period",
     "Person",
+    "Program",
+    "ProgramKind",
+    "ProgramStandard",
     "Region",
     "RegionLevel",
     "Sex",

@@ -1,0 +1,108 @@
+"""Reward and assistance programs and their standards (amount, period, age limits).
+
+Standards are rows with an effective date: a new year's standard is a new row, so what was
+decided or paid under an older one never changes.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramKind(models.TextChoices):
+    REWARD = "reward", _("reward assistance")
+    SPECIAL = "special", _("special assistance")
+    ONE_TIME = "one_time", _("one-time reward")
+
+
+class Eligibility(models.TextChoices):
+    """Which rule set of ``casework.eligibility`` decides who qualifies."""
+
+    RURAL_REWARD = "rural_reward", _("rural family reward (age, rural hukou, children)")
+    SPECIAL_DISABLED = "special_disabled", _("only child disabled")
+    SPECIAL_DECEASED = "special_deceased", _("only child deceased")
+    SINGLE_CHILD_REWARD = "single_child_reward", _("voluntary single child")
+
+
+class Period(models.TextChoices):
+    YEAR = "year", _("per year")
+    MONTH = "month", _("per month")
+    ONCE = "once", _("once")
+
+
+class Program(models.Model):
+    """A program officers enrol people in; administrators edit it and its standards."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=ProgramKind.choices)
+    eligibility = models.CharField(
+        _("eligibility rules"), max_length=24, choices=Eligibility.choices
+    )
+    posting_days = models.PositiveSmallIntegerField(
+        _("minimum posting days"),
+        default=7,
+        help_text=_("How long each public posting of this program lasts at least."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("accepting applications"), default=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def standard_on(self, day: datetime.date) -> "ProgramStandard | None":
+        """The standard in force on ``day``: the latest one that took effect by then.
+
+        Reads ``standards.all()``, so lists that prefetch the standards ask no more queries.
+        """
+        in_force = [s for s in self.standards.all() if s.effective_from <= day]
+        return max(in_force, key=lambda standard: standard.effective_from, default=None)
+
+
+class ProgramStandard(models.Model):
+    """What a program pays and to whom, from a date on."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="standards"
+    )
+    effective_from = models.DateField(_("effective from"))
+    amount_fen = models.PositiveIntegerField(
+        _("amount (fen)"), help_text=_("Per person per period, in fen (1 yuan = 100 fen).")
+    )
+    period = models.CharField(_("period"), max_length=6, choices=Period.choices)
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age of the applicant"), null=True, blank=True
+    )
+    min_mother_age = models.PositiveSmallIntegerField(
+        _("minimum age of the mother"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("program standard")
+        verbose_name_plural = _("program standards")
+        ordering = ["program", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "effective_from"], name="one_standard_per_program_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.effective_from}: {self.amount}"
+
+    @property
+    def amount(self) -> Decimal:
+        """The amount in yuan, as a Decimal with two places."""
+        return (Decimal(self.amount_fen) / 100).quantize(Decimal("0.01"))
+
+    def clean(self) -> None:
+        if self.amount_fen == 0:
+            raise ValidationError({"amount_fen": _("The amount must be more than zero.")})
