@@ -94,12 +94,20 @@ def operations():
     return [
         ("persons page, county, first page", total, lambda: county.get("/persons/")),
         ("persons page, county, last page", total, lambda: county.get("/persons/?page=10000")),
-        ("persons page, county, searched", total, lambda: county.get("/persons/", {"q": sample.name[:1]})),
+        (
+            "persons page, county, searched",
+            total,
+            lambda: county.get("/persons/", {"q": sample.name[:1]}),
+        ),
         ("persons page, village, filtered", total, lambda: village.get("/persons/?sex=female")),
         ("person detail page", total, lambda: county.get(f"/persons/{sample.pk}/")),
         ("API persons, first page", total, lambda: api.get("/api/v1/persons/")),
         ("API persons, page_size=200", total, lambda: api.get("/api/v1/persons/?page_size=200")),
-        ("API person by ID number", total, lambda: api.get("/api/v1/persons/", {"q": sample.id_number})),
+        (
+            "API person by ID number",
+            total,
+            lambda: api.get("/api/v1/persons/", {"q": sample.id_number}),
+        ),
         ("ID number check x1000", 1000, lambda: [parse_id_number(n) for n in numbers]),
         ("audit: append 1,000 entries", 1000, append_audit_1000),
     ]
@@ -133,7 +141,11 @@ def document_operations():
 
     certificate = request("migrant_certificate", "流动人口婚育证明")
     html = rendering.page_html(
-        [issuing.document_body(certificate, "安和县卫健〔2026〕婚育证字第9999号", "ABCDE23456", demo=True)]
+        [
+            issuing.document_body(
+                certificate, "安和县卫健〔2026〕婚育证字第9999号", "ABCDE23456", demo=True
+            )
+        ]
     )
     signed = issuing.issue(certificate, actor)
     with signed.file.open("rb") as handle:
@@ -158,7 +170,9 @@ def main():
     try:
         started = time.perf_counter()
         build_data()
-        print(f"{connection.vendor}: built {PERSONS} persons in {time.perf_counter() - started:.1f} s")
+        print(
+            f"{connection.vendor}: built {PERSONS} persons in {time.perf_counter() - started:.1f} s"
+        )
         rows = [(name, size, *measure(function)) for name, size, function in operations()]
         for name, size, function, repeat in document_operations():
             rows.append((name, size, *measure(function, repeat=repeat)))
@@ -176,7 +190,9 @@ def main():
     for name, size, median, p95, queries in rows:
         print(f"{name:<36} {size:>8} {median:>10.1f} {p95:>9.1f} {queries:>8}")
     medians = {name: median for name, _size, median, _p95, _queries in rows}
-    ratio = medians["PDF: issue certificate (all steps)"] / medians["PDF: bare write_pdf, certificate"]
+    ratio = (
+        medians["PDF: issue certificate (all steps)"] / medians["PDF: bare write_pdf, certificate"]
+    )
     posting = medians["PDF: issue posting, 1,000 rows"]
     print(f"certificate issue / bare render: {ratio:.2f} (budget 1.5)")
     print(

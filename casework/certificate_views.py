@@ -135,7 +135,12 @@ def notice_list(request):
     return render(
         request,
         "casework/notice_list.html",
-        {"filter": found, "page": page, "rows": rows, "querystring": querystring_without_page(request)},
+        {
+            "filter": found,
+            "page": page,
+            "rows": rows,
+            "querystring": querystring_without_page(request),
+        },
     )
 
 

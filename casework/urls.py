@@ -11,7 +11,9 @@ urlpatterns = [
     path("certificates/", certificate_views.certificate_list, name="certificate-list"),
     path("certificates/new/", certificate_views.certificate_create, name="certificate-create"),
     path("certificates/<int:pk>/", certificate_views.certificate_detail, name="certificate-detail"),
-    path("certificates/<int:pk>/edit/", certificate_views.certificate_edit, name="certificate-edit"),
+    path(
+        "certificates/<int:pk>/edit/", certificate_views.certificate_edit, name="certificate-edit"
+    ),
     path(
         "certificates/<int:pk>/steps/<slug:name>/",
         certificate_views.certificate_step,

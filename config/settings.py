@@ -246,7 +246,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[CASEWORK_TASK_BACKEND]}}
 
 # Migrant certificates: validity, the residence a service certificate needs, and how long a
 # notice between areas may wait for acknowledgement before it is flagged.
-CASEWORK_CERTIFICATE_VALIDITY_YEARS = int(os.environ.get("CASEWORK_CERTIFICATE_VALIDITY_YEARS", "3"))
+CASEWORK_CERTIFICATE_VALIDITY_YEARS = int(
+    os.environ.get("CASEWORK_CERTIFICATE_VALIDITY_YEARS", "3")
+)
 CASEWORK_SERVICE_RESIDENCE_MONTHS = int(os.environ.get("CASEWORK_SERVICE_RESIDENCE_MONTHS", "3"))
 CASEWORK_NOTICE_ACKNOWLEDGE_DAYS = int(os.environ.get("CASEWORK_NOTICE_ACKNOWLEDGE_DAYS", "30"))
 

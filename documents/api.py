@@ -162,11 +162,14 @@ class VerifyCodeView(APIView):
     def get(self, request, code: str):
         document = verification.find_by_code(code)
         checks.record_check(
-            request, VerificationChannel.API, code, document, document.status if document else "not_found"
+            request,
+            VerificationChannel.API,
+            code,
+            document,
+            document.status if document else "not_found",
         )
         if document is None:
             return error_response(
                 "not_found", str(_("No document carries this verification code.")), 404
             )
         return Response(PublicDocumentSerializer(document).data)
-

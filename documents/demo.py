@@ -28,7 +28,11 @@ def demo_offices(city: str, county: str, townships: dict[str, str]) -> list[Issu
     for code, name, prefix, region in specs:
         office, _ = IssuingOffice.objects.get_or_create(
             code=code,
-            defaults={"name": name, "number_prefix": prefix, "region": Region.objects.get(pk=region)},
+            defaults={
+                "name": name,
+                "number_prefix": prefix,
+                "region": Region.objects.get(pk=region),
+            },
         )
         offices.append(office)
     return offices
@@ -44,7 +48,9 @@ def ensure_demo_keys(offices: list[IssuingOffice]) -> int:
     directory = Path(settings.CASEWORK_SIGNING_KEY_DIR)
     keys.make_local_ca(directory, CA_NAME)
     return sum(
-        keys.make_office_key(directory, office.code, office.name, settings.CASEWORK_SIGNING_PASSPHRASE)
+        keys.make_office_key(
+            directory, office.code, office.name, settings.CASEWORK_SIGNING_PASSPHRASE
+        )
         for office in offices
     )
 

@@ -38,7 +38,12 @@ class Signer:
     opinion: str = ""
 
     def as_dict(self) -> dict:
-        return {"step": self.step, "name": self.name, "signed_on": self.signed_on, "opinion": self.opinion}
+        return {
+            "step": self.step,
+            "name": self.name,
+            "signed_on": self.signed_on,
+            "opinion": self.opinion,
+        }
 
 
 @dataclass

@@ -40,12 +40,16 @@ MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 
 def reason_message(reason: str) -> str:
     return {
-        VALID: _("The signature is intact, made by our office, and the document is registered and valid."),
+        VALID: _(
+            "The signature is intact, made by our office, and the document is registered and valid."
+        ),
         UNREADABLE: _("The file is not a readable PDF."),
         UNSIGNED: _("The PDF carries no digital signature."),
         ALTERED: _("The PDF was changed after it was signed: the signature no longer matches."),
         FOREIGN_SIGNER: _("The PDF was signed with a certificate that is not one of our offices'."),
-        UNREGISTERED: _("The signature is ours, but this exact file is not in the document registry."),
+        UNREGISTERED: _(
+            "The signature is ours, but this exact file is not in the document registry."
+        ),
         REVOKED: _("The document was revoked."),
         SUPERSEDED: _("The document was replaced by a newer version."),
         EXPIRED: _("The document's validity has ended."),
@@ -94,7 +98,10 @@ def verify_pdf(data: bytes) -> Verdict:
         # pyHanko raises many unrelated types here (ASN.1, crypto, PDF structure).
         logger.info("Signature could not be validated: %s", error)
         return Verdict(ALTERED)
-    if not (status.intact and status.valid) or status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    if (
+        not (status.intact and status.valid)
+        or status.coverage != SignatureCoverageLevel.ENTIRE_FILE
+    ):
         return Verdict(ALTERED)
     signer = status.signing_cert.subject.human_friendly
     signed_at = status.signer_reported_dt

@@ -94,9 +94,7 @@ def document_change(request, pk: int, action: str):
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("document-detail", pk=pk)
-    messages.success(
-        request, _("Re-issued as %(number)s.") % {"number": new.number}
-    )
+    messages.success(request, _("Re-issued as %(number)s.") % {"number": new.number})
     return redirect("document-detail", pk=new.pk)
 
 
@@ -130,7 +128,11 @@ def verify_code(request, code: str):
         return _too_many(request)
     document = verification.find_by_code(code)
     checks.record_check(
-        request, VerificationChannel.PAGE, code, document, document.status if document else "not_found"
+        request,
+        VerificationChannel.PAGE,
+        code,
+        document,
+        document.status if document else "not_found",
     )
     return render(
         request,

@@ -138,8 +138,10 @@ register_scope(
         "region_id",
         "casework.view_migrantcertificate",
         # The registration area sees a certificate while it is asked to confirm its facts.
-        also=lambda user: Q(status=CertificateStatus.AWAITING_VERIFICATION)
-        & jurisdiction_q(user, "registration_region_id"),
+        also=lambda user: (
+            Q(status=CertificateStatus.AWAITING_VERIFICATION)
+            & jurisdiction_q(user, "registration_region_id")
+        ),
     ),
 )
 register_scope(

@@ -108,7 +108,15 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
     assert created["documents"] == 10 and created["certificates"] == 16
     statuses = set(MigrantCertificate.objects.values_list("kind", "status"))
     for kind in ("marriage_childbearing", "service"):
-        for status in ("draft", "submitted", "verified", "issued", "expired", "revoked", "rejected"):
+        for status in (
+            "draft",
+            "submitted",
+            "verified",
+            "issued",
+            "expired",
+            "revoked",
+            "rejected",
+        ):
             assert (kind, status) in statuses
     assert ("service", "awaiting_verification") in statuses
     assert CertificateNotice.objects.filter(status="sent").exists()

@@ -76,7 +76,9 @@ class AcknowledgeForm(forms.Form):
 # Applying.
 
 
-def apply(actor: Actor, certificate: MigrantCertificate, *, submit: bool = True) -> MigrantCertificate:
+def apply(
+    actor: Actor, certificate: MigrantCertificate, *, submit: bool = True
+) -> MigrantCertificate:
     """Record a new application (on the holder's behalf), submitted unless ``submit`` is off."""
     officer = actor.officer
     if not rules.may_apply_for_certificate(officer):
@@ -301,7 +303,9 @@ def _issue_document(certificate, actor, valid_from, valid_until, reissue_reason)
             ("证件类别", certificate.get_kind_display()),
             ("有效期", f"{chinese_date(valid_from)}至{chinese_date(valid_until)}"),
         ],
-        signers=[issuing.Signer("签发", str(actor.officer or _("system")), chinese_date(clock.today()))],
+        signers=[
+            issuing.Signer("签发", str(actor.officer or _("system")), chinese_date(clock.today()))
+        ],
         subject=certificate,
     )
     previous = certificate.document
@@ -364,12 +368,22 @@ def _notify(certificate, actor, kind, message, *, topic="", from_region=None, to
         sent_by=actor.officer,
         sent_at=clock.now(),
     )
-    audit.record(actor, f"notice.{kind}", notice, to_state=notice.status, data={"to": notice.to_region_id})
+    audit.record(
+        actor, f"notice.{kind}", notice, to_state=notice.status, data={"to": notice.to_region_id}
+    )
     return notice
 
 
 def _acknowledge(notice, actor, reply):
-    return move(notice, "acknowledge", actor, opinion=reply, officer=actor.officer, at=clock.now(), reply=reply)
+    return move(
+        notice,
+        "acknowledge",
+        actor,
+        opinion=reply,
+        officer=actor.officer,
+        at=clock.now(),
+        reply=reply,
+    )
 
 
 def send_feedback(certificate: MigrantCertificate, actor: Actor, data) -> CertificateNotice:
@@ -411,9 +425,11 @@ register_steps(
         gettext_lazy("Ask the registration area to verify"),
         "request_verification",
         _request_verification,
-        lambda user, c: c.kind == CertificateKind.SERVICE
-        and c.from_another_area
-        and rules.may_handle_certificate(user, c),
+        lambda user, c: (
+            c.kind == CertificateKind.SERVICE
+            and c.from_another_area
+            and rules.may_handle_certificate(user, c)
+        ),
         form=ReasonForm,
     ),
     Step(
@@ -421,9 +437,11 @@ register_steps(
         gettext_lazy("Verify the facts"),
         "verify",
         _verify,
-        lambda user, c: c.status == CertificateStatus.SUBMITTED
-        and not (c.kind == CertificateKind.SERVICE and c.from_another_area)
-        and rules.may_handle_certificate(user, c),
+        lambda user, c: (
+            c.status == CertificateStatus.SUBMITTED
+            and not (c.kind == CertificateKind.SERVICE and c.from_another_area)
+            and rules.may_handle_certificate(user, c)
+        ),
         form=ReasonForm,
     ),
     Step(
@@ -431,8 +449,10 @@ register_steps(
         gettext_lazy("Answer the verification request"),
         "verify",
         _confirm_verification,
-        lambda user, c: c.status == CertificateStatus.AWAITING_VERIFICATION
-        and rules.may_confirm_verification(user, c),
+        lambda user, c: (
+            c.status == CertificateStatus.AWAITING_VERIFICATION
+            and rules.may_confirm_verification(user, c)
+        ),
         form=ConfirmVerificationForm,
     ),
     Step("issue", gettext_lazy("Issue"), "issue", _issue, rules.may_handle_certificate),
@@ -477,9 +497,11 @@ register_steps(
         gettext_lazy("Mark expired"),
         "expire",
         _expire,
-        lambda user, c: c.valid_until is not None
-        and c.valid_until < clock.today()
-        and rules.may_handle_certificate(user, c),
+        lambda user, c: (
+            c.valid_until is not None
+            and c.valid_until < clock.today()
+            and rules.may_handle_certificate(user, c)
+        ),
         form=OpinionForm,
     ),
     labels={
@@ -495,8 +517,9 @@ register_steps(
         gettext_lazy("Acknowledge"),
         "acknowledge",
         _acknowledge_notice,
-        lambda user, n: n.kind != NoticeKind.VERIFICATION_REQUEST
-        and rules.may_acknowledge_notice(user, n),
+        lambda user, n: (
+            n.kind != NoticeKind.VERIFICATION_REQUEST and rules.may_acknowledge_notice(user, n)
+        ),
         form=AcknowledgeForm,
     ),
 )

@@ -19,7 +19,12 @@ MARRIAGE_PATHS = {
     "submitted": [("submit", False, {})],
     "verified": [("submit", False, {}), ("verify", False, {})],
     "issued": [("submit", False, {}), ("verify", False, {}), ("issue", False, {})],
-    "revoked": [("submit", False, {}), ("verify", False, {}), ("issue", False, {}), ("revoke", False, {})],
+    "revoked": [
+        ("submit", False, {}),
+        ("verify", False, {}),
+        ("issue", False, {}),
+        ("revoke", False, {}),
+    ],
     "rejected": [("submit", False, {}), ("reject", False, {})],
 }
 _ASKED = [("submit", False, {}), ("request_verification", False, {})]
@@ -43,7 +48,9 @@ OPINIONS = {
 }
 
 
-def load_demo_certificates(home_officer, other_officer, home_township: str, other_township: str) -> int:
+def load_demo_certificates(
+    home_officer, other_officer, home_township: str, other_township: str
+) -> int:
     """Certificates of 城关镇 (``home_township``) in every state: marriage certificates for its
     own people, service certificates for migrants registered in 石桥镇 (``other_township``),
     one of each kind expired, and notices between the two townships still unacknowledged."""
@@ -52,9 +59,15 @@ def load_demo_certificates(home_officer, other_officer, home_township: str, othe
     home_village = home_people[0].region
     officers = (home_officer, other_officer)
     for person, path in zip(home_people, MARRIAGE_PATHS.values(), strict=False):
-        _walk(certificates.apply(Actor(home_officer), _marriage(person), submit=False), path, officers)
+        _walk(
+            certificates.apply(Actor(home_officer), _marriage(person), submit=False), path, officers
+        )
     for person, path in zip(migrants, SERVICE_PATHS.values(), strict=False):
-        _walk(certificates.apply(Actor(home_officer), _service(person, home_village), submit=False), path, officers)
+        _walk(
+            certificates.apply(Actor(home_officer), _service(person, home_village), submit=False),
+            path,
+            officers,
+        )
     # Issued over three years ago, their validity has run out: the daily task expires them.
     long_ago = clock.today() - datetime.timedelta(days=3 * 366 + 30)
     with override_settings(CASEWORK_TODAY=long_ago.isoformat()):
@@ -64,7 +77,9 @@ def load_demo_certificates(home_officer, other_officer, home_township: str, othe
             officers,
         )
         _walk(
-            certificates.apply(Actor(home_officer), _service(migrants[-1], home_village), submit=False),
+            certificates.apply(
+                Actor(home_officer), _service(migrants[-1], home_village), submit=False
+            ),
             SERVICE_PATHS["issued"],
             officers,
         )
@@ -111,7 +126,9 @@ def _marriage(person: Person) -> MigrantCertificate:
         marital_status="married",
         married_on=datetime.date(person.birth_date.year + 24, 5, 1),
         spouse_name="杨志强",
-        children=[{"name": "杨小春", "sex": "女", "birth_date": f"{person.birth_date.year + 26}-06-12"}],
+        children=[
+            {"name": "杨小春", "sex": "女", "birth_date": f"{person.birth_date.year + 26}-06-12"}
+        ],
         contraception="已落实避孕措施",
     )
 

@@ -34,4 +34,3 @@ def notices_waiting(user):
     return visible_to(user, CertificateNotice).filter(
         status=NoticeStatus.SENT, to_region_id__gte=low, to_region_id__lte=high
     )
-

@@ -93,7 +93,9 @@ def perform(name: str, obj: models.Model, actor: Actor, data) -> models.Model:
         raise TransitionConflict() from None
 
 
-def move(obj: models.Model, method: str, actor: Actor, *, opinion: str = "", data=None, **arguments):
+def move(
+    obj: models.Model, method: str, actor: Actor, *, opinion: str = "", data=None, **arguments
+):
     """Lock ``obj``, run its FSM ``method`` and audit it; call inside the step's transaction.
 
     Returns the locked, saved instance. Raises TransitionConflict if the status no longer

@@ -102,7 +102,15 @@ class ProgramSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Program
-        fields = ["code", "name", "kind", "kind_display", "posting_days", "active", "eligibility_summary"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "kind_display",
+            "posting_days",
+            "active",
+            "eligibility_summary",
+        ]
 
     def get_eligibility_summary(self, program) -> list[str]:
         return conditions_of(program.eligibility)

@@ -55,8 +55,6 @@ class PersonViewSet(
         return Response(detail.data, status=status.HTTP_201_CREATED)
 
 
-
-
 class JobView(generics.RetrieveAPIView):
     """A job's progress: visible to the officer who started it and to administrators."""
 

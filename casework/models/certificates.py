@@ -160,7 +160,15 @@ class MigrantCertificate(ConcurrentTransitionMixin, models.Model):
         return township_of(self.registration_region_id) != self.region_id
 
     # Set by clean() or by the transitions, never by the caller.
-    DERIVED_FIELDS = ("status", "region", "holder_sex", "holder_birth_date", "created_by", "person", "document")
+    DERIVED_FIELDS = (
+        "status",
+        "region",
+        "holder_sex",
+        "holder_birth_date",
+        "created_by",
+        "person",
+        "document",
+    )
 
     def validate(self) -> None:
         """Check the application's facts and derive the issuing township, sex and birth date."""
@@ -338,7 +346,10 @@ class CertificateNotice(ConcurrentTransitionMixin, models.Model):
     )
     message = models.TextField(_("message"), blank=True)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     sent_at = models.DateTimeField(_("sent at"))
     status = FSMField(

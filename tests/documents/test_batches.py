@@ -73,7 +73,9 @@ def test_the_job_page_and_api_are_private(run_batch, make_request, client, login
 
 @pytest.mark.django_db
 def test_a_running_job_page_refreshes_itself(client, administrator):
-    job = Job.objects.create(kind="documents", title="批量", total=10, done=4, started_by=administrator)
+    job = Job.objects.create(
+        kind="documents", title="批量", total=10, done=4, started_by=administrator
+    )
     client.force_login(administrator)
     page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' in page and 'value="40"' in page

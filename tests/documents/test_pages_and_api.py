@@ -19,7 +19,9 @@ def approver(make_officer):
 @pytest.fixture
 def here_and_elsewhere(issue, regions):
     """One document in the first township's village, one in the other township."""
-    return issue("payment_letter", region=VILLAGE), issue("payment_letter", region=OTHER_TOWNSHIP_VILLAGE)
+    return issue("payment_letter", region=VILLAGE), issue(
+        "payment_letter", region=OTHER_TOWNSHIP_VILLAGE
+    )
 
 
 @pytest.mark.django_db
@@ -44,7 +46,11 @@ def test_the_list_searches_and_filters(client, approver, issue):
 
     def numbers(**query):
         response = client.get(reverse("document-list"), query)
-        return {number for number in (letter.number, certificate.number) if number in response.content.decode()}
+        return {
+            number
+            for number in (letter.number, certificate.number)
+            if number in response.content.decode()
+        }
 
     assert numbers() == {letter.number, certificate.number}
     assert numbers(kind="migrant_certificate") == {certificate.number}
@@ -109,7 +115,9 @@ def test_reissue_through_the_page_leads_to_the_new_version(client, approver, iss
 @pytest.mark.django_db
 def test_the_public_code_page_shows_status_and_masked_data_only(client, issue, administrator):
     document = issue("migrant_certificate")
-    page = client.get(reverse("verify-code", args=[f"{document.code[:5].lower()}-{document.code[5:]}"]))
+    page = client.get(
+        reverse("verify-code", args=[f"{document.code[:5].lower()}-{document.code[5:]}"])
+    )
     text = page.content.decode()
 
     assert page.status_code == 200
@@ -190,9 +198,7 @@ def test_api_documents_need_a_login(api_client, issue):
 
 
 @pytest.mark.django_db
-def test_a_township_officer_outside_the_county_office_region_cannot_manage(
-    make_officer, issue
-):
+def test_a_township_officer_outside_the_county_office_region_cannot_manage(make_officer, issue):
     from permissions import rules
 
     document = issue("payment_letter", region=VILLAGE)
@@ -211,7 +217,9 @@ def test_every_public_check_is_logged_and_rate_limited(client, api_client, issue
     client.get(reverse("verify-code", args=["ZZZZZZZZZZ"]))
     api_client.get(f"/api/v1/verify/{document.code}/")
 
-    logged = list(VerificationCheck.objects.order_by("id").values_list("channel", "code", "outcome"))
+    logged = list(
+        VerificationCheck.objects.order_by("id").values_list("channel", "code", "outcome")
+    )
     assert logged == [
         ("page", document.code, "valid"),
         ("page", "ZZZZZZZZZZ", "not_found"),
@@ -220,9 +228,14 @@ def test_every_public_check_is_logged_and_rate_limited(client, api_client, issue
     assert VerificationCheck.objects.filter(document=document).count() == 2
     assert VerificationCheck.objects.first().client_address == "127.0.0.1"
 
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"verify": "2/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"verify": "2/min"},
+    }
     cache.clear()
-    answers = [client.get(reverse("verify-code", args=[document.code])).status_code for _ in range(3)]
+    answers = [
+        client.get(reverse("verify-code", args=[document.code])).status_code for _ in range(3)
+    ]
     assert answers == [200, 200, 429]
 
 
@@ -234,6 +247,7 @@ def test_a_wrong_code_close_to_a_real_one_gets_the_same_answer(client, issue):
     near_page = client.get(reverse("verify-code", args=[near]))
     far_page = client.get(reverse("verify-code", args=[far]))
     assert near_page.status_code == far_page.status_code == 404
+
     def main(page, code):
         html = page.content.decode()
         return html[html.index("<main>") : html.index("</main>")].replace(code, "X")

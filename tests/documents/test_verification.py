@@ -1,6 +1,5 @@
 """Verification accepts what we issued and refuses every kind of forgery, with the reason."""
 
-
 import pytest
 from django.core.management import call_command
 from weasyprint import HTML

@@ -35,7 +35,9 @@ def other_migrant_officer(make_officer, offices):
 
 
 def transition(api, certificate_id, name, **data):
-    return api.post(f"/api/v1/certificates/{certificate_id}/transitions/{name}/", data, format="json")
+    return api.post(
+        f"/api/v1/certificates/{certificate_id}/transitions/{name}/", data, format="json"
+    )
 
 
 @pytest.mark.django_db
@@ -79,13 +81,20 @@ def test_api_refusals(login_api, migrant_officer, other_migrant_officer, village
     assert bad.status_code == 400 and "holder_id_number" in bad.json()["error"]["fields"]
     assert not MigrantCertificate.objects.exists()
 
-    pk = api.post("/api/v1/certificates/", {**APPLICATION, "submit": True}, format="json").json()["id"]
+    pk = api.post("/api/v1/certificates/", {**APPLICATION, "submit": True}, format="json").json()[
+        "id"
+    ]
     assert transition(api, pk, "issue").status_code == 409
     assert transition(api, pk, "fly_away").status_code == 404
     refused = transition(api, pk, "reject", opinion="")
     assert refused.status_code == 400 and "opinion" in refused.json()["error"]["fields"]
 
-    assert login_api(village_officer).post("/api/v1/certificates/", APPLICATION, format="json").status_code == 403
+    assert (
+        login_api(village_officer)
+        .post("/api/v1/certificates/", APPLICATION, format="json")
+        .status_code
+        == 403
+    )
     other = login_api(other_migrant_officer)
     assert other.get(f"/api/v1/certificates/{pk}/").status_code == 404
     assert transition(other, pk, "verify", opinion="x").status_code == 404
@@ -121,10 +130,14 @@ def test_notices_for_the_other_township(login_api, migrant_officer, other_migran
     assert inbox[0]["holder_id_number"] == "360921********002X"
     assert inbox[0]["available_transitions"] == ["acknowledge"]
     acknowledged = other.post(
-        f"/api/v1/notices/{inbox[0]['id']}/transitions/acknowledge/", {"reply": "收到"}, format="json"
+        f"/api/v1/notices/{inbox[0]['id']}/transitions/acknowledge/",
+        {"reply": "收到"},
+        format="json",
     )
     assert acknowledged.status_code == 200 and acknowledged.json()["status"] == "acknowledged"
-    again = other.post(f"/api/v1/notices/{inbox[0]['id']}/transitions/acknowledge/", {}, format="json")
+    again = other.post(
+        f"/api/v1/notices/{inbox[0]['id']}/transitions/acknowledge/", {}, format="json"
+    )
     assert again.status_code in (403, 409)
     assert CertificateNotice.objects.get().reply == "收到"
 

@@ -36,7 +36,9 @@ def test_apply_verify_and_issue_through_the_pages(client, migrant_officer):
     client.force_login(migrant_officer)
     response = client.post(reverse("certificate-create"), FORM)
     certificate = MigrantCertificate.objects.get()
-    assert response.status_code == 302 and response.url == reverse("certificate-detail", args=[certificate.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "certificate-detail", args=[certificate.pk]
+    )
     assert certificate.children == [{"name": "杨小春", "sex": "女", "birth_date": "2019-06-12"}]
 
     page = client.get(response.url).content.decode()
@@ -72,7 +74,9 @@ def test_a_refused_step_says_why(client, migrant_officer):
     response = client.post(
         reverse("certificate-step", args=[certificate.pk, "reject"]), {"opinion": ""}, follow=True
     )
-    assert "请填写理由" in response.content.decode() or "Give the reason" in response.content.decode()
+    assert (
+        "请填写理由" in response.content.decode() or "Give the reason" in response.content.decode()
+    )
     response = client.post(reverse("certificate-step", args=[certificate.pk, "issue"]), follow=True)
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.SUBMITTED
@@ -108,7 +112,9 @@ def test_other_township_404_but_notice_in_its_inbox(client, migrant_officer, oth
 
 
 @pytest.mark.django_db
-def test_the_list_filters_and_counts_queries(client, migrant_officer, django_assert_max_num_queries):
+def test_the_list_filters_and_counts_queries(
+    client, migrant_officer, django_assert_max_num_queries
+):
     client.force_login(migrant_officer)
     for index in range(3):
         client.post(reverse("certificate-create"), {**FORM, "holder_name": f"韩{index}"})
@@ -125,7 +131,9 @@ def test_the_list_filters_and_counts_queries(client, migrant_officer, django_ass
 
 
 @pytest.mark.django_db
-def test_home_counts_notices_waiting_and_overdue(client, migrant_officer, other_migrant_officer, settings):
+def test_home_counts_notices_waiting_and_overdue(
+    client, migrant_officer, other_migrant_officer, settings
+):
     client.force_login(migrant_officer)
     client.post(
         reverse("certificate-create"),

@@ -84,7 +84,9 @@ def test_a_marriage_certificate_from_application_to_issue(apply, migrant_officer
     assert certificate.valid_from == datetime.date(2026, 11, 24)
     assert certificate.valid_until == datetime.date(2029, 11, 23)
     document = certificate.document
-    assert document.kind == "migrant_certificate" and document.number.startswith("城关镇〔2026〕婚育证字")
+    assert document.kind == "migrant_certificate" and document.number.startswith(
+        "城关镇〔2026〕婚育证字"
+    )
     assert ["持证人", "韩**"] in document.public_summary
     assert [entry["transition"] for entry in history(certificate)] == [
         "apply",
@@ -111,7 +113,9 @@ def test_a_service_certificate_for_a_migrant_from_another_township(
     names = [s.name for s in available_steps(migrant_officer, certificate)]
     assert "verify" not in names and "request_verification" in names
 
-    certificate = step("request_verification", certificate, migrant_officer, opinion="请核实婚育情况")
+    certificate = step(
+        "request_verification", certificate, migrant_officer, opinion="请核实婚育情况"
+    )
     request = CertificateNotice.objects.get(kind=NoticeKind.VERIFICATION_REQUEST)
     assert request.to_region_id == OTHER_TOWNSHIP
 
@@ -132,7 +136,9 @@ def test_a_service_certificate_for_a_migrant_from_another_township(
     assert issue_notice.to_region_id == OTHER_TOWNSHIP and issue_notice.status == NoticeStatus.SENT
 
     # Once issued the other township no longer reaches the certificate, but sees the notice.
-    assert not visible_to(other_migrant_officer, MigrantCertificate).filter(pk=certificate.pk).exists()
+    assert (
+        not visible_to(other_migrant_officer, MigrantCertificate).filter(pk=certificate.pk).exists()
+    )
     assert visible_to(other_migrant_officer, CertificateNotice).filter(pk=issue_notice.pk).exists()
     assert [s.name for s in available_steps(other_migrant_officer, issue_notice)] == ["acknowledge"]
     acknowledged = step("acknowledge", issue_notice, other_migrant_officer, reply="已登记")
@@ -156,7 +162,9 @@ def test_a_service_certificate_needs_three_months_of_residence(apply, migrant_of
 
 @pytest.mark.django_db
 def test_expiry_by_the_daily_task(apply, migrant_officer, settings):
-    certificate = step("issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer)
+    certificate = step(
+        "issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer
+    )
 
     settings.CASEWORK_TODAY = "2029-11-23"
     assert certificates.expire_due() == []
@@ -174,7 +182,9 @@ def test_expiry_by_the_daily_task(apply, migrant_officer, settings):
 
 @pytest.mark.django_db
 def test_revocation_shows_in_verification_by_code(apply, migrant_officer, client):
-    certificate = step("issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer)
+    certificate = step(
+        "issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer
+    )
     code = certificate.document.code
     assert "有效" in client.get(f"/verify/{code}/").content.decode()
 
@@ -186,7 +196,9 @@ def test_revocation_shows_in_verification_by_code(apply, migrant_officer, client
 
 @pytest.mark.django_db
 def test_renew_report_lost_and_amend_keep_one_valid_document(apply, migrant_officer, settings):
-    certificate = step("issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer)
+    certificate = step(
+        "issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer
+    )
     first = certificate.document
 
     settings.CASEWORK_TODAY = "2029-10-01"
@@ -204,7 +216,9 @@ def test_renew_report_lost_and_amend_keep_one_valid_document(apply, migrant_offi
     certificate = step("amend", certificate, migrant_officer, opinion="新生育一孩")
     certificate.children.append({"name": "杨小秋", "sex": "男", "birth_date": "2029-08-01"})
     certificate = certificates.update_facts(Actor(migrant_officer), certificate)
-    certificate = step("issue", step("verify", certificate, migrant_officer, opinion="属实"), migrant_officer)
+    certificate = step(
+        "issue", step("verify", certificate, migrant_officer, opinion="属实"), migrant_officer
+    )
     assert certificate.document.version == 2
     valid = Document.objects.for_subject(certificate).filter(status=DocumentStatus.VALID)
     assert list(valid) == [certificate.document]
@@ -256,7 +270,9 @@ def test_feedback_goes_to_the_other_end(apply, migrant_officer, other_migrant_of
 
 
 @pytest.mark.django_db
-def test_an_unacknowledged_notice_is_overdue_after_thirty_days(apply, migrant_officer, regions, settings):
+def test_an_unacknowledged_notice_is_overdue_after_thirty_days(
+    apply, migrant_officer, regions, settings
+):
     certificate = apply(
         kind=CertificateKind.SERVICE,
         registration_region=regions[OTHER_TOWNSHIP_VILLAGE],
@@ -286,14 +302,20 @@ def test_the_daily_command_expires_and_reports(apply, migrant_officer, settings)
 
 
 @pytest.mark.django_db
-def test_the_printed_qr_code_leads_to_the_public_page(apply, migrant_officer, settings, tmp_path, client):
+def test_the_printed_qr_code_leads_to_the_public_page(
+    apply, migrant_officer, settings, tmp_path, client
+):
     import subprocess
 
     settings.CASEWORK_PUBLIC_URL = "https://casework.example.gov.cn"
-    certificate = step("issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer)
+    certificate = step(
+        "issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer
+    )
     pdf = tmp_path / "certificate.pdf"
     pdf.write_bytes(pdf_of(certificate.document))
-    subprocess.run(["pdftoppm", "-r", "200", "-png", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
     scanned = subprocess.run(
         ["zbarimg", "--quiet", "--raw", *map(str, tmp_path.glob("page*.png"))],
         check=True,
