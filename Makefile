@@ -39,3 +39,4 @@ messages: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
