@@ -43,6 +43,7 @@ ROLE_LEVELS: dict[Role, tuple[str, ...]] = {
 
 # Every officer sees the documents issued in their jurisdiction.
 _VIEW_PEOPLE = (
+    "casework.view_application",
     "casework.view_program",
     "casework.view_region",
     "casework.view_household",
@@ -68,7 +69,9 @@ _EDIT_PEOPLE = (
 
 # Model permissions of each role; object reach is decided by permissions.scoping.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.VILLAGE_OFFICER: _VIEW_PEOPLE + _EDIT_PEOPLE,
+    Role.VILLAGE_OFFICER: _VIEW_PEOPLE
+    + _EDIT_PEOPLE
+    + ("casework.add_application", "casework.change_application"),
     Role.TOWNSHIP_REVIEWER: _VIEW_PEOPLE + _EDIT_PEOPLE,
     Role.COUNTY_APPROVER: _VIEW_PEOPLE + _MANAGE_DOCUMENTS,
     Role.COUNTY_INSPECTOR: _VIEW_PEOPLE,

@@ -1,6 +1,6 @@
 """Yes/no answers to "may this officer do this?" for pages, API views and actions alike."""
 
-from casework.models import CertificateNotice, MigrantCertificate, Person
+from casework.models import Application, CertificateNotice, MigrantCertificate, Person
 from casework.models.certificates import township_of
 from documents.models import Document
 from permissions.roles import ROLES_SEEING_FULL_ID_NUMBERS, Role
@@ -66,3 +66,13 @@ def may_send_feedback(user, certificate: MigrantCertificate) -> bool:
     return user.has_perm("casework.change_certificatenotice") and any(
         code_in_jurisdiction(user, code) for code in ends
     )
+
+
+def may_apply_for_reward(user) -> bool:
+    """Village officers record applications on the families' behalf."""
+    return user.has_perm("casework.add_application")
+
+
+def may_work_at_village(user, application: Application) -> bool:
+    """The village stage (visit, appraisal, defer, reject) by the village's officers."""
+    return user.has_perm("casework.change_application") and in_jurisdiction(user, application)

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from casework import clock, region_codes
 from casework.models import (
+    Application,
     CertificateNotice,
     CertificateStatus,
     Household,
@@ -132,6 +133,7 @@ register_scope(Household, Scope("region_id", "casework.view_household"))
 register_scope(Person, Scope("region_id", "casework.view_person", grant_model=PersonGrant))
 register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 register_scope(Document, Scope("region_id", "documents.view_document"))
+register_scope(Application, Scope("region_id", "casework.view_application"))
 register_scope(
     MigrantCertificate,
     Scope(

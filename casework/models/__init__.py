@@ -1,5 +1,15 @@
 """The Casework domain models."""
 
+from casework.models.applications import (
+    Application,
+    ApplicationFact,
+    ApplicationStatus,
+    Appraisal,
+    AppraisalEntry,
+    AppraisalOpinion,
+    FactSource,
+    HouseholdVisit,
+)
 from casework.models.certificates import (
     CertificateKind,
     CertificateNotice,
@@ -16,6 +26,14 @@ from casework.models.programs import Eligibility, Period, Program, ProgramKind, 
 from casework.models.regions import Region, RegionLevel
 
 __all__ = [
+    "Application",
+    "ApplicationFact",
+    "ApplicationStatus",
+    "Appraisal",
+    "AppraisalEntry",
+    "AppraisalOpinion",
+    "FactSource",
+    "HouseholdVisit",
     "CertificateKind",
     "CertificateNotice",
     "CertificateStatus",

@@ -1,0 +1,479 @@
+"""The village stage of a reward or assistance application: apply, household visit, democratic
+appraisal (in bulk), and defer / resume / reject / withdraw. Each step runs in one transaction
+with its audit entry and, where the process produces one, its signed document."""
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casework import clock
+from casework.eligibility import Case, Fact, FactCode, Outcome, assess
+from casework.models import (
+    Application,
+    ApplicationFact,
+    ApplicationStatus,
+    Appraisal,
+    AppraisalEntry,
+    AppraisalOpinion,
+    FactSource,
+    HouseholdVisit,
+)
+from documents import issuing
+from documents.kinds import DocumentKind
+from documents.models import IssuingOffice
+from documents.rendering import chinese_date
+from permissions import audit, rules
+from permissions.audit import Actor
+from permissions.scoping import visible_to
+from workflows.transitions import Step, TransitionConflict, move, register_steps
+
+
+class ReasonForm(forms.Form):
+    opinion = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        error_messages={"required": gettext_lazy("Give the reason.")},
+    )
+
+
+class FactsForm(forms.Form):
+    """The family facts, each with the document it was checked against."""
+
+    living_children = forms.IntegerField(
+        label=FactCode.LIVING_CHILDREN.label, min_value=0, required=False
+    )
+    living_daughters = forms.IntegerField(
+        label=FactCode.LIVING_DAUGHTERS.label, min_value=0, required=False
+    )
+    children_evidence = forms.CharField(
+        label=gettext_lazy("Children checked against"), max_length=200, required=False
+    )
+    births_outside_policy = forms.IntegerField(
+        label=FactCode.BIRTHS_OUTSIDE_POLICY.label, min_value=0, required=False
+    )
+    births_evidence = forms.CharField(
+        label=gettext_lazy("Birth history checked against"), max_length=200, required=False
+    )
+    only_child_status = forms.ChoiceField(
+        label=FactCode.ONLY_CHILD_STATUS.label,
+        choices=[
+            ("", "—"),
+            ("healthy", gettext_lazy("healthy")),
+            ("disabled", gettext_lazy("disabled (grade 3 or worse)")),
+            ("deceased", gettext_lazy("deceased")),
+        ],
+        required=False,
+    )
+    further_children = forms.IntegerField(
+        label=FactCode.FURTHER_CHILDREN.label, min_value=0, required=False
+    )
+    only_child_evidence = forms.CharField(
+        label=gettext_lazy("Only child checked against"), max_length=200, required=False
+    )
+    single_child_certificate = forms.ChoiceField(
+        label=FactCode.SINGLE_CHILD_CERTIFICATE.label,
+        choices=[("", "—"), ("yes", gettext_lazy("yes")), ("no", gettext_lazy("no"))],
+        required=False,
+    )
+    certificate_evidence = forms.CharField(
+        label=gettext_lazy("Certificate number"), max_length=200, required=False
+    )
+
+    # Which evidence field backs each fact.
+    EVIDENCE = {
+        FactCode.LIVING_CHILDREN: "children_evidence",
+        FactCode.LIVING_DAUGHTERS: "children_evidence",
+        FactCode.BIRTHS_OUTSIDE_POLICY: "births_evidence",
+        FactCode.ONLY_CHILD_STATUS: "only_child_evidence",
+        FactCode.FURTHER_CHILDREN: "only_child_evidence",
+        FactCode.SINGLE_CHILD_CERTIFICATE: "certificate_evidence",
+    }
+
+    def facts(self) -> dict[str, Fact]:
+        """The facts given, with their evidence (possibly blank: then they stay unknown)."""
+        data = self.cleaned_data
+        return {
+            code: Fact(data[code], data.get(evidence) or "")
+            for code, evidence in self.EVIDENCE.items()
+            if data.get(code) not in (None, "")
+        }
+
+
+class VisitForm(FactsForm):
+    visited_on = forms.DateField(label=gettext_lazy("Visited on"))
+    met_in_person = forms.BooleanField(
+        label=gettext_lazy("Met the applicant in person"), required=False
+    )
+    opinion = forms.CharField(
+        label=gettext_lazy("Opinion"),
+        max_length=1000,
+        error_messages={"required": gettext_lazy("Write the visit's conclusion and sign it.")},
+    )
+
+    def clean_visited_on(self):
+        day = self.cleaned_data["visited_on"]
+        if day > clock.today():
+            raise ValidationError(_("The visit date cannot be in the future."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        data["facts"] = self.facts()
+        if not data.get("met_in_person"):
+            # Whoever signs answers for it: a visit that never met the applicant proves nothing.
+            self.add_error(
+                "met_in_person", _("Meet the applicant in person before signing the visit.")
+            )
+        return data
+
+
+def current_facts(application: Application) -> dict[str, Fact]:
+    """The latest recorded value of each fact (a visit's findings replace what was declared)."""
+    facts = {}
+    for fact in application.facts.order_by("recorded_at", "id"):
+        facts[fact.code] = Fact(fact.value, fact.evidence)
+    return facts
+
+
+def assessment_of(application: Application, facts: dict[str, Fact] | None = None):
+    """The eligibility assessment of ``application`` under the standard in force today."""
+    standard = application.program.standard_on(clock.today())
+    case = Case(
+        application.applicant,
+        application.spouse,
+        standard,
+        application.year,
+        current_facts(application) if facts is None else facts,
+    )
+    return assess(application.program.eligibility, case)
+
+
+def apply(
+    actor: Actor, application: Application, declared: dict[str, Fact] | None = None
+) -> Application:
+    """Record an application on the family's behalf, with what it declares, and submit it:
+    the declaration form (申报表) is issued for the family's signature."""
+    officer = actor.officer
+    if not rules.may_apply_for_reward(officer):
+        raise PermissionDenied(_("Your role may not record applications."))
+    application.created_by = officer
+    application.validate()
+    if not rules.may_work_at_village(officer, application):
+        raise PermissionDenied(_("The applicant's village is outside your jurisdiction."))
+    with transaction.atomic():
+        application.save()
+        _record_facts(application, declared or {}, FactSource.DECLARED, officer)
+        audit.record(actor, "apply", application, to_state=application.status)
+        application = move(application, "submit", actor)
+        _issue_form(application, actor)
+    return application
+
+
+def _record_facts(application, facts: dict[str, Fact], source, officer) -> None:
+    at = clock.now()
+    ApplicationFact.objects.bulk_create(
+        ApplicationFact(
+            application=application,
+            code=code,
+            value=fact.value,
+            evidence=fact.evidence,
+            source=source,
+            recorded_by=officer,
+            recorded_at=at,
+        )
+        for code, fact in facts.items()
+    )
+
+
+def _record_visit(application, actor, data):
+    form_facts = data["facts"]
+    facts = {**current_facts(application), **form_facts}
+    assessment = assessment_of(application, facts)
+    if assessment.outcome != Outcome.MET:
+        advice = (
+            _("Defer the application until the facts are clear.")
+            if assessment.outcome == Outcome.UNKNOWN
+            else _("Reject the application with the reason.")
+        )
+        unmet = "；".join(f"{f.label}（{f.evidence}）" for f in assessment.unmet())
+        raise ValidationError(
+            _("Not eligible as recorded: %(unmet)s. %(advice)s")
+            % {"unmet": unmet, "advice": advice}
+        )
+    with transaction.atomic():
+        current = move(
+            application,
+            "record_visit",
+            actor,
+            opinion=data["opinion"],
+            data={"visited_on": data["visited_on"].isoformat()},
+        )
+        HouseholdVisit.objects.create(
+            application=current,
+            visited_on=data["visited_on"],
+            met_in_person=data["met_in_person"],
+            opinion=data["opinion"],
+            officer=actor.officer,
+            signed_at=clock.now(),
+        )
+        _record_facts(current, form_facts, FactSource.VILLAGE_VISIT, actor.officer)
+    return current
+
+
+@dataclass(frozen=True)
+class RowResult:
+    application_id: int
+    done: bool
+    message: str
+
+
+def record_appraisal(
+    actor: Actor,
+    *,
+    held_on: datetime.date,
+    attendees: str,
+    attendee_count: int,
+    opinions: dict[int, tuple[str, str]],
+) -> tuple[Appraisal | None, list[RowResult]]:
+    """One village meeting's opinions on many applications (民主评议).
+
+    Agreed applications move on, unclear ones are deferred, rejected ones are rejected with the
+    meeting's note. Each row moves in its own savepoint: a refused row is reported and never
+    undoes the others.
+    """
+    officer = actor.officer
+    if held_on > clock.today():
+        raise ValidationError({"held_on": _("The meeting date cannot be in the future.")})
+    if attendee_count < 1 or not attendees.strip():
+        raise ValidationError({"attendees": _("List the attendees and their number.")})
+    applications = (
+        visible_to(officer, Application)
+        .select_related("program", "applicant")
+        .in_bulk(list(opinions))
+    )
+    results, appraisal = [], None
+    with transaction.atomic():
+        for application_id, (opinion, note) in opinions.items():
+            application = applications.get(application_id)
+            if application is None:
+                results.append(
+                    RowResult(application_id, False, _("Not found, or outside your jurisdiction."))
+                )
+                continue
+            refusal = _appraisal_refusal(officer, application, opinion, note, appraisal)
+            if refusal:
+                results.append(RowResult(application_id, False, refusal))
+                continue
+            if appraisal is None:
+                appraisal = Appraisal.objects.create(
+                    region=application.region,
+                    held_on=held_on,
+                    attendees=attendees,
+                    attendee_count=attendee_count,
+                    officer=officer,
+                    signed_at=clock.now(),
+                )
+            try:
+                with transaction.atomic():
+                    _apply_opinion(application, actor, opinion, note)
+                    AppraisalEntry.objects.create(
+                        appraisal=appraisal, application=application, opinion=opinion, note=note
+                    )
+            except (TransitionConflict, ValidationError, PermissionDenied) as error:
+                results.append(RowResult(application_id, False, _describe(error)))
+            else:
+                results.append(
+                    RowResult(application_id, True, str(AppraisalOpinion(opinion).label))
+                )
+    return appraisal, results
+
+
+def _appraisal_refusal(officer, application, opinion, note, appraisal) -> str:
+    if not rules.may_work_at_village(officer, application):
+        return _("Your role may not do this here.")
+    if application.status != ApplicationStatus.VISITED:
+        return _("Only visited applications are appraised; this one is %(status)s.") % {
+            "status": application.get_status_display()
+        }
+    if appraisal is not None and application.region_id != appraisal.region_id:
+        return _("One meeting appraises the applications of one village.")
+    if opinion not in AppraisalOpinion.values:
+        return _("Unknown opinion.")
+    if opinion != AppraisalOpinion.AGREE and not note.strip():
+        return _("Write the meeting's reason.")
+    return ""
+
+
+def _apply_opinion(application, actor, opinion, note):
+    if opinion == AppraisalOpinion.AGREE:
+        return move(application, "appraise", actor, opinion=note or _("The meeting agreed."))
+    if opinion == AppraisalOpinion.UNCLEAR:
+        return move(application, "defer", actor, opinion=note, reason=note)
+    rejected = move(application, "reject", actor, opinion=note, reason=note)
+    _issue_not_confirmed(rejected, actor, note)
+    return rejected
+
+
+def _describe(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def _defer(application, actor, data):
+    with transaction.atomic():
+        return move(application, "defer", actor, opinion=data["opinion"], reason=data["opinion"])
+
+
+def _resume(application, actor, data):
+    with transaction.atomic():
+        return move(application, "resume", actor, opinion=data.get("opinion", ""))
+
+
+def _reject(application, actor, data):
+    with transaction.atomic():
+        rejected = move(
+            application, "reject", actor, opinion=data["opinion"], reason=data["opinion"]
+        )
+        _issue_not_confirmed(rejected, actor, data["opinion"])
+    return rejected
+
+
+def _withdraw(application, actor, data):
+    with transaction.atomic():
+        return move(application, "withdraw", actor, opinion=data["opinion"], reason=data["opinion"])
+
+
+# Documents.
+
+
+def _office(application) -> IssuingOffice:
+    office = IssuingOffice.objects.serving(application.region_id).first()
+    if office is None:
+        raise ValidationError(
+            _("No issuing office serves %(region)s; an administrator must add one.")
+            % {"region": application.region}
+        )
+    return office
+
+
+def _person(person) -> dict:
+    return {
+        "name": person.name,
+        "sex": person.get_sex_display(),
+        "birth_date": chinese_date(person.birth_date),
+        "id_number": person.masked_id_number,
+        "hukou_type": "农业" if person.hukou == "rural" else "非农业",
+        "address": person.household.address if person.household_id else person.region.name,
+    }
+
+
+def _issue_form(application, actor):
+    standard = application.program.standard_on(clock.today())
+    assessment = assessment_of(application)
+    data = {
+        "program": application.program.name,
+        "annual_amount": f"{standard.amount:.2f}" if standard.period == "year" else "",
+        "monthly_amount": f"{standard.amount:.2f}" if standard.period == "month" else "",
+        "applied_on": chinese_date(clock.today()),
+        "applicant": _person(application.applicant),
+        "spouse": {**_person(application.spouse), "status": ""} if application.spouse else None,
+        "children": application.children,
+        "facts": [
+            {"fact": f.label, "result": str(Outcome(f.outcome).label), "evidence": f.evidence}
+            for f in assessment.findings
+        ],
+    }
+    return issuing.issue(
+        issuing.IssueRequest(
+            kind=DocumentKind.APPLICATION_FORM,
+            office=_office(application),
+            region=application.region,
+            title="计划生育家庭奖励扶助申请审批表",
+            data=data,
+            public_summary=[
+                ("申请人", application.applicant.name[:1] + "**"),
+                ("公民身份号码", application.applicant.masked_id_number),
+                ("申报项目", application.program.name),
+            ],
+            signers=[issuing.Signer("申报登记", str(actor.officer), chinese_date(clock.today()))],
+            subject=application,
+        ),
+        actor,
+    )
+
+
+def _issue_not_confirmed(application, actor, reason):
+    return issuing.issue(
+        issuing.IssueRequest(
+            kind=DocumentKind.NOT_CONFIRMED_NOTICE,
+            office=_office(application),
+            region=application.region,
+            title="不予确认告知书",
+            data={
+                "recipient": application.applicant.name,
+                "applied_on": chinese_date(timezone.localdate(application.created_at)),
+                "program": application.program.name,
+                "decided_by": str(actor.officer),
+                "reasons": [reason],
+                "reconsideration_body": "安和县人民政府",
+                "court": "安和县人民法院",
+                "phone": "",
+            },
+            public_summary=[
+                ("申请人", application.applicant.name[:1] + "**"),
+                ("申报项目", application.program.name),
+            ],
+            subject=application,
+        ),
+        actor,
+    )
+
+
+register_steps(
+    Application,
+    Step(
+        "record_visit",
+        gettext_lazy("Record the household visit"),
+        "record_visit",
+        _record_visit,
+        rules.may_work_at_village,
+        form=VisitForm,
+    ),
+    Step(
+        "defer", gettext_lazy("Defer"), "defer", _defer, rules.may_work_at_village, form=ReasonForm
+    ),
+    Step("resume", gettext_lazy("Resume"), "resume", _resume, rules.may_work_at_village),
+    Step(
+        "reject",
+        gettext_lazy("Reject"),
+        "reject",
+        _reject,
+        rules.may_work_at_village,
+        form=ReasonForm,
+        confirm=gettext_lazy(
+            "Reject this application? A signed not-confirmed notice is issued to the applicant."
+        ),
+    ),
+    Step(
+        "withdraw",
+        gettext_lazy("Withdraw"),
+        "withdraw",
+        _withdraw,
+        rules.may_work_at_village,
+        form=ReasonForm,
+        confirm=gettext_lazy("Withdraw this application?"),
+    ),
+    labels={
+        "apply": gettext_lazy("Application recorded"),
+        "submit": gettext_lazy("Submitted"),
+        "record_visit": gettext_lazy("Household visited"),
+        "appraise": gettext_lazy("Appraised"),
+    },
+)
