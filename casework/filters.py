@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from casework import clock, region_codes
 from casework.id_numbers import normalize_id_number
 from casework.models import (
+    Application,
+    ApplicationStatus,
     CertificateKind,
     CertificateNotice,
     CertificateStatus,
@@ -134,3 +136,29 @@ class NoticeFilter(django_filters.FilterSet):
 
     def only_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Applicant's name or ID number"), method="search")
+    program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+
+    class Meta:
+        model = Application
+        fields = ["q", "program", "year", "status", "region"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        number = normalize_id_number(value)
+        if len(number) == 18:
+            return queryset.filter(applicant__id_number=number)
+        return queryset.filter(
+            Q(applicant__name__startswith=value) | Q(applicant__id_number__startswith=number)
+        )
+
+    def in_region(self, queryset, name, value):
+        return filter_region_subtree(queryset, "region_id", value.strip())

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from casework.api import views
+from casework.api.applications import ApplicationViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
 from documents.api import DocumentViewSet, VerifyCodeView, VerifyUploadView
 from permissions.api import MeView, ObtainTokenView
@@ -14,6 +15,7 @@ router.register("regions", views.RegionViewSet, basename="region")
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("programs", views.ProgramViewSet, basename="program")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("applications", ApplicationViewSet, basename="application")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("notices", NoticeViewSet, basename="notice")
 

@@ -1,0 +1,181 @@
+"""API for reward and assistance applications (../shared/API.md): the village stage."""
+
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from casework.api.transitions import CaseFieldsMixin, TransitionsMixin
+from casework.eligibility import Fact, FactCode
+from casework.filters import ApplicationFilter
+from casework.models import Application, AppraisalOpinion, Person, Program
+from permissions.audit import Actor
+from permissions.scoping import visible_to
+from workflows import applications
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    program = serializers.CharField(source="program_id", read_only=True)
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    applicant_name = serializers.CharField(source="applicant.name", read_only=True)
+    applicant_id_number = serializers.CharField(source="applicant.masked_id_number", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "program",
+            "program_name",
+            "year",
+            "applicant",
+            "applicant_name",
+            "applicant_id_number",
+            "spouse",
+            "region",
+            "status",
+            "status_display",
+            "status_reason",
+            "created_at",
+        ]
+
+
+class ApplicationDetailSerializer(CaseFieldsMixin, ApplicationSerializer):
+    facts = serializers.SerializerMethodField()
+    eligibility = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = ApplicationSerializer.Meta.fields + [
+            "children",
+            "deferred_from",
+            "facts",
+            "eligibility",
+            "available_transitions",
+            "history",
+        ]
+
+    def get_facts(self, application) -> list[dict]:
+        return [
+            {"code": f.code, "value": f.value, "evidence": f.evidence, "source": f.source}
+            for f in application.facts.all()
+        ]
+
+    def get_eligibility(self, application) -> dict:
+        assessment = applications.assessment_of(application)
+        return {
+            "outcome": assessment.outcome,
+            "conditions": [
+                {
+                    "condition": f.condition,
+                    "label": f.label,
+                    "outcome": f.outcome,
+                    "evidence": f.evidence,
+                }
+                for f in assessment.findings
+            ],
+        }
+
+
+class FactInputSerializer(serializers.Serializer):
+    value = serializers.JSONField()
+    evidence = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
+    year = serializers.IntegerField()
+    applicant = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    spouse = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), required=False, allow_null=True
+    )
+    children = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+    facts = serializers.DictField(child=FactInputSerializer(), required=False, default=dict)
+
+    def validate_facts(self, facts):
+        unknown = set(facts) - set(FactCode.values)
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown facts: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+            )
+        return {code: Fact(item["value"], item["evidence"]) for code, item in facts.items()}
+
+    def validate_applicant(self, person):
+        # A person outside the caller's reach is "not found", never "forbidden".
+        request = self.context["request"]
+        if not visible_to(request.user, Person).filter(pk=person.pk).exists():
+            raise serializers.ValidationError(_("Not found, or outside your jurisdiction."))
+        return person
+
+
+class AppraisalRowSerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    opinion = serializers.ChoiceField(choices=AppraisalOpinion.choices)
+    note = serializers.CharField(max_length=500, allow_blank=True, default="")
+
+
+class AppraisalSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    attendees = serializers.CharField(max_length=2000)
+    attendee_count = serializers.IntegerField(min_value=1)
+    entries = AppraisalRowSerializer(many=True)
+
+
+class ApplicationViewSet(
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Applications in the caller's jurisdiction; the village stage's steps as transitions and
+    ``POST appraise/`` for a democratic appraisal of many applications at once."""
+
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ApplicationFilter
+    detail_serializer_class = ApplicationDetailSerializer
+
+    def get_queryset(self):
+        return visible_to(self.request.user, Application).select_related("program", "applicant")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ApplicationCreateSerializer
+        if self.action == "retrieve":
+            return ApplicationDetailSerializer
+        return ApplicationSerializer
+
+    @extend_schema(responses=ApplicationDetailSerializer)
+    def create(self, request, *args, **kwargs):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        facts = values.pop("facts")
+        application = applications.apply(Actor.from_request(request), Application(**values), facts)
+        detail = ApplicationDetailSerializer(application, context=self.get_serializer_context())
+        return Response(detail.data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AppraisalSerializer, responses=None)
+    @action(detail=False, methods=["post"])
+    def appraise(self, request):
+        """One meeting's opinions; answers each row with done or refused and why."""
+        incoming = AppraisalSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        appraisal, results = applications.record_appraisal(
+            Actor.from_request(request),
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            attendee_count=data["attendee_count"],
+            opinions={row["application"]: (row["opinion"], row["note"]) for row in data["entries"]},
+        )
+        return Response(
+            {
+                "appraisal": appraisal.pk if appraisal else None,
+                "results": [
+                    {"application": r.application_id, "done": r.done, "message": r.message}
+                    for r in results
+                ],
+            }
+        )
