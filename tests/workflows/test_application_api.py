@@ -6,7 +6,7 @@ import pytest
 
 from casework.models import Application
 from permissions.roles import Role
-from tests.conftest import OTHER_VILLAGE, VILLAGE
+from tests.conftest import OTHER_VILLAGE
 from tests.workflows.test_applications import VISIT, person
 
 FACTS = {
