@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 from casework.certificate_forms import CertificateForm
 from casework.filters import CertificateFilter, NoticeFilter
 from casework.models import CertificateNotice, CertificateStatus, MigrantCertificate
-from casework.pages import paginate, querystring_without_page, run_form_action
+from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
 from documents.models import Document
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
 from workflows import certificates
-from workflows.transitions import TransitionConflict, available_steps, history, perform
+from workflows.transitions import available_steps, history
 
 
 @login_required
@@ -107,7 +107,7 @@ def certificate_detail(request, pk: int):
 @require_POST
 def certificate_step(request, pk: int, name: str):
     certificate = _certificate_or_404(request, pk)
-    _run_step(request, name, certificate)
+    run_step(request, name, certificate)
     return redirect("certificate-detail", pk=pk)
 
 
@@ -118,7 +118,7 @@ def certificate_feedback(request, pk: int):
     try:
         certificates.send_feedback(certificate, Actor.from_request(request), request.POST)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _describe(error))
+        messages.error(request, describe(error))
     else:
         messages.success(request, _("The message was sent to the other area."))
     return redirect("certificate-detail", pk=pk)
@@ -148,22 +148,5 @@ def notice_list(request):
 @require_POST
 def notice_step(request, pk: int, name: str):
     notice = get_visible_or_404(request.user, CertificateNotice, pk=pk)
-    _run_step(request, name, notice)
+    run_step(request, name, notice)
     return redirect(request.POST.get("next") or "notice-list")
-
-
-def _run_step(request, name, obj):
-    try:
-        perform(name, obj, Actor.from_request(request), request.POST)
-    except LookupError:
-        messages.error(request, _("No such step."))
-    except (ValidationError, PermissionDenied, TransitionConflict) as error:
-        messages.error(request, _describe(error))
-    else:
-        messages.success(request, _("Done."))
-
-
-def _describe(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)

@@ -1,8 +1,13 @@
 """Small pieces every list and form page shares."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+from permissions.audit import Actor
+from workflows.transitions import TransitionConflict, perform
 
 
 def paginate(request, queryset, per_page: int | None = None):
@@ -33,3 +38,24 @@ def run_form_action(form, action) -> bool:
         form.add_error(None, str(error))
         return False
     return True
+
+
+def run_step(request, name: str, obj) -> bool:
+    """Run a named step from a page's POST and say how it went in a message."""
+    try:
+        perform(name, obj, Actor.from_request(request), request.POST)
+    except LookupError:
+        messages.error(request, _("No such step."))
+    except (ValidationError, PermissionDenied, TransitionConflict) as error:
+        messages.error(request, describe(error))
+    else:
+        messages.success(request, _("Done."))
+        return True
+    return False
+
+
+def describe(error) -> str:
+    """A refusal as one line for a message."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

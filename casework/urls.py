@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import certificate_views, views
+from casework import application_views, certificate_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,6 +8,19 @@ urlpatterns = [
     path("persons/new/", views.person_create, name="person-create"),
     path("persons/<int:pk>/", views.person_detail, name="person-detail"),
     path("programs/", views.program_list, name="program-list"),
+    path("applications/", application_views.application_list, name="application-list"),
+    path("applications/new/", application_views.application_create, name="application-create"),
+    path(
+        "applications/appraise/",
+        application_views.application_appraise,
+        name="application-appraise",
+    ),
+    path("applications/<int:pk>/", application_views.application_detail, name="application-detail"),
+    path(
+        "applications/<int:pk>/steps/<slug:name>/",
+        application_views.application_step,
+        name="application-step",
+    ),
     path("certificates/", certificate_views.certificate_list, name="certificate-list"),
     path("certificates/new/", certificate_views.certificate_create, name="certificate-create"),
     path("certificates/<int:pk>/", certificate_views.certificate_detail, name="certificate-detail"),

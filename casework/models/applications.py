@@ -209,6 +209,13 @@ class ApplicationFact(models.Model):
     def __str__(self) -> str:
         return f"{self.code}={self.value}"
 
+    @property
+    def label(self) -> str:
+        """The fact's name for people (the codes belong to the eligibility rules)."""
+        from casework.eligibility import FactCode
+
+        return str(FactCode(self.code).label) if self.code in FactCode.values else self.code
+
 
 class HouseholdVisit(models.Model):
     """入户核实: who visited, when, whom they met, and what they concluded; signed, never edited."""

@@ -1,0 +1,66 @@
+"""Forms of the application pages: a new application and a democratic appraisal."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework import clock
+from casework.id_numbers import normalize_id_number
+from casework.models import Application, AppraisalOpinion, Person, Program
+from permissions.scoping import visible_to
+from workflows.applications import FactsForm
+
+
+class ApplicationForm(FactsForm):
+    """Who applies to what, and what the family declares (each fact with its document)."""
+
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.filter(active=True)
+    )
+    year = forms.IntegerField(label=_("Application year"))
+    applicant_id_number = forms.CharField(label=_("Applicant's ID number"), max_length=30)
+    spouse_id_number = forms.CharField(label=_("Spouse's ID number"), max_length=30, required=False)
+
+    field_order = ["program", "year", "applicant_id_number", "spouse_id_number"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["year"].initial = clock.today().year
+
+    def _person(self, field: str) -> Person | None:
+        number = normalize_id_number(self.cleaned_data.get(field) or "")
+        if not number:
+            return None
+        person = visible_to(self.user, Person).filter(id_number=number).first()
+        if person is None:
+            raise forms.ValidationError(
+                _(
+                    "No registered person in your jurisdiction has this ID number; register them first."
+                )
+            )
+        return person
+
+    def clean_applicant_id_number(self):
+        return self._person("applicant_id_number")
+
+    def clean_spouse_id_number(self):
+        return self._person("spouse_id_number")
+
+    def application(self) -> Application:
+        data = self.cleaned_data
+        return Application(
+            program=data["program"],
+            year=data["year"],
+            applicant=data["applicant_id_number"],
+            spouse=data["spouse_id_number"],
+        )
+
+
+class AppraisalForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Meeting held on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    attendees = forms.CharField(label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}))
+    attendee_count = forms.IntegerField(label=_("Number of attendees"), min_value=1)
+    opinion = forms.ChoiceField(label=_("The meeting's opinion"), choices=AppraisalOpinion.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -1,0 +1,122 @@
+"""Pages: reward and assistance applications (list with bulk appraisal, apply, detail)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.application_forms import ApplicationForm, AppraisalForm
+from casework.filters import ApplicationFilter
+from casework.models import Application
+from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
+from documents.models import Document
+from permissions import rules
+from permissions.audit import Actor
+from permissions.scoping import get_visible_or_404, visible_to
+from workflows import applications
+from workflows.transitions import available_steps, history
+
+
+@login_required
+def application_list(request):
+    found = ApplicationFilter(
+        request.GET,
+        queryset=visible_to(request.user, Application).select_related(
+            "program", "applicant", "region"
+        ),
+    )
+    return render(
+        request,
+        "casework/application_list.html",
+        {
+            "filter": found,
+            "page": paginate(request, found.qs),
+            "querystring": querystring_without_page(request),
+            "may_apply": rules.may_apply_for_reward(request.user),
+            "appraisal_form": AppraisalForm(),
+            "results": request.session.pop("appraisal_results", None),
+        },
+    )
+
+
+@login_required
+def application_create(request):
+    if not rules.may_apply_for_reward(request.user):
+        raise PermissionDenied(_("Your role may not record applications."))
+    form = ApplicationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        application = form.application()
+        if run_form_action(
+            form, lambda: applications.apply(Actor.from_request(request), application, form.facts())
+        ):
+            messages.success(
+                request, _("Application recorded; print the declaration form for signature.")
+            )
+            return redirect("application-detail", pk=application.pk)
+    return render(request, "casework/application_form.html", {"form": form})
+
+
+@login_required
+def application_detail(request, pk: int):
+    application = get_visible_or_404(
+        request.user,
+        Application.objects.select_related("program", "applicant", "spouse", "region"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "casework/application_detail.html",
+        {
+            "application": application,
+            "assessment": applications.assessment_of(application),
+            "facts": application.facts.select_related("recorded_by"),
+            "visits": application.visits.select_related("officer"),
+            "steps": [(step, step.form()) for step in available_steps(request.user, application)],
+            "history": history(application),
+            "documents": visible_to(request.user, Document.objects.for_subject(application)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_step(request, pk: int, name: str):
+    run_step(request, name, get_visible_or_404(request.user, Application, pk=pk))
+    return redirect("application-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_appraise(request):
+    """The same opinion for the selected applications of one village meeting."""
+    form = AppraisalForm(request.POST)
+    selected = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+    if not selected:
+        messages.error(request, _("Select the applications the meeting appraised."))
+    elif not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        data = form.cleaned_data
+        try:
+            _appraisal, results = applications.record_appraisal(
+                Actor.from_request(request),
+                held_on=data["held_on"],
+                attendees=data["attendees"],
+                attendee_count=data["attendee_count"],
+                opinions={pk: (data["opinion"], data["note"]) for pk in selected},
+            )
+        except ValidationError as error:
+            messages.error(request, describe(error))
+        else:
+            done = sum(result.done for result in results)
+            messages.success(
+                request,
+                _("%(done)s of %(total)s appraised.") % {"done": done, "total": len(results)},
+            )
+            request.session["appraisal_results"] = [
+                {"application": r.application_id, "done": r.done, "message": r.message}
+                for r in results
+            ]
+    return redirect(request.POST.get("next") or "application-list")

@@ -1,0 +1,91 @@
+"""Applications through the pages: apply, visit, bulk appraisal with per-row results."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from casework.models import Application, ApplicationStatus
+from tests.workflows.test_applications import VISIT, person
+
+FORM = {
+    "program": "rural-reward",
+    "year": "2026",
+    "living_children": "1",
+    "children_evidence": "户口簿",
+    "births_outside_policy": "0",
+    "births_evidence": "生育情况证明",
+}
+
+
+@pytest.mark.django_db
+def test_apply_visit_and_appraise_through_the_pages(
+    client, village_officer, offices, regions, django_assert_max_num_queries
+):
+    client.force_login(village_officer)
+    applicants = [person(regions, datetime.date(1962, 4, 1 + index)) for index in range(3)]
+    for applicant in applicants:
+        response = client.post(
+            reverse("application-create"), {**FORM, "applicant_id_number": applicant.id_number}
+        )
+        assert response.status_code == 302, response.context["form"].errors
+    first, second, third = Application.objects.order_by("id")
+
+    page = client.get(reverse("application-detail", args=[first.pk])).content.decode()
+    assert "入户" in page or "household visit" in page
+    for application in (first, second):
+        client.post(reverse("application-step", args=[application.pk, "record_visit"]), VISIT)
+
+    response = client.post(
+        reverse("application-appraise"),
+        {
+            "selected": [first.pk, second.pk, third.pk],
+            "held_on": "2026-11-22",
+            "attendees": "村民代表",
+            "attendee_count": "21",
+            "opinion": "agree",
+            "note": "",
+        },
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "2" in text and ("✗" in text)
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "appraised", second.pk: "appraised", third.pk: "submitted"}
+    with django_assert_max_num_queries(9):
+        client.get(reverse("application-list"))
+
+
+@pytest.mark.django_db
+def test_the_apply_form_refuses_unknown_people_and_bad_input(
+    client, village_officer, offices, regions
+):
+    client.force_login(village_officer)
+    response = client.post(
+        reverse("application-create"), {**FORM, "applicant_id_number": "360921196204010011"}
+    )
+    assert "applicant_id_number" in response.context["form"].errors
+    response = client.post(
+        reverse("application-create"),
+        {
+            **FORM,
+            "applicant_id_number": person(regions, datetime.date(1962, 1, 1)).id_number,
+            "living_children": "-1",
+        },
+    )
+    assert "living_children" in response.context["form"].errors
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_visit_is_explained_on_the_page(client, village_officer, offices, regions):
+    client.force_login(village_officer)
+    applicant = person(regions, datetime.date(1970, 1, 1))
+    client.post(reverse("application-create"), {**FORM, "applicant_id_number": applicant.id_number})
+    application = Application.objects.get()
+    response = client.post(
+        reverse("application-step", args=[application.pk, "record_visit"]), VISIT, follow=True
+    )
+    assert "1970" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
