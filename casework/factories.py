@@ -6,7 +6,15 @@ import random
 import factory
 
 from casework.id_numbers import check_character
-from casework.models import Household, Hukou, Person, Region
+from casework.models import (
+    Application,
+    ApplicationStatus,
+    Household,
+    Hukou,
+    Person,
+    Program,
+    Region,
+)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_CHARACTERS = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英玉兰萍建华红梅春兰志强国庆淑珍凤英德明桂芳金凤文华海燕晓东"
@@ -69,3 +77,18 @@ class PersonFactory(factory.django.DjangoModelFactory):
             male=person.male,
         )
     )
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An application placed directly at a status, for tests and benchmarks that start a
+    process midway (the steps before it are tested on their own)."""
+
+    class Meta:
+        model = Application
+
+    program = factory.LazyFunction(lambda: Program.objects.get(code="rural-reward"))
+    year = 2026
+    applicant = factory.SubFactory(PersonFactory)
+    region = factory.LazyAttribute(lambda application: application.applicant.region)
+    status = ApplicationStatus.SUBMITTED
+    created_by = None

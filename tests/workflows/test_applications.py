@@ -207,3 +207,31 @@ def test_an_appraisal_needs_its_meeting_facts(village_officer):
             opinions={},
         )
     assert not Appraisal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_bulk_appraisal_of_five_hundred_reports_every_row(regions, village_officer):
+    from casework.factories import ApplicationFactory
+
+    visited = ApplicationFactory.create_batch(
+        500,
+        applicant__region=regions[VILLAGE],
+        status=ApplicationStatus.VISITED,
+        created_by=village_officer,
+    )
+    not_yet = visited[7]
+    Application.objects.filter(pk=not_yet.pk).delete()
+    not_yet = ApplicationFactory(applicant__region=regions[VILLAGE], created_by=village_officer)
+    opinions = {application.pk: ("agree", "") for application in visited}
+    opinions[not_yet.pk] = ("agree", "")
+
+    _appraisal, results = applications.record_appraisal(
+        Actor(village_officer),
+        held_on=datetime.date(2026, 11, 22),
+        attendees="全体村民代表",
+        attendee_count=45,
+        opinions=opinions,
+    )
+    refused = [row for row in results if not row.done]
+    assert len(results) == 501 and len(refused) == 2  # the deleted id and the unvisited one
+    assert Application.objects.filter(status=ApplicationStatus.APPRAISED).count() == 499
