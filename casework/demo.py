@@ -19,7 +19,7 @@ from casework.models import Hukou, Region
 from documents import demo as documents_demo
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
-from workflows.demo import load_demo_certificates
+from workflows.demo import load_demo_applications, load_demo_certificates
 
 DEMO_PASSWORD = "casework-demo"
 PROVINCE, CITY, COUNTY = "360000000000", "360900000000", "360921000000"
@@ -104,7 +104,9 @@ def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, i
     certificates = load_demo_certificates(
         officers["migrant_officer"], officers["migrant_officer_2"], FIRST_TOWNSHIP, "360921101000"
     )
+    reward_applications = load_demo_applications(officers["village_officer"], "360921100201")
     return {
+        "applications": reward_applications,
         "certificates": certificates,
         "villages": len(villages),
         "persons": persons,

@@ -120,6 +120,7 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
             assert (kind, status) in statuses
     assert ("service", "awaiting_verification") in statuses
     assert CertificateNotice.objects.filter(status="sent").exists()
+    assert created["applications"] >= 1
     assert set(Document.objects.values_list("status", flat=True)) == {
         "expired",
         "revoked",

@@ -1,14 +1,23 @@
-"""Demo migrant certificates: both kinds in every state, moved through the real steps, and
-notices between two townships, some of them waiting for acknowledgement."""
+"""Demo cases moved through the real steps: migrant certificates of both kinds in every state
+with notices between two townships, and reward applications at every step of the village stage."""
 
 import datetime
 
 from django.test.utils import override_settings
 
 from casework import clock
-from casework.models import CertificateKind, MigrantCertificate, Person, Region
+from casework.eligibility import Fact
+from casework.models import (
+    Application,
+    CertificateKind,
+    Hukou,
+    MigrantCertificate,
+    Person,
+    Program,
+    Region,
+)
 from permissions.audit import Actor
-from workflows import certificates
+from workflows import applications, certificates
 from workflows.transitions import perform
 
 # The steps that bring a fresh application to each demo state: (step, by the registration
@@ -145,3 +154,52 @@ def _service(person: Person, residence: Region) -> MigrantCertificate:
         residence_since=clock.today() - datetime.timedelta(days=200),
         marital_status="unmarried",
     )
+
+
+def load_demo_applications(village_officer, village: str) -> int:
+    """Rural reward applications of one village at every step of the village stage."""
+    program = Program.objects.get(code="rural-reward")
+    year = clock.today().year
+    elders = list(
+        Person.objects.filter(region_id=village, hukou=Hukou.RURAL, birth_date__year__lte=year - 60)
+        .select_related("region", "household")
+        .order_by("id")[:10]
+    )
+    declared = {
+        "living_children": Fact(1, "户口簿"),
+        "births_outside_policy": Fact(0, "生育情况证明"),
+    }
+    visit = {
+        "visited_on": clock.today().isoformat(),
+        "met_in_person": "on",
+        "living_children": "1",
+        "children_evidence": "户口簿、村委会证明",
+        "births_outside_policy": "0",
+        "births_evidence": "计生档案",
+        "opinion": "入户核实，情况属实",
+    }
+    actor = Actor(village_officer)
+    # The state each elder's application is brought to, in order (fewer elders, fewer states).
+    plan = ["visited", "appraised", "deferred", "rejected", "appraised", "visited", "submitted"]
+    plan += ["submitted"] * (len(elders) - len(plan))
+    made = []
+    for person, state in zip(elders, plan, strict=False):
+        application = applications.apply(
+            actor, Application(program=program, year=year, applicant=person), declared
+        )
+        if state in ("visited", "appraised", "deferred"):
+            application = perform("record_visit", application, actor, visit)
+        if state == "rejected":
+            application = perform("reject", application, actor, {"opinion": "经核实有政策外生育"})
+        made.append((application, state))
+    meeting = {a.pk: ("agree", "") for a, state in made if state == "appraised"}
+    meeting |= {a.pk: ("unclear", "婚史需进一步核实") for a, state in made if state == "deferred"}
+    if meeting:
+        applications.record_appraisal(
+            actor,
+            held_on=clock.today(),
+            attendees="村两委成员、村民代表、老党员",
+            attendee_count=21,
+            opinions=meeting,
+        )
+    return len(made)

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         created = load_demo()
         self.stdout.write(
             "Demo loaded: {villages} villages, {persons} persons, {officers} accounts "
-            "(password casework-demo), {documents} signed documents and {certificates} migrant "
-            "certificates, with demo keys in "
+            "(password casework-demo), {documents} signed documents, {certificates} migrant "
+            "certificates and {applications} reward applications, with demo keys in "
             "{keys}.".format(keys=settings.CASEWORK_SIGNING_KEY_DIR, **created)
         )
