@@ -27,7 +27,11 @@ demo: install
 	$(BIN)/python manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The tests read printed QR codes back (zbarimg) and drive Debian's chromium (tests/e2e).
+TEST_PACKAGES := zbar-tools chromium
+
 test: install
+	@EXTRA_DEBIAN_PACKAGES="$(TEST_PACKAGES)" sh scripts/install-system-packages.sh
 	$(TEST_ENV) $(BIN)/pytest
 
 bench: install

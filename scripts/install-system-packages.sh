@@ -1,10 +1,10 @@
 #!/bin/sh
-# Install the Debian packages Casework needs, when they are missing (zbar-tools: the tests
-# read the QR codes printed on documents back with zbarimg).
+# Install the Debian packages Casework needs, when they are missing. `make test` adds the test
+# tools through EXTRA_DEBIAN_PACKAGES.
 # As root it installs them; otherwise it names what to install and stops.
 set -eu
 
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext zbar-tools"
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext"
 # A bare Debian python3 has no venv module without this package.
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     PACKAGES="$PACKAGES python3-venv"

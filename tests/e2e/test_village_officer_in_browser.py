@@ -1,0 +1,99 @@
+"""A village officer applies, visits and appraises through the pages, in Chinese, in a real
+browser (Debian's headless Chromium driven by Playwright). A screenshot of each page is kept in
+test-artifacts/ for people to look at."""
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casework.models import Application, ApplicationStatus
+from tests.workflows.test_applications import person
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Without these flags Chromium stalls on a closed network (see ../shared and the README).
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"
+)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread, which Django's guard takes for
+    # async code; the test's own ORM calls are synchronous, so let them through.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_apply_visit_and_appraise_in_the_browser(
+    browser, live_server, village_officer, offices, regions
+):
+    from django.conf import settings
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    applicant = person(regions, datetime.date(1961, 8, 8))
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1200, "height": 1400})
+
+    page.goto(f"{live_server.url}/login/")
+    assert "登录" in page.content()
+    page.fill("input[name=username]", "village_officer")
+    page.fill("input[name=password]", "casework-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert "您好" in page.content()
+
+    page.goto(f"{live_server.url}/applications/new/")
+    page.select_option("select[name=program]", "rural-reward")
+    page.fill("input[name=applicant_id_number]", applicant.id_number)
+    page.fill("input[name=living_children]", "1")
+    page.fill("input[name=children_evidence]", "户口簿")
+    page.fill("input[name=births_outside_policy]", "0")
+    page.fill("input[name=births_evidence]", "生育情况证明")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/applications/*/")
+    assert "已提交" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "1-applied.png"), full_page=True)
+
+    visit = page.locator("form", has_text="登记入户核实")
+    visit.locator("input[name=visited_on]").fill("2026-11-20")
+    visit.locator("input[name=met_in_person]").check()
+    visit.locator("input[name=living_children]").fill("1")
+    visit.locator("input[name=children_evidence]").fill("户口簿、村委会证明")
+    visit.locator("input[name=births_outside_policy]").fill("0")
+    visit.locator("input[name=births_evidence]").fill("计生档案")
+    visit.locator("input[name=opinion]").fill("入户核实，情况属实")
+    visit.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "已入户核实" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "2-visited.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/applications/")
+    page.check(f"input[name=selected][value='{Application.objects.get().pk}']")
+    page.click("summary")
+    page.fill("input[name=held_on]", "2026-11-22")
+    page.fill("textarea[name=attendees]", "村两委成员、村民代表")
+    page.fill("input[name=attendee_count]", "21")
+    page.select_option("select[name=opinion]", "agree")
+    page.click("text=登记评议")
+    page.wait_for_load_state()
+    assert "已评议1条" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "3-appraised.png"), full_page=True)
+
+    assert Application.objects.get().status == ApplicationStatus.APPRAISED
+    assert settings.LANGUAGE_CODE == "zh-hans"
