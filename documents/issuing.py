@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -174,6 +175,17 @@ def _end_validity(document: Document, transition: str, actor: Actor, reason: str
         opinion=reason,
         data=data,
     )
+
+
+def office_for(region_code: str) -> IssuingOffice:
+    """The nearest active office at or above the region; without one, a clear refusal."""
+    office = IssuingOffice.objects.serving(region_code).first()
+    if office is None:
+        raise ValidationError(
+            _("No issuing office serves %(region)s; an administrator must add one.")
+            % {"region": region_code}
+        )
+    return office
 
 
 def verification_url(code: str) -> str:

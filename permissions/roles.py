@@ -44,6 +44,8 @@ ROLE_LEVELS: dict[Role, tuple[str, ...]] = {
 # Every officer sees the documents issued in their jurisdiction.
 _VIEW_PEOPLE = (
     "casework.view_application",
+    "casework.view_posting",
+    "casework.view_objection",
     "casework.view_program",
     "casework.view_region",
     "casework.view_household",
@@ -71,7 +73,14 @@ _EDIT_PEOPLE = (
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.VILLAGE_OFFICER: _VIEW_PEOPLE
     + _EDIT_PEOPLE
-    + ("casework.add_application", "casework.change_application"),
+    + (
+        "casework.add_application",
+        "casework.change_application",
+        "casework.add_posting",
+        "casework.change_posting",
+        "casework.add_objection",
+        "casework.change_objection",
+    ),
     Role.TOWNSHIP_REVIEWER: _VIEW_PEOPLE + _EDIT_PEOPLE,
     Role.COUNTY_APPROVER: _VIEW_PEOPLE + _MANAGE_DOCUMENTS,
     Role.COUNTY_INSPECTOR: _VIEW_PEOPLE,

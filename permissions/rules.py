@@ -76,3 +76,13 @@ def may_apply_for_reward(user) -> bool:
 def may_work_at_village(user, application: Application) -> bool:
     """The village stage (visit, appraisal, defer, reject) by the village's officers."""
     return user.has_perm("casework.change_application") and in_jurisdiction(user, application)
+
+
+def may_post_in_village(user, posting_region_code: str) -> bool:
+    """Village officers post their own village's list and handle its objections."""
+    return user.has_perm("casework.add_posting") and code_in_jurisdiction(user, posting_region_code)
+
+
+def may_see_objection_reporters(user) -> bool:
+    """Who raised an objection is shown to supervisors only (and never in documents)."""
+    return user.is_superuser or user.has_role(Role.SUPERVISOR)

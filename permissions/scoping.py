@@ -20,7 +20,9 @@ from casework.models import (
     Household,
     Job,
     MigrantCertificate,
+    Objection,
     Person,
+    Posting,
     Region,
 )
 from documents.models import Document
@@ -134,6 +136,8 @@ register_scope(Person, Scope("region_id", "casework.view_person", grant_model=Pe
 register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 register_scope(Document, Scope("region_id", "documents.view_document"))
 register_scope(Application, Scope("region_id", "casework.view_application"))
+register_scope(Posting, Scope("region_id", "casework.view_posting"))
+register_scope(Objection, Scope("entry__application__region_id", "casework.view_objection"))
 register_scope(
     MigrantCertificate,
     Scope(

@@ -26,7 +26,6 @@ from casework.models import (
 )
 from documents import issuing
 from documents.kinds import DocumentKind
-from documents.models import IssuingOffice
 from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
@@ -316,7 +315,7 @@ def _apply_opinion(application, actor, opinion, note):
     if opinion == AppraisalOpinion.UNCLEAR:
         return move(application, "defer", actor, opinion=note, reason=note)
     rejected = move(application, "reject", actor, opinion=note, reason=note)
-    _issue_not_confirmed(rejected, actor, note)
+    issue_not_confirmed(rejected, actor, note)
     return rejected
 
 
@@ -341,7 +340,7 @@ def _reject(application, actor, data):
         rejected = move(
             application, "reject", actor, opinion=data["opinion"], reason=data["opinion"]
         )
-        _issue_not_confirmed(rejected, actor, data["opinion"])
+        issue_not_confirmed(rejected, actor, data["opinion"])
     return rejected
 
 
@@ -351,16 +350,6 @@ def _withdraw(application, actor, data):
 
 
 # Documents.
-
-
-def _office(application) -> IssuingOffice:
-    office = IssuingOffice.objects.serving(application.region_id).first()
-    if office is None:
-        raise ValidationError(
-            _("No issuing office serves %(region)s; an administrator must add one.")
-            % {"region": application.region}
-        )
-    return office
 
 
 def _person(person) -> dict:
@@ -393,7 +382,7 @@ def _issue_form(application, actor):
     return issuing.issue(
         issuing.IssueRequest(
             kind=DocumentKind.APPLICATION_FORM,
-            office=_office(application),
+            office=issuing.office_for(application.region_id),
             region=application.region,
             title="计划生育家庭奖励扶助申请审批表",
             data=data,
@@ -409,11 +398,12 @@ def _issue_form(application, actor):
     )
 
 
-def _issue_not_confirmed(application, actor, reason):
+def issue_not_confirmed(application, actor, reason):
+    """The signed 不予确认告知书 for a rejected applicant."""
     return issuing.issue(
         issuing.IssueRequest(
             kind=DocumentKind.NOT_CONFIRMED_NOTICE,
-            office=_office(application),
+            office=issuing.office_for(application.region_id),
             region=application.region,
             title="不予确认告知书",
             data={

@@ -8,4 +8,4 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each process registers its steps when its module is imported.
-        from workflows import applications, certificates  # noqa: F401
+        from workflows import applications, certificates, postings  # noqa: F401

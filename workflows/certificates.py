@@ -24,7 +24,7 @@ from casework.models import (
 from casework.models.certificates import township_of
 from documents import issuing
 from documents.kinds import DocumentKind
-from documents.models import DocumentStatus, IssuingOffice
+from documents.models import DocumentStatus
 from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
@@ -285,12 +285,7 @@ def expire_due(today: datetime.date | None = None) -> list[MigrantCertificate]:
 
 
 def _issue_document(certificate, actor, valid_from, valid_until, reissue_reason):
-    office = IssuingOffice.objects.serving(certificate.region_id).first()
-    if office is None:
-        raise ValidationError(
-            _("No issuing office serves %(region)s; an administrator must add one.")
-            % {"region": certificate.region}
-        )
+    office = issuing.office_for(certificate.region_id)
     request = issuing.IssueRequest(
         kind=DOCUMENT_KINDS[certificate.kind],
         office=office,

@@ -22,6 +22,15 @@ from casework.models.certificates import (
 )
 from casework.models.jobs import Job, JobStatus
 from casework.models.people import Household, Hukou, Person, Sex
+from casework.models.postings import (
+    Objection,
+    ObjectionChannel,
+    ObjectionStatus,
+    Posting,
+    PostingEntry,
+    PostingLevel,
+    PostingStatus,
+)
 from casework.models.programs import Eligibility, Period, Program, ProgramKind, ProgramStandard
 from casework.models.regions import Region, RegionLevel
 
@@ -47,8 +56,15 @@ __all__ = [
     "MigrantCertificate",
     "NoticeKind",
     "NoticeStatus",
+    "Objection",
+    "ObjectionChannel",
+    "ObjectionStatus",
     "Period",
     "Person",
+    "Posting",
+    "PostingEntry",
+    "PostingLevel",
+    "PostingStatus",
     "Program",
     "ProgramKind",
     "ProgramStandard",

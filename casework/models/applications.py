@@ -23,6 +23,8 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     VISITED = "visited", _("household visited")
     APPRAISED = "appraised", _("appraised")
+    VILLAGE_POSTED = "village_posted", _("posted in the village")
+    AWAITING_TOWNSHIP = "awaiting_township", _("awaiting the township check")
     DEFERRED = "deferred", _("deferred")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")
@@ -69,7 +71,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     deferred_from = models.CharField(
         _("deferred at"),
-        max_length=12,
+        max_length=20,
         choices=ApplicationStatus.choices,
         blank=True,
         editable=False,
@@ -156,6 +158,27 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def appraise(self) -> None:
         """The villagers' democratic appraisal agreed."""
 
+    @transition(
+        field=status, source=ApplicationStatus.APPRAISED, target=ApplicationStatus.VILLAGE_POSTED
+    )
+    def post_in_village(self) -> None:
+        """Put on the village's public posting (第一榜)."""
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.VILLAGE_POSTED,
+        target=ApplicationStatus.AWAITING_TOWNSHIP,
+    )
+    def pass_village_posting(self) -> None:
+        """The village posting closed without an objection standing against it."""
+
+    @transition(
+        field=status, source=ApplicationStatus.VILLAGE_POSTED, target=ApplicationStatus.SUBMITTED
+    )
+    def send_back(self, reason: str) -> None:
+        """Returned for the facts to be checked again (an objection was upheld)."""
+        self.status_reason = reason
+
     @transition(field=status, source=_RESUMABLE, target=ApplicationStatus.DEFERRED)
     def defer(self, reason: str) -> None:
         """Not yet (疑者从无): something is unclear; resumed where it stopped once clear."""
@@ -168,7 +191,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=_RESUMABLE + [ApplicationStatus.DEFERRED],
+        source=_RESUMABLE + [ApplicationStatus.DEFERRED, ApplicationStatus.VILLAGE_POSTED],
         target=ApplicationStatus.REJECTED,
     )
     def reject(self, reason: str) -> None:

@@ -1,0 +1,176 @@
+"""The village posting: open it for appraised applications, objections, close after the end date."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from casework.factories import ApplicationFactory
+from casework.models import (
+    Application,
+    ApplicationStatus,
+    Objection,
+    ObjectionStatus,
+    Posting,
+    PostingStatus,
+    Program,
+)
+from documents.models import Document
+from permissions.audit import Actor
+from permissions.roles import Role
+from tests.conftest import OTHER_VILLAGE, VILLAGE
+from workflows import postings
+from workflows.transitions import available_steps, perform
+
+
+@pytest.fixture
+def appraised(regions, village_officer):
+    return ApplicationFactory.create_batch(
+        3,
+        applicant__region=regions[VILLAGE],
+        status=ApplicationStatus.APPRAISED,
+        created_by=village_officer,
+    )
+
+
+@pytest.fixture
+def open_posting(regions, village_officer, offices, appraised):
+    def run(starts_on=datetime.date(2026, 11, 20), days=7, ids=None, officer=None):
+        return postings.open_village_posting(
+            Actor(officer or village_officer),
+            program=Program.objects.get(code="rural-reward"),
+            year=2026,
+            village=regions[VILLAGE],
+            starts_on=starts_on,
+            days=days,
+            place="东风村村务公开栏",
+            contact_phone="0797-5210001",
+            application_ids=ids or [a.pk for a in appraised],
+        )
+
+    return run
+
+
+def objection_to(posting, officer, **values):
+    return postings.record_objection(
+        Actor(officer),
+        Objection(
+            entry=posting.entries.first(),
+            channel="phone",
+            content="反映该户有政策外生育",
+            reporter_name="匿名群众",
+            reporter_contact="139****0000",
+            received_on=datetime.date(2026, 11, 23),
+            **values,
+        ),
+    )
+
+
+@pytest.mark.django_db
+def test_open_posts_the_appraised_and_issues_the_notice(
+    open_posting, appraised, regions, village_officer
+):
+    not_ready = ApplicationFactory(applicant__region=regions[VILLAGE], created_by=village_officer)
+    posting, results = open_posting(ids=[a.pk for a in appraised] + [not_ready.pk])
+
+    assert [row.done for row in results] == [True, True, True, False]
+    assert posting.ends_on == datetime.date(2026, 11, 26) and posting.entries.count() == 3
+    assert set(
+        Application.objects.filter(pk__in=[a.pk for a in appraised]).values_list(
+            "status", flat=True
+        )
+    ) == {"village_posted"}
+    notice = posting.document
+    assert notice.kind == "posting_notice" and notice.region_id == VILLAGE
+    assert Document.objects.for_subject(posting).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_period_rules(open_posting, settings):
+    with pytest.raises(ValidationError) as refusal:
+        open_posting(days=5)
+    assert "days" in refusal.value.message_dict
+    with pytest.raises(ValidationError) as refusal:
+        open_posting(starts_on=datetime.date(2026, 10, 20))
+    assert "starts_on" in refusal.value.message_dict
+    assert not Posting.objects.exists()
+    posting, _ = open_posting(starts_on=datetime.date(2026, 10, 26))  # 29 days back is fine
+    assert posting.starts_on == datetime.date(2026, 10, 26)
+
+
+@pytest.mark.django_db
+def test_closing_before_the_end_date_is_refused(open_posting, village_officer, settings):
+    posting, _ = open_posting()
+    settings.CASEWORK_TODAY = "2026-11-26"
+    with pytest.raises(ValidationError) as refusal:
+        perform("close", posting, Actor(village_officer), {})
+    assert "2026-11-26" in str(refusal.value)
+    posting.refresh_from_db()
+    assert posting.status == PostingStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_an_open_objection_blocks_closing_then_the_others_move_on(
+    open_posting, village_officer, settings
+):
+    posting, _ = open_posting()
+    objection = objection_to(posting, village_officer)
+    settings.CASEWORK_TODAY = "2026-11-27"
+    with pytest.raises(ValidationError):
+        perform("close", posting, Actor(village_officer), {})
+
+    perform(
+        "uphold", objection, Actor(village_officer), {"opinion": "经调查属实", "outcome": "return"}
+    )
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.UPHELD
+    returned = objection.entry.application
+    returned.refresh_from_db()
+    assert returned.status == ApplicationStatus.SUBMITTED
+
+    posting = perform("close", posting, Actor(village_officer), {})
+    assert posting.status == PostingStatus.CLOSED
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == ["awaiting_township", "awaiting_township", "submitted"]
+
+
+@pytest.mark.django_db
+def test_a_dismissed_objection_lets_its_entry_move_on(open_posting, village_officer, settings):
+    posting, _ = open_posting()
+    objection = objection_to(posting, village_officer)
+    perform("dismiss", objection, Actor(village_officer), {"opinion": "经调查不属实"})
+    settings.CASEWORK_TODAY = "2026-11-27"
+    perform("close", posting, Actor(village_officer), {})
+    assert set(Application.objects.values_list("status", flat=True)) == {"awaiting_township"}
+
+
+@pytest.mark.django_db
+def test_an_upheld_rejection_issues_the_not_confirmed_notice(open_posting, village_officer):
+    posting, _ = open_posting()
+    objection = objection_to(posting, village_officer)
+    perform(
+        "uphold",
+        objection,
+        Actor(village_officer),
+        {"opinion": "政策外生育属实", "outcome": "reject"},
+    )
+    application = objection.entry.application
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REJECTED
+    assert Document.objects.for_subject(application).filter(kind="not_confirmed_notice").exists()
+
+
+@pytest.mark.django_db
+def test_refusals_for_role_place_and_closed_postings(
+    open_posting, make_officer, township_reviewer, village_officer, settings
+):
+    with pytest.raises(PermissionDenied):
+        open_posting(officer=make_officer(Role.VILLAGE_OFFICER, OTHER_VILLAGE))
+    with pytest.raises(PermissionDenied):
+        open_posting(officer=township_reviewer)
+    posting, _ = open_posting()
+    assert [s.name for s in available_steps(township_reviewer, posting)] == []
+    settings.CASEWORK_TODAY = "2026-11-27"
+    perform("close", posting, Actor(village_officer), {})
+    with pytest.raises(ValidationError):
+        objection_to(posting, village_officer)

@@ -1,0 +1,299 @@
+"""The village posting (第一榜): opening it for the appraised applications of a village, the
+objections raised while it is up, and closing it after its end date."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casework import clock
+from casework.models import (
+    Application,
+    ApplicationStatus,
+    Objection,
+    ObjectionStatus,
+    Posting,
+    PostingEntry,
+    PostingLevel,
+    PostingStatus,
+    Program,
+    Region,
+)
+from documents import issuing
+from documents.kinds import DocumentKind
+from documents.rendering import chinese_date
+from permissions import audit, rules
+from permissions.audit import Actor
+from permissions.scoping import visible_to
+from workflows.applications import RowResult, issue_not_confirmed
+from workflows.transitions import Step, move, register_steps
+
+# A notice may have gone up on the board this long before it is recorded here.
+LATEST_BACKDATING = datetime.timedelta(days=30)
+
+
+class PostingForm(forms.Form):
+    starts_on = forms.DateField(
+        label=gettext_lazy("Posted from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.IntegerField(label=gettext_lazy("Days posted"), min_value=1, max_value=60)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
+    contact_phone = forms.CharField(label=gettext_lazy("Phones for objections"), max_length=100)
+
+
+class ResolveForm(forms.Form):
+    opinion = forms.CharField(
+        label=gettext_lazy("Finding of the investigation"),
+        max_length=1000,
+        error_messages={"required": gettext_lazy("Write what the investigation found.")},
+    )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("When upheld"),
+        choices=[
+            ("return", gettext_lazy("return the application to be checked again")),
+            ("reject", gettext_lazy("reject the application")),
+        ],
+        required=False,
+    )
+
+
+def open_village_posting(
+    actor: Actor,
+    *,
+    program: Program,
+    year: int,
+    village: Region,
+    starts_on: datetime.date,
+    days: int,
+    place: str,
+    contact_phone: str,
+    application_ids: list[int],
+) -> tuple[Posting | None, list[RowResult]]:
+    """Post the appraised applications of one village; each other row is refused with why."""
+    officer = actor.officer
+    if not rules.may_post_in_village(officer, village.code):
+        raise PermissionDenied(_("Your role may not post lists in this village."))
+    errors = {}
+    today = clock.today()
+    if days < program.posting_days:
+        errors["days"] = _("A posting of %(program)s lasts at least %(days)s days.") % {
+            "program": program.name,
+            "days": program.posting_days,
+        }
+    if starts_on < today - LATEST_BACKDATING:
+        errors["starts_on"] = _("A posting can be recorded at most 30 days after it went up.")
+    if starts_on > today:
+        errors["starts_on"] = _("Record the posting once it is on the notice board.")
+    if errors:
+        raise ValidationError(errors)
+    applications = (
+        visible_to(officer, Application)
+        .select_related("applicant", "region")
+        .in_bulk(application_ids)
+    )
+    results, posted = [], []
+    for application_id in application_ids:
+        application = applications.get(application_id)
+        refusal = _refusal(application, program, year, village)
+        results.append(RowResult(application_id, not refusal, refusal or _("posted")))
+        if not refusal:
+            posted.append(application)
+    if not posted:
+        return None, results
+    with transaction.atomic():
+        posting = Posting.objects.create(
+            level=PostingLevel.VILLAGE,
+            region=village,
+            program=program,
+            year=year,
+            starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=days - 1),
+            place=place,
+            contact_phone=contact_phone,
+            opened_by=officer,
+            opened_at=clock.now(),
+        )
+        PostingEntry.objects.bulk_create(
+            PostingEntry(posting=posting, application=a) for a in posted
+        )
+        for application in posted:
+            move(application, "post_in_village", actor, data={"posting": posting.pk})
+        posting.document = _issue_notice(posting, posted, actor)
+        posting.save(update_fields=["document"])
+    return posting, results
+
+
+def _refusal(application, program, year, village) -> str:
+    if application is None:
+        return _("Not found, or outside your jurisdiction.")
+    if application.program_id != program.pk or application.year != year:
+        return _("Another program or year.")
+    if application.region_id != village.code:
+        return _("Another village.")
+    if application.status != ApplicationStatus.APPRAISED:
+        return _("Only appraised applications are posted; this one is %(status)s.") % {
+            "status": application.get_status_display()
+        }
+    return ""
+
+
+def _issue_notice(posting, applications, actor):
+    return issuing.issue(
+        issuing.IssueRequest(
+            kind=DocumentKind.POSTING_NOTICE,
+            office=issuing.office_for(posting.region_id),
+            region=posting.region,
+            title=f"{posting.program.name}对象公示",
+            data={
+                "level": "村级",
+                "round": "第一榜",
+                "program": posting.program.name,
+                "year": posting.year,
+                "region": posting.region.full_name,
+                "starts_on": chinese_date(posting.starts_on),
+                "ends_on": chinese_date(posting.ends_on),
+                "place": posting.place,
+                "phones": [posting.contact_phone],
+                "entries": [
+                    {
+                        "name": a.applicant.name,
+                        "sex": a.applicant.get_sex_display(),
+                        "id_number": a.applicant.masked_id_number,
+                        "village": a.region.name,
+                        "amount": f"{posting.program.standard_on(clock.today()).amount:.2f}",
+                    }
+                    for a in applications
+                ],
+            },
+            public_summary=[
+                ("公示", f"{posting.region.name}第一榜"),
+                ("公示期", f"{chinese_date(posting.starts_on)}至{chinese_date(posting.ends_on)}"),
+                ("人数", str(len(applications))),
+            ],
+            subject=posting,
+        ),
+        actor,
+    )
+
+
+def record_objection(actor: Actor, objection: Objection) -> Objection:
+    """Record an objection to a posted entry while its posting is up."""
+    entry = objection.entry
+    if not rules.may_post_in_village(actor.officer, entry.posting.region_id):
+        raise PermissionDenied(_("Your role may not do this here."))
+    if objection.received_on and objection.received_on > clock.today():
+        raise ValidationError({"received_on": _("The date received cannot be in the future.")})
+    if not objection.content.strip():
+        raise ValidationError({"content": _("Write what the objection says.")})
+    with transaction.atomic():
+        # Locked, so an objection and the closing of its posting never cross.
+        posting = Posting.objects.select_for_update().get(pk=entry.posting_id)
+        if posting.status != PostingStatus.OPEN:
+            raise ValidationError(
+                _("The posting is closed; objections are recorded while it is up.")
+            )
+        objection.recorded_by, objection.recorded_at = actor.officer, clock.now()
+        objection.save()
+        audit.record(
+            actor,
+            "record_objection",
+            objection,
+            to_state=objection.status,
+            data={"entry": entry.pk},
+        )
+    return objection
+
+
+def _resolve(objection, actor, data, *, upheld: bool):
+    with transaction.atomic():
+        at = clock.now()
+        if not upheld:
+            return move(
+                objection,
+                "dismiss",
+                actor,
+                opinion=data["opinion"],
+                resolution=data["opinion"],
+                at=at,
+            )
+        current = move(
+            objection, "uphold", actor, opinion=data["opinion"], resolution=data["opinion"], at=at
+        )
+        application = current.entry.application
+        if data.get("outcome") == "reject":
+            rejected = move(
+                application, "reject", actor, opinion=data["opinion"], reason=data["opinion"]
+            )
+            issue_not_confirmed(rejected, actor, data["opinion"])
+        else:
+            move(application, "send_back", actor, opinion=data["opinion"], reason=data["opinion"])
+        return current
+
+
+def _uphold(objection, actor, data):
+    return _resolve(objection, actor, data, upheld=True)
+
+
+def _dismiss(objection, actor, data):
+    return _resolve(objection, actor, data, upheld=False)
+
+
+def _close(posting, actor, data):
+    if clock.today() <= posting.ends_on:
+        raise ValidationError(
+            _("The posting runs until %(ends_on)s; it closes only after that day.")
+            % {"ends_on": posting.ends_on}
+        )
+    with transaction.atomic():
+        Posting.objects.select_for_update().get(pk=posting.pk)
+        if Objection.objects.filter(entry__posting=posting, status=ObjectionStatus.OPEN).exists():
+            raise ValidationError(_("An objection is still under investigation; resolve it first."))
+        current = move(posting, "close", actor, opinion=data.get("opinion", ""), at=clock.now())
+        still_posted = Application.objects.filter(
+            posting_entries__posting=current, status=ApplicationStatus.VILLAGE_POSTED
+        )
+        for application in still_posted:
+            move(application, "pass_village_posting", actor, data={"posting": current.pk})
+    return current
+
+
+def _may_handle_objection(user, objection) -> bool:
+    return rules.may_post_in_village(user, objection.entry.posting.region_id)
+
+
+def _may_close(user, posting) -> bool:
+    return rules.may_post_in_village(user, posting.region_id)
+
+
+register_steps(
+    Posting,
+    Step(
+        "close",
+        gettext_lazy("Close the posting"),
+        "close",
+        _close,
+        _may_close,
+        confirm=gettext_lazy(
+            "Close the posting? Every entry without an upheld objection moves on to the township."
+        ),
+    ),
+    labels={"post_in_village": gettext_lazy("Posted in the village")},
+)
+register_steps(
+    Objection,
+    Step(
+        "uphold", gettext_lazy("Uphold"), "uphold", _uphold, _may_handle_objection, form=ResolveForm
+    ),
+    Step(
+        "dismiss",
+        gettext_lazy("Dismiss"),
+        "dismiss",
+        _dismiss,
+        _may_handle_objection,
+        form=ResolveForm,
+    ),
+    labels={"record_objection": gettext_lazy("Objection recorded")},
+)
