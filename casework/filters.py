@@ -19,7 +19,12 @@ from casework.models import (
     MigrantCertificate,
     NoticeKind,
     NoticeStatus,
+    Objection,
+    ObjectionStatus,
     Person,
+    Posting,
+    PostingLevel,
+    PostingStatus,
     Region,
     Sex,
 )
@@ -162,3 +167,27 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def in_region(self, queryset, name, value):
         return filter_region_subtree(queryset, "region_id", value.strip())
+
+
+class PostingFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=PostingLevel.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PostingStatus.choices)
+    program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
+    year = django_filters.NumberFilter(label=_("Year"))
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+
+    class Meta:
+        model = Posting
+        fields = ["level", "status", "program", "year", "region"]
+
+    def in_region(self, queryset, name, value):
+        return filter_region_subtree(queryset, "region_id", value.strip())
+
+
+class ObjectionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ObjectionStatus.choices)
+    posting = django_filters.NumberFilter(label=_("Posting"), field_name="entry__posting_id")
+
+    class Meta:
+        model = Objection
+        fields = ["status", "posting"]

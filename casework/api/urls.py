@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from casework.api import views
 from casework.api.applications import ApplicationViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
+from casework.api.postings import ObjectionViewSet, PostingViewSet
 from documents.api import DocumentViewSet, VerifyCodeView, VerifyUploadView
 from permissions.api import MeView, ObtainTokenView
 
@@ -16,6 +17,8 @@ router.register("persons", views.PersonViewSet, basename="person")
 router.register("programs", views.ProgramViewSet, basename="program")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("postings", PostingViewSet, basename="posting")
+router.register("objections", ObjectionViewSet, basename="objection")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("notices", NoticeViewSet, basename="notice")
 
