@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework import clock
 from casework.application_forms import ApplicationForm, AppraisalForm
 from casework.filters import ApplicationFilter
 from casework.models import Application
 from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
+from casework.posting_views import OpenPostingForm
 from documents.models import Document
 from permissions import rules
 from permissions.audit import Actor
@@ -36,6 +38,7 @@ def application_list(request):
             "querystring": querystring_without_page(request),
             "may_apply": rules.may_apply_for_reward(request.user),
             "appraisal_form": AppraisalForm(),
+            "posting_form": OpenPostingForm(initial={"year": clock.today().year, "days": 7}),
             "results": request.session.pop("appraisal_results", None),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import application_views, certificate_views, views
+from casework import application_views, certificate_views, posting_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,16 @@ urlpatterns = [
         "applications/<int:pk>/steps/<slug:name>/",
         application_views.application_step,
         name="application-step",
+    ),
+    path("postings/", posting_views.posting_list, name="posting-list"),
+    path("postings/open/", posting_views.posting_open, name="posting-open"),
+    path("postings/<int:pk>/", posting_views.posting_detail, name="posting-detail"),
+    path("postings/<int:pk>/steps/<slug:name>/", posting_views.posting_step, name="posting-step"),
+    path("postings/<int:pk>/objections/", posting_views.objection_create, name="objection-create"),
+    path(
+        "objections/<int:pk>/steps/<slug:name>/",
+        posting_views.objection_step,
+        name="objection-step",
     ),
     path("certificates/", certificate_views.certificate_list, name="certificate-list"),
     path("certificates/new/", certificate_views.certificate_create, name="certificate-create"),

@@ -1,0 +1,165 @@
+"""Pages: public postings (open from the application list, objections, close)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import construct_instance
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from casework.filters import PostingFilter
+from casework.models import Application, Objection, ObjectionChannel, Posting, Program
+from casework.pages import describe, paginate, querystring_without_page, run_step
+from permissions import rules
+from permissions.audit import Actor
+from permissions.scoping import get_visible_or_404, visible_to
+from workflows import postings
+from workflows.transitions import available_steps, history
+
+
+class OpenPostingForm(postings.PostingForm):
+    program = forms.ModelChoiceField(label=gettext_lazy("Program"), queryset=Program.objects.all())
+    year = forms.IntegerField(label=gettext_lazy("Year"))
+
+
+class ObjectionForm(forms.ModelForm):
+    class Meta:
+        model = Objection
+        fields = ["entry", "channel", "content", "reporter_name", "reporter_contact", "received_on"]
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}),
+            "content": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, posting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = posting.entries.select_related("application__applicant")
+        self.fields["entry"].label_from_instance = lambda entry: entry.application.applicant.name
+        self.fields["channel"].choices = ObjectionChannel.choices
+
+    def _post_clean(self):
+        # Build the instance only; the workflow action checks it together with its posting.
+        construct_instance(self, self.instance, self._meta.fields)
+
+
+@login_required
+def posting_list(request):
+    found = PostingFilter(
+        request.GET, queryset=visible_to(request.user, Posting).select_related("region", "program")
+    )
+    return render(
+        request,
+        "casework/posting_list.html",
+        {
+            "filter": found,
+            "page": paginate(request, found.qs),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def posting_detail(request, pk: int):
+    posting = get_visible_or_404(
+        request.user, Posting.objects.select_related("region", "program", "document"), pk=pk
+    )
+    objections = visible_to(
+        request.user, Objection.objects.filter(entry__posting=posting)
+    ).select_related("entry__application__applicant")
+    may_handle = rules.may_post_in_village(request.user, posting.region_id)
+    return render(
+        request,
+        "casework/posting_detail.html",
+        {
+            "posting": posting,
+            "entries": posting.entries.select_related("application__applicant"),
+            "objections": [
+                (o, [(s, s.form()) for s in available_steps(request.user, o)]) for o in objections
+            ],
+            "steps": [(s, s.form()) for s in available_steps(request.user, posting)],
+            "history": history(posting),
+            "objection_form": ObjectionForm(posting=posting)
+            if may_handle and posting.status == "open"
+            else None,
+            "show_reporters": rules.may_see_objection_reporters(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def posting_open(request):
+    """Post the applications selected on the application list (one village, one program)."""
+    selected = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+    form = OpenPostingForm(request.POST)
+    first = (
+        visible_to(request.user, Application)
+        .filter(pk__in=selected)
+        .select_related("region")
+        .first()
+    )
+    if first is None or not form.is_valid():
+        messages.error(request, _("Select the applications to post and fill in the posting."))
+        return redirect(request.POST.get("next") or "application-list")
+    data = form.cleaned_data
+    try:
+        posting, results = postings.open_village_posting(
+            Actor.from_request(request),
+            program=data["program"],
+            year=data["year"],
+            village=first.region,
+            starts_on=data["starts_on"],
+            days=data["days"],
+            place=data["place"],
+            contact_phone=data["contact_phone"],
+            application_ids=selected,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, describe(error))
+        return redirect(request.POST.get("next") or "application-list")
+    request.session["appraisal_results"] = [
+        {"application": r.application_id, "done": r.done, "message": r.message} for r in results
+    ]
+    if posting is None:
+        messages.error(request, _("No application could be posted."))
+        return redirect(request.POST.get("next") or "application-list")
+    messages.success(request, _("Posted; print the posting notice for the notice board."))
+    return redirect("posting-detail", pk=posting.pk)
+
+
+@login_required
+@require_POST
+def posting_step(request, pk: int, name: str):
+    run_step(request, name, get_visible_or_404(request.user, Posting, pk=pk))
+    return redirect("posting-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_create(request, pk: int):
+    posting = get_visible_or_404(request.user, Posting, pk=pk)
+    form = ObjectionForm(request.POST, posting=posting)
+    if form.is_valid():
+        try:
+            postings.record_objection(Actor.from_request(request), form.instance)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, describe(error))
+        else:
+            messages.success(
+                request,
+                _("Objection recorded; the entry stays on the posting until it is resolved."),
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("posting-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_step(request, pk: int, name: str):
+    objection = get_visible_or_404(request.user, Objection.objects.select_related("entry"), pk=pk)
+    run_step(request, name, objection)
+    return redirect("posting-detail", pk=objection.entry.posting_id)
