@@ -105,6 +105,9 @@ def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, i
         officers["migrant_officer"], officers["migrant_officer_2"], FIRST_TOWNSHIP, "360921101000"
     )
     reward_applications = load_demo_applications(officers["village_officer"], "360921100201")
+    reward_applications += load_demo_applications(
+        officers["village_officer_2"], "360921100202", with_objection=False
+    )
     return {
         "applications": reward_applications,
         "certificates": certificates,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from casework import clock
 from casework.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
-from casework.models import CertificateNotice, MigrantCertificate
+from casework.models import CertificateNotice, MigrantCertificate, Posting
 from documents.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,7 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
     assert ("service", "awaiting_verification") in statuses
     assert CertificateNotice.objects.filter(status="sent").exists()
     assert created["applications"] >= 1
+    assert Posting.objects.filter(status="open").count() >= 1
     assert set(Document.objects.values_list("status", flat=True)) == {
         "expired",
         "revoked",

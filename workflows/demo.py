@@ -12,12 +12,14 @@ from casework.models import (
     CertificateKind,
     Hukou,
     MigrantCertificate,
+    Objection,
     Person,
+    Posting,
     Program,
     Region,
 )
 from permissions.audit import Actor
-from workflows import applications, certificates
+from workflows import applications, certificates, postings
 from workflows.transitions import perform
 
 # The steps that bring a fresh application to each demo state: (step, by the registration
@@ -156,50 +158,103 @@ def _service(person: Person, residence: Region) -> MigrantCertificate:
     )
 
 
-def load_demo_applications(village_officer, village: str) -> int:
-    """Rural reward applications of one village at every step of the village stage."""
+DECLARED = {
+    "living_children": Fact(1, "户口簿"),
+    "births_outside_policy": Fact(0, "生育情况证明"),
+}
+VISIT = {
+    "met_in_person": "on",
+    "living_children": "1",
+    "children_evidence": "户口簿、村委会证明",
+    "births_outside_policy": "0",
+    "births_evidence": "计生档案",
+    "opinion": "入户核实，情况属实",
+}
+# The state each elder's application is brought to, in order (fewer elders, fewer states).
+PLAN = [
+    "posted_objection",
+    "closed_posting",
+    "posted",
+    "closed_posting",
+    "appraised",
+    "visited",
+    "deferred",
+    "rejected",
+    "submitted",
+]
+
+
+def load_demo_applications(village_officer, village: str, *, with_objection: bool = True) -> int:
+    """Rural reward applications of one village at every step so far: submitted, visited,
+    appraised, deferred, rejected, on an open village posting (one with an open objection), and
+    past a closed posting, awaiting the township."""
     program = Program.objects.get(code="rural-reward")
-    year = clock.today().year
+    today, actor = clock.today(), Actor(village_officer)
     elders = list(
-        Person.objects.filter(region_id=village, hukou=Hukou.RURAL, birth_date__year__lte=year - 60)
-        .select_related("region", "household")
-        .order_by("id")[:10]
-    )
-    declared = {
-        "living_children": Fact(1, "户口簿"),
-        "births_outside_policy": Fact(0, "生育情况证明"),
-    }
-    visit = {
-        "visited_on": clock.today().isoformat(),
-        "met_in_person": "on",
-        "living_children": "1",
-        "children_evidence": "户口簿、村委会证明",
-        "births_outside_policy": "0",
-        "births_evidence": "计生档案",
-        "opinion": "入户核实，情况属实",
-    }
-    actor = Actor(village_officer)
-    # The state each elder's application is brought to, in order (fewer elders, fewer states).
-    plan = ["visited", "appraised", "deferred", "rejected", "appraised", "visited", "submitted"]
-    plan += ["submitted"] * (len(elders) - len(plan))
-    made = []
-    for person, state in zip(elders, plan, strict=False):
-        application = applications.apply(
-            actor, Application(program=program, year=year, applicant=person), declared
+        Person.objects.filter(
+            region_id=village, hukou=Hukou.RURAL, birth_date__year__lte=today.year - 60
         )
-        if state in ("visited", "appraised", "deferred"):
+        .select_related("region", "household")
+        .order_by("id")[: len(PLAN)]
+    )
+    made = []
+    for person, state in zip(elders, PLAN, strict=False):
+        application = applications.apply(
+            actor, Application(program=program, year=today.year, applicant=person), DECLARED
+        )
+        if state not in ("submitted", "rejected"):
+            visit = {**VISIT, "visited_on": (today - datetime.timedelta(days=25)).isoformat()}
             application = perform("record_visit", application, actor, visit)
         if state == "rejected":
             application = perform("reject", application, actor, {"opinion": "经核实有政策外生育"})
         made.append((application, state))
-    meeting = {a.pk: ("agree", "") for a, state in made if state == "appraised"}
+    appraised = {"appraised", "posted", "posted_objection", "closed_posting"}
+    meeting = {a.pk: ("agree", "") for a, state in made if state in appraised}
     meeting |= {a.pk: ("unclear", "婚史需进一步核实") for a, state in made if state == "deferred"}
     if meeting:
         applications.record_appraisal(
             actor,
-            held_on=clock.today(),
+            held_on=today - datetime.timedelta(days=22),
             attendees="村两委成员、村民代表、老党员",
             attendee_count=21,
             opinions=meeting,
         )
+    _post(actor, program, made, {"closed_posting"}, today - datetime.timedelta(days=20))
+    for posting in Posting.objects.filter(region_id=village, status="open"):
+        perform("close", posting, actor, {})
+    open_posting = _post(
+        actor, program, made, {"posted", "posted_objection"}, today - datetime.timedelta(days=2)
+    )
+    if open_posting is not None and with_objection:
+        target = next(a for a, state in made if state == "posted_objection")
+        postings.record_objection(
+            actor,
+            Objection(
+                entry=open_posting.entries.get(application=target),
+                channel="phone",
+                content="群众来电反映该户子女情况与申报不符",
+                reporter_name="来电群众",
+                reporter_contact="138****2266",
+                received_on=today,
+            ),
+        )
     return len(made)
+
+
+def _post(actor, program, made, states, starts_on):
+    ids = [a.pk for a, state in made if state in states]
+    if not ids:
+        return None
+    village = next(a for a, state in made if state in states).region
+    posting, _results = postings.open_village_posting(
+        actor,
+        program=program,
+        year=clock.today().year,
+        village=village,
+        starts_on=starts_on,
+        days=program.posting_days,
+        place=f"{village.name}村务公开栏",
+        contact_phone="0797-5210001",
+        application_ids=ids,
+    )
+    return posting
