@@ -39,7 +39,30 @@ def filter_region_subtree(queryset, field: str, code: str):
     return queryset.filter(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
-class PersonFilter(django_filters.FilterSet):
+def search_name_or_id_number(queryset, value: str, name_field: str, id_field: str):
+    """A whole ID number is an exact (indexed) match; anything else matches name or number
+    prefixes."""
+    value = value.strip()
+    if not value:
+        return queryset
+    number = normalize_id_number(value)
+    if len(number) == 18:
+        return queryset.filter(**{id_field: number})
+    return queryset.filter(
+        Q(**{f"{name_field}__startswith": value}) | Q(**{f"{id_field}__startswith": number})
+    )
+
+
+class InRegionMixin:
+    """``?region=<code>``: rows whose own region code lies in that subtree."""
+
+    region_field = "region_id"
+
+    def in_region(self, queryset, name, value):
+        return filter_region_subtree(queryset, self.region_field, value.strip())
+
+
+class PersonFilter(InRegionMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
     hukou = django_filters.ChoiceFilter(label=_("Household registration"), choices=Hukou.choices)
@@ -53,17 +76,7 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["q", "region", "hukou", "sex", "household"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        number = normalize_id_number(value)
-        # A whole ID number is an exact (indexed) match; anything else searches names.
-        if len(number) == 18:
-            return queryset.filter(id_number=number)
-        return queryset.filter(Q(name__startswith=value) | Q(id_number__startswith=number))
-
-    def in_region(self, queryset, name, value):
-        return filter_region_subtree(queryset, "region_id", value.strip())
+        return search_name_or_id_number(queryset, value, "name", "id_number")
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -86,7 +99,7 @@ class RegionFilter(django_filters.FilterSet):
         )
 
 
-class CertificateFilter(django_filters.FilterSet):
+class CertificateFilter(InRegionMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Holder's name or ID number"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CertificateKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CertificateStatus.choices)
@@ -100,18 +113,7 @@ class CertificateFilter(django_filters.FilterSet):
         fields = ["q", "kind", "status", "region", "expiring_within"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        number = normalize_id_number(value)
-        if len(number) == 18:
-            return queryset.filter(holder_id_number=number)
-        return queryset.filter(
-            Q(holder_name__startswith=value) | Q(holder_id_number__startswith=number)
-        )
-
-    def in_region(self, queryset, name, value):
-        return filter_region_subtree(queryset, "region_id", value.strip())
+        return search_name_or_id_number(queryset, value, "holder_name", "holder_id_number")
 
     def expiring(self, queryset, name, value):
         until = clock.today() + datetime.timedelta(days=int(value))
@@ -143,7 +145,7 @@ class NoticeFilter(django_filters.FilterSet):
         return queryset.overdue() if value else queryset
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(InRegionMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Applicant's name or ID number"), method="search")
     program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
     year = django_filters.NumberFilter(label=_("Year"))
@@ -155,21 +157,10 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["q", "program", "year", "status", "region"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        number = normalize_id_number(value)
-        if len(number) == 18:
-            return queryset.filter(applicant__id_number=number)
-        return queryset.filter(
-            Q(applicant__name__startswith=value) | Q(applicant__id_number__startswith=number)
-        )
-
-    def in_region(self, queryset, name, value):
-        return filter_region_subtree(queryset, "region_id", value.strip())
+        return search_name_or_id_number(queryset, value, "applicant__name", "applicant__id_number")
 
 
-class PostingFilter(django_filters.FilterSet):
+class PostingFilter(InRegionMixin, django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=PostingLevel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PostingStatus.choices)
     program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
@@ -179,9 +170,6 @@ class PostingFilter(django_filters.FilterSet):
     class Meta:
         model = Posting
         fields = ["level", "status", "program", "year", "region"]
-
-    def in_region(self, queryset, name, value):
-        return filter_region_subtree(queryset, "region_id", value.strip())
 
 
 class ObjectionFilter(django_filters.FilterSet):

@@ -30,15 +30,7 @@ from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from workflows.transitions import Step, TransitionConflict, move, register_steps
-
-
-class ReasonForm(forms.Form):
-    opinion = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=1000,
-        error_messages={"required": gettext_lazy("Give the reason.")},
-    )
+from workflows.transitions import ReasonForm, Step, TransitionConflict, move, register_steps
 
 
 class FactsForm(forms.Form):

@@ -29,7 +29,7 @@ from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import code_in_jurisdiction
-from workflows.transitions import OpinionForm, Step, move, register_steps
+from workflows.transitions import OpinionForm, ReasonForm, Step, move, register_steps
 
 DOCUMENT_KINDS = {
     CertificateKind.MARRIAGE_CHILDBEARING: DocumentKind.MIGRANT_CERTIFICATE,
@@ -40,14 +40,6 @@ TITLES = {
     CertificateKind.SERVICE: "流动人口计划生育服务证",
 }
 SYSTEM = Actor(officer=None, role="system")
-
-
-class ReasonForm(forms.Form):
-    opinion = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=1000,
-        error_messages={"required": gettext_lazy("Give the reason.")},
-    )
 
 
 class ConfirmVerificationForm(forms.Form):

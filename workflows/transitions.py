@@ -36,6 +36,16 @@ class OpinionForm(forms.Form):
     opinion = forms.CharField(label=gettext_lazy("Opinion"), max_length=1000, required=False)
 
 
+class ReasonForm(forms.Form):
+    """A step that needs its reason written down (reject, defer, revoke…)."""
+
+    opinion = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        error_messages={"required": gettext_lazy("Give the reason.")},
+    )
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
