@@ -3,13 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.certificate_forms import CertificateForm
 from casework.filters import CertificateFilter, NoticeFilter
-from casework.models import CertificateNotice, CertificateStatus, MigrantCertificate
+from casework.models import (
+    CertificateAttachment,
+    CertificateNotice,
+    CertificateStatus,
+    MigrantCertificate,
+)
 from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
 from documents.models import Document
 from permissions import rules
@@ -99,6 +105,7 @@ def certificate_detail(request, pk: int):
             and certificate.status in (CertificateStatus.DRAFT, CertificateStatus.SUBMITTED),
             "may_feedback": rules.may_send_feedback(request.user, certificate),
             "feedback_form": certificates.FeedbackForm(),
+            "attachments": certificate.attachments.all(),
         },
     )
 
@@ -150,3 +157,36 @@ def notice_step(request, pk: int, name: str):
     notice = get_visible_or_404(request.user, CertificateNotice, pk=pk)
     run_step(request, name, notice)
     return redirect(request.POST.get("next") or "notice-list")
+
+
+@login_required
+@require_POST
+def certificate_attach(request, pk: int):
+    certificate = _certificate_or_404(request, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError({"file": _("Choose the file to upload.")})
+        certificates.attach(
+            certificate, Actor.from_request(request), upload, request.POST.get("description", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, describe(error))
+    else:
+        messages.success(request, _("The file was attached."))
+    return redirect("certificate-detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(
+        CertificateAttachment.objects.filter(
+            certificate__in=visible_to(request.user, MigrantCertificate)
+        ),
+        pk=pk,
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=f"{attachment.description}{attachment.extension}",
+    )

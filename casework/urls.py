@@ -47,6 +47,14 @@ urlpatterns = [
         certificate_views.certificate_feedback,
         name="certificate-feedback",
     ),
+    path(
+        "certificates/<int:pk>/attachments/",
+        certificate_views.certificate_attach,
+        name="certificate-attach",
+    ),
+    path(
+        "attachments/<int:pk>/", certificate_views.attachment_download, name="attachment-download"
+    ),
     path("notices/", certificate_views.notice_list, name="notice-list"),
     path("notices/<int:pk>/steps/<slug:name>/", certificate_views.notice_step, name="notice-step"),
 ]

@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from casework import clock
 from casework.id_numbers import mask_id_number
 from casework.models import (
+    CertificateAttachment,
     CertificateKind,
     CertificateNotice,
     CertificateStatus,
@@ -22,6 +24,7 @@ from casework.models import (
     NoticeStatus,
 )
 from casework.models.certificates import township_of
+from casework.uploads import inspect_upload
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.models import DocumentStatus
@@ -510,3 +513,26 @@ register_steps(
         form=AcknowledgeForm,
     ),
 )
+
+
+def attach(certificate: MigrantCertificate, actor: Actor, upload, description: str):
+    """Keep a supporting file (marriage certificate, household book…) with the application."""
+    if not rules.may_handle_certificate(actor.officer, certificate):
+        raise PermissionDenied(_("Your role may not do this here."))
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Say what the file is.")})
+    data, content_type, sha256 = inspect_upload(upload)
+    attachment = CertificateAttachment(
+        certificate=certificate,
+        description=description.strip()[:100],
+        content_type=content_type,
+        size=len(data),
+        sha256=sha256,
+        uploaded_by=actor.officer,
+        uploaded_at=clock.now(),
+    )
+    with transaction.atomic():
+        attachment.file.save("upload", ContentFile(data), save=False)
+        attachment.save()
+        audit.record(actor, "attach", certificate, data={"file": description, "sha256": sha256})
+    return attachment

@@ -1,15 +1,18 @@
 """API for migrant certificates and the notices between areas (../shared/API.md)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.filters import CertificateFilter, NoticeFilter
-from casework.models import CertificateNotice, MigrantCertificate, Region
+from casework.models import CertificateAttachment, CertificateNotice, MigrantCertificate, Region
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
@@ -111,6 +114,12 @@ class CertificateCreateSerializer(serializers.ModelSerializer):
         ]
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CertificateAttachment
+        fields = ["id", "description", "content_type", "size", "sha256", "uploaded_at"]
+
+
 class CertificateViewSet(
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -145,6 +154,28 @@ class CertificateViewSet(
         )
         detail = CertificateDetailSerializer(certificate, context=self.get_serializer_context())
         return Response(detail.data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=AttachmentSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def attachments(self, request, pk=None):
+        """The supporting files; POST (multipart ``file`` and ``description``) adds one."""
+        certificate = self.get_object()
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DjangoValidationError({"file": _("Choose the file to upload.")})
+            attachment = certificates.attach(
+                certificate,
+                Actor.from_request(request),
+                upload,
+                request.data.get("description", ""),
+            )
+            return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(AttachmentSerializer(certificate.attachments.all(), many=True).data)
 
     @extend_schema(request=None, responses=None)
     @action(detail=True, methods=["get", "post"])

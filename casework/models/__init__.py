@@ -11,6 +11,7 @@ from casework.models.applications import (
     HouseholdVisit,
 )
 from casework.models.certificates import (
+    CertificateAttachment,
     CertificateKind,
     CertificateNotice,
     CertificateStatus,
@@ -43,6 +44,7 @@ __all__ = [
     "AppraisalOpinion",
     "FactSource",
     "HouseholdVisit",
+    "CertificateAttachment",
     "CertificateKind",
     "CertificateNotice",
     "CertificateStatus",

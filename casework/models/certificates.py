@@ -300,6 +300,46 @@ class MigrantCertificate(ConcurrentTransitionMixin, models.Model):
         """The validity ended (the daily task runs this)."""
 
 
+def attachment_path(attachment: "CertificateAttachment", filename: str) -> str:
+    return f"attachments/certificates/{attachment.certificate_id}/{attachment.sha256}{attachment.extension}"
+
+
+class CertificateAttachment(models.Model):
+    """A scanned document supporting an application (marriage certificate, household book…)."""
+
+    certificate = models.ForeignKey(
+        MigrantCertificate, on_delete=models.CASCADE, related_name="attachments"
+    )
+    description = models.CharField(_("description"), max_length=100)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(_("file type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.content_type, "")
+
+
 class NoticeKind(models.TextChoices):
     VERIFICATION_REQUEST = "verification_request", _("verification request")
     ISSUE_NOTICE = "issue_notice", _("certificate issued")

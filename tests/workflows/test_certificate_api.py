@@ -173,3 +173,71 @@ def _facts(regions):
         "registration_address": "东风村",
         "marital_status": "unmarried",
     }
+
+
+@pytest.mark.django_db
+def test_attachments_are_checked_by_content_and_scoped(
+    login_api, migrant_officer, other_migrant_officer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    api = login_api(migrant_officer)
+    pk = api.post("/api/v1/certificates/", APPLICATION, format="json").json()["id"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    added = api.post(
+        f"/api/v1/certificates/{pk}/attachments/",
+        {
+            "file": SimpleUploadedFile("scan.png", png, content_type="image/png"),
+            "description": "结婚证",
+        },
+        format="multipart",
+    )
+    assert added.status_code == 201 and added.json()["content_type"] == "image/png"
+    disguised = api.post(
+        f"/api/v1/certificates/{pk}/attachments/",
+        {
+            "file": SimpleUploadedFile(
+                "scan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+            ),
+            "description": "户口簿",
+        },
+        format="multipart",
+    )
+    assert disguised.status_code == 400 and "file" in disguised.json()["error"]["fields"]
+    nameless = api.post(
+        f"/api/v1/certificates/{pk}/attachments/",
+        {"file": SimpleUploadedFile("scan.png", png, content_type="image/png"), "description": " "},
+        format="multipart",
+    )
+    assert nameless.status_code == 400
+    assert [
+        a["description"] for a in api.get(f"/api/v1/certificates/{pk}/attachments/").json()
+    ] == ["结婚证"]
+    other = login_api(other_migrant_officer)
+    assert other.get(f"/api/v1/certificates/{pk}/attachments/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_attachment_download_through_the_page(
+    client, migrant_officer, other_migrant_officer, login_api
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.models import CertificateAttachment
+
+    api = login_api(migrant_officer)
+    pk = api.post("/api/v1/certificates/", APPLICATION, format="json").json()["id"]
+    pdf = b"%PDF-1.4 scanned"
+    client.force_login(migrant_officer)
+    client.post(
+        f"/certificates/{pk}/attachments/",
+        {
+            "file": SimpleUploadedFile("a.pdf", pdf, content_type="application/pdf"),
+            "description": "户口簿",
+        },
+    )
+    attachment = CertificateAttachment.objects.get()
+    response = client.get(f"/attachments/{attachment.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
+    client.force_login(other_migrant_officer)
+    assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
