@@ -101,3 +101,10 @@ class CertificateForm(forms.ModelForm):
         # Build the instance only: the model's checks run in the workflow action (apply or
         # update_facts), together with the permission checks, and come back onto the form.
         construct_instance(self, self.instance, self._meta.fields)
+
+
+class OnlineApplicationForm(CertificateForm):
+    """What a holder fills in on the public page; the township checks it with them later."""
+
+    class Meta(CertificateForm.Meta):
+        fields = CertificateForm.Meta.fields + ["applicant_phone"]

@@ -1,5 +1,6 @@
 """Pages: migrant certificates (list, apply, detail with its steps) and the notices inbox."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casework.certificate_forms import CertificateForm
+from casework import ratelimit
+from casework.certificate_forms import CertificateForm, OnlineApplicationForm
 from casework.filters import CertificateFilter, NoticeFilter
 from casework.models import (
     CertificateAttachment,
@@ -190,3 +192,19 @@ def attachment_download(request, pk: int):
         content_type=attachment.content_type,
         filename=f"{attachment.description}{attachment.extension}",
     )
+
+
+def certificate_apply_online(request):
+    """Public: a holder applies for a certificate; the issuing township reviews the draft."""
+    form = OnlineApplicationForm(request.POST or None)
+    if request.method == "POST":
+        if ratelimit.over_limit(request, "apply-online", settings.CASEWORK_ONLINE_APPLICATION_RATE):
+            return render(request, "documents/pages/too_many.html", status=429)
+        if form.is_valid() and run_form_action(
+            form,
+            lambda: certificates.apply_online(form.instance, request.META.get("REMOTE_ADDR")),
+        ):
+            return render(
+                request, "casework/certificate_applied.html", {"certificate": form.instance}
+            )
+    return render(request, "casework/certificate_apply_online.html", {"form": form})

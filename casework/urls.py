@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("certificates/", certificate_views.certificate_list, name="certificate-list"),
     path("certificates/new/", certificate_views.certificate_create, name="certificate-create"),
+    path(
+        "certificates/apply/",
+        certificate_views.certificate_apply_online,
+        name="certificate-apply-online",
+    ),
     path("certificates/<int:pk>/", certificate_views.certificate_detail, name="certificate-detail"),
     path(
         "certificates/<int:pk>/edit/", certificate_views.certificate_edit, name="certificate-edit"

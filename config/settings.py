@@ -251,6 +251,8 @@ CASEWORK_CERTIFICATE_VALIDITY_YEARS = int(
 )
 CASEWORK_SERVICE_RESIDENCE_MONTHS = int(os.environ.get("CASEWORK_SERVICE_RESIDENCE_MONTHS", "3"))
 CASEWORK_NOTICE_ACKNOWLEDGE_DAYS = int(os.environ.get("CASEWORK_NOTICE_ACKNOWLEDGE_DAYS", "30"))
+# Holders may apply online without an account; this many applications per address.
+CASEWORK_ONLINE_APPLICATION_RATE = os.environ.get("CASEWORK_ONLINE_APPLICATION_RATE", "5/hour")
 
 # Page sizes for every list page; the API allows up to 200 per page (../shared/API.md).
 CASEWORK_PAGE_SIZE = 50

@@ -90,6 +90,20 @@ def apply(
     return certificate
 
 
+def apply_online(certificate: MigrantCertificate, client_address: str | None) -> MigrantCertificate:
+    """The holder applies themselves on the public page: a draft the issuing township reviews,
+    corrects if needed, and submits when the holder comes with the documents."""
+    certificate.created_by = None
+    certificate.validate()
+    if not certificate.applicant_phone.strip():
+        raise ValidationError({"applicant_phone": _("Give a phone number the township can call.")})
+    actor = Actor(officer=None, role="applicant", client_address=client_address)
+    with transaction.atomic():
+        certificate.save()
+        audit.record(actor, "apply_online", certificate, to_state=certificate.status)
+    return certificate
+
+
 def update_facts(actor: Actor, certificate: MigrantCertificate) -> MigrantCertificate:
     """Correct the facts of an application not yet verified."""
     if not rules.may_handle_certificate(actor.officer, certificate):
@@ -496,6 +510,7 @@ register_steps(
     ),
     labels={
         "apply": gettext_lazy("Application recorded"),
+        "apply_online": gettext_lazy("Applied online by the holder"),
         "update_facts": gettext_lazy("Facts corrected"),
         "verify": gettext_lazy("Facts verified"),
     },

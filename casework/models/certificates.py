@@ -123,13 +123,17 @@ class MigrantCertificate(ConcurrentTransitionMixin, models.Model):
     )
     verification_note = models.TextField(_("verification note"), blank=True, editable=False)
     status_reason = models.TextField(_("reason"), blank=True, editable=False)
+    # Empty when the holder applied online themselves (the township then reviews the draft).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        null=True,
+        blank=True,
     )
+    applicant_phone = models.CharField(_("applicant's phone"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

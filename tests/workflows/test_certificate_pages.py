@@ -157,3 +157,53 @@ def test_home_counts_notices_waiting_and_overdue(
     assert client.get(reverse("home")).context["notices_overdue"] == 1
     client.force_login(migrant_officer)
     assert client.get(reverse("home")).context["notices_waiting"] == 0
+
+
+@pytest.mark.django_db
+def test_a_holder_applies_online_and_the_township_takes_it_up(client, migrant_officer, settings):
+    from permissions.models import AuditEntry
+
+    response = client.post(
+        reverse("certificate-apply-online"), {**FORM, "applicant_phone": "13900001111"}
+    )
+    assert response.status_code == 200 and "城关镇" in response.content.decode()
+    certificate = MigrantCertificate.objects.get()
+    assert certificate.status == CertificateStatus.DRAFT and certificate.created_by is None
+    entry = AuditEntry.objects.get(action="apply_online")
+    assert entry.role == "applicant" and entry.actor is None and entry.client_address == "127.0.0.1"
+
+    client.force_login(migrant_officer)
+    client.post(
+        reverse("certificate-step", args=[certificate.pk, "submit"]),
+        {"opinion": "持证件来窗口核对"},
+    )
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_online_applications_are_checked_and_rate_limited(client, offices, settings):
+    bad = client.post(
+        reverse("certificate-apply-online"),
+        {**FORM, "holder_id_number": "123", "applicant_phone": "1"},
+    )
+    assert bad.status_code == 200 and "holder_id_number" in bad.context["form"].errors
+    no_phone = client.post(reverse("certificate-apply-online"), FORM)
+    assert "applicant_phone" in no_phone.context["form"].errors
+    assert not MigrantCertificate.objects.exists()
+    settings.CASEWORK_ONLINE_APPLICATION_RATE = "1/hour"
+    from django.core.cache import cache
+
+    cache.clear()
+    assert (
+        client.post(
+            reverse("certificate-apply-online"), {**FORM, "applicant_phone": "139"}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            reverse("certificate-apply-online"), {**FORM, "applicant_phone": "139"}
+        ).status_code
+        == 429
+    )
