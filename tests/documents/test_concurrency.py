@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(
 THREADS = 20
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_threads_get_twenty_consecutive_numbers(make_request, administrator):
     requests = [make_request("payment_letter") for _ in range(THREADS)]
     barrier = threading.Barrier(THREADS)

@@ -30,6 +30,11 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def browser(monkeypatch):
+    from django.db import connections
+
+    # Each request of the live server runs in its own thread with its own connection; closing
+    # them at the end of each request lets the test database be dropped afterwards.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread, which Django's guard takes for
     # async code; the test's own ORM calls are synchronous, so let them through.
@@ -40,7 +45,7 @@ def browser(monkeypatch):
         browser.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_apply_visit_and_appraise_in_the_browser(
     browser, live_server, village_officer, offices, regions
 ):
