@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -15,8 +16,9 @@ from casework.filters import CertificateFilter, NoticeFilter
 from casework.models import CertificateAttachment, CertificateNotice, MigrantCertificate, Region
 from permissions import rules
 from permissions.audit import Actor
-from permissions.scoping import visible_to
+from permissions.scoping import get_visible_or_404, visible_to
 from workflows import certificates
+from workflows.transitions import perform
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -176,6 +178,24 @@ class CertificateViewSet(
             )
             return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
         return Response(AttachmentSerializer(certificate.attachments.all(), many=True).data)
+
+    @extend_schema(request=None, responses=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"notices/(?P<notice_id>[0-9]+)/acknowledge",
+    )
+    def acknowledge_notice(self, request, pk=None, notice_id=None):
+        """Acknowledge a notice about this certificate. The township it is addressed to may not
+        reach the certificate itself, so only the notice's own visibility is checked."""
+        notice = get_visible_or_404(
+            request.user, CertificateNotice, pk=notice_id, certificate_id=pk
+        )
+        try:
+            acknowledged = perform("acknowledge", notice, Actor.from_request(request), request.data)
+        except LookupError:
+            raise Http404 from None
+        return Response(NoticeSerializer(acknowledged, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=None)
     @action(detail=True, methods=["get", "post"])

@@ -139,7 +139,7 @@ def test_notices_for_the_other_township(login_api, migrant_officer, other_migran
         f"/api/v1/notices/{inbox[0]['id']}/transitions/acknowledge/", {}, format="json"
     )
     assert again.status_code in (403, 409)
-    assert CertificateNotice.objects.get().reply == "收到"
+    assert CertificateNotice.objects.get(pk=inbox[0]["id"]).reply == "收到"
 
 
 @pytest.mark.django_db
