@@ -7,7 +7,7 @@ from casework import clock
 from casework.id_numbers import normalize_id_number
 from casework.models import Application, AppraisalOpinion, Person, Program
 from permissions.scoping import visible_to
-from workflows.applications import FactsForm
+from workflows.applications import FactsForm, TownshipDecision
 
 
 class ApplicationForm(FactsForm):
@@ -64,3 +64,8 @@ class AppraisalForm(forms.Form):
     attendee_count = forms.IntegerField(label=_("Number of attendees"), min_value=1)
     opinion = forms.ChoiceField(label=_("The meeting's opinion"), choices=AppraisalOpinion.choices)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class TownshipCheckForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=TownshipDecision.choices)
+    opinion = forms.CharField(label=_("Opinion"), max_length=1000, required=False)

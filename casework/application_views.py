@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework import clock
-from casework.application_forms import ApplicationForm, AppraisalForm
+from casework.application_forms import ApplicationForm, AppraisalForm, TownshipCheckForm
 from casework.filters import ApplicationFilter
 from casework.models import Application
 from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
@@ -38,6 +38,8 @@ def application_list(request):
             "querystring": querystring_without_page(request),
             "may_apply": rules.may_apply_for_reward(request.user),
             "appraisal_form": AppraisalForm(),
+            "township_form": TownshipCheckForm(),
+            "may_check": request.user.has_perm("casework.check_at_township"),
             "posting_form": OpenPostingForm(initial={"year": clock.today().year, "days": 7}),
             "results": request.session.pop("appraisal_results", None),
         },
@@ -122,4 +124,27 @@ def application_appraise(request):
                 {"application": r.application_id, "done": r.done, "message": r.message}
                 for r in results
             ]
+    return redirect(request.POST.get("next") or "application-list")
+
+
+@login_required
+@require_POST
+def application_township_check(request):
+    """One decision (with its opinion) for the selected applications awaiting the township."""
+    form = TownshipCheckForm(request.POST)
+    selected = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+    if not selected or not form.is_valid():
+        messages.error(request, _("Select the applications and choose the decision."))
+        return redirect(request.POST.get("next") or "application-list")
+    data = form.cleaned_data
+    results = applications.record_township_checks(
+        Actor.from_request(request), {pk: (data["decision"], data["opinion"]) for pk in selected}
+    )
+    done = sum(result.done for result in results)
+    messages.success(
+        request, _("%(done)s of %(total)s done.") % {"done": done, "total": len(results)}
+    )
+    request.session["appraisal_results"] = [
+        {"application": r.application_id, "done": r.done, "message": r.message} for r in results
+    ]
     return redirect(request.POST.get("next") or "application-list")

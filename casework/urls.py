@@ -2,6 +2,7 @@ from django.urls import path
 
 from casework import application_views, certificate_views, posting_views, views
 
+# Page names must not collide with the API router's (``<basename>-<action>``).
 urlpatterns = [
     path("", views.home, name="home"),
     path("persons/", views.person_list, name="person-list"),
@@ -13,7 +14,12 @@ urlpatterns = [
     path(
         "applications/appraise/",
         application_views.application_appraise,
-        name="application-appraise",
+        name="applications-appraise-page",
+    ),
+    path(
+        "applications/township-check/",
+        application_views.application_township_check,
+        name="applications-township-check-page",
     ),
     path("applications/<int:pk>/", application_views.application_detail, name="application-detail"),
     path(

@@ -75,7 +75,19 @@ def may_apply_for_reward(user) -> bool:
 
 def may_work_at_village(user, application: Application) -> bool:
     """The village stage (visit, appraisal, defer, reject) by the village's officers."""
-    return user.has_perm("casework.change_application") and in_jurisdiction(user, application)
+    return user.has_perm("casework.work_village_stage") and in_jurisdiction(user, application)
+
+
+def may_check_at_township(user, application: Application) -> bool:
+    """The township check (pass, return, defer, reject) by the township's reviewers."""
+    return user.has_perm("casework.check_at_township") and in_jurisdiction(user, application)
+
+
+def may_act_at_current_level(user, application: Application) -> bool:
+    """Defer, resume, reject or withdraw: whoever works the level the application is at."""
+    if application.at_township():
+        return may_check_at_township(user, application)
+    return may_work_at_village(user, application)
 
 
 def may_post_in_village(user, posting_region_code: str) -> bool:

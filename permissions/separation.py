@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from permissions.models import AuditEntry
 from permissions.roles import SEPARATED_POWERS, Role
 
 
@@ -66,4 +67,23 @@ def four_powers_apart(officer, obj, *, roles=frozenset(), **context) -> str | No
             "Eligibility, fund management, disbursement and supervision must be held by "
             "different officers."
         )
+    return None
+
+
+# The actions that sign an application at the village level.
+VILLAGE_LEVEL_ACTIONS = ("apply", "submit", "record_visit", "appraise", "post_in_village")
+
+
+@separation_rule("township_check")
+def one_level_per_officer(officer, obj, **context) -> str | None:
+    """Whoever signed an application at the village cannot also sign it at the township."""
+    signed_below = AuditEntry.objects.filter(
+        content_type__app_label=obj._meta.app_label,
+        content_type__model=obj._meta.model_name,
+        object_id=str(obj.pk),
+        actor=officer,
+        action__in=VILLAGE_LEVEL_ACTIONS,
+    )
+    if signed_below.exists():
+        return _("You signed this application at the village level; another officer must check it.")
     return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +30,15 @@ from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from workflows.transitions import ReasonForm, Step, TransitionConflict, move, register_steps
+from permissions.separation import check_separation
+from workflows.transitions import (
+    ReasonForm,
+    Step,
+    TransitionConflict,
+    move,
+    perform,
+    register_steps,
+)
 
 
 class FactsForm(forms.Form):
@@ -317,6 +325,72 @@ def _describe(error) -> str:
     return str(error)
 
 
+class TownshipDecision(models.TextChoices):
+    PASS = "pass", gettext_lazy("pass")
+    RETURN = "return", gettext_lazy("return to the village")
+    DEFER = "defer", gettext_lazy("defer")
+    REJECT = "reject", gettext_lazy("reject")
+
+
+def _township_check(application, actor, data):
+    check_separation(actor.officer, "township_check", application)
+    with transaction.atomic():
+        return move(application, "pass_township_check", actor, opinion=data.get("opinion", ""))
+
+
+def _return(application, actor, data):
+    check_separation(actor.officer, "township_check", application)
+    with transaction.atomic():
+        return move(
+            application, "send_back", actor, opinion=data["opinion"], reason=data["opinion"]
+        )
+
+
+_TOWNSHIP_DECISIONS = {
+    TownshipDecision.PASS: "township_check",
+    TownshipDecision.RETURN: "return",
+    TownshipDecision.DEFER: "defer",
+    TownshipDecision.REJECT: "reject",
+}
+
+
+def record_township_checks(actor: Actor, decisions: dict[int, tuple[str, str]]) -> list[RowResult]:
+    """The township reviewer's decisions on many applications; each row done or refused with
+    why, each in its own savepoint so a refused row never undoes the others."""
+    officer = actor.officer
+    applications = (
+        visible_to(officer, Application)
+        .select_related("program", "applicant")
+        .in_bulk(list(decisions))
+    )
+    results = []
+    for application_id, (decision, opinion) in decisions.items():
+        application = applications.get(application_id)
+        if application is None:
+            results.append(
+                RowResult(application_id, False, _("Not found, or outside your jurisdiction."))
+            )
+            continue
+        if application.status != ApplicationStatus.AWAITING_TOWNSHIP:
+            results.append(
+                RowResult(
+                    application_id,
+                    False,
+                    _("Only applications awaiting the township check; this one is %(status)s.")
+                    % {"status": application.get_status_display()},
+                )
+            )
+            continue
+        try:
+            with transaction.atomic():
+                perform(_TOWNSHIP_DECISIONS[decision], application, actor, {"opinion": opinion})
+        except (TransitionConflict, ValidationError, PermissionDenied, KeyError) as error:
+            results.append(RowResult(application_id, False, _describe(error)))
+        else:
+            results.append(RowResult(application_id, True, str(TownshipDecision(decision).label)))
+    return results
+
+
 def _defer(application, actor, data):
     with transaction.atomic():
         return move(application, "defer", actor, opinion=data["opinion"], reason=data["opinion"])
@@ -421,6 +495,23 @@ def issue_not_confirmed(application, actor, reason):
 register_steps(
     Application,
     Step(
+        "township_check",
+        gettext_lazy("Pass the township check"),
+        "pass_township_check",
+        _township_check,
+        rules.may_check_at_township,
+    ),
+    Step(
+        "return",
+        gettext_lazy("Return to the village"),
+        "send_back",
+        _return,
+        lambda user, a: (
+            a.status == ApplicationStatus.AWAITING_TOWNSHIP and rules.may_check_at_township(user, a)
+        ),
+        form=ReasonForm,
+    ),
+    Step(
         "record_visit",
         gettext_lazy("Record the household visit"),
         "record_visit",
@@ -429,15 +520,20 @@ register_steps(
         form=VisitForm,
     ),
     Step(
-        "defer", gettext_lazy("Defer"), "defer", _defer, rules.may_work_at_village, form=ReasonForm
+        "defer",
+        gettext_lazy("Defer"),
+        "defer",
+        _defer,
+        rules.may_act_at_current_level,
+        form=ReasonForm,
     ),
-    Step("resume", gettext_lazy("Resume"), "resume", _resume, rules.may_work_at_village),
+    Step("resume", gettext_lazy("Resume"), "resume", _resume, rules.may_act_at_current_level),
     Step(
         "reject",
         gettext_lazy("Reject"),
         "reject",
         _reject,
-        rules.may_work_at_village,
+        rules.may_act_at_current_level,
         form=ReasonForm,
         confirm=gettext_lazy(
             "Reject this application? A signed not-confirmed notice is issued to the applicant."
@@ -448,7 +544,7 @@ register_steps(
         gettext_lazy("Withdraw"),
         "withdraw",
         _withdraw,
-        rules.may_work_at_village,
+        rules.may_act_at_current_level,
         form=ReasonForm,
         confirm=gettext_lazy("Withdraw this application?"),
     ),
@@ -457,5 +553,7 @@ register_steps(
         "submit": gettext_lazy("Submitted"),
         "record_visit": gettext_lazy("Household visited"),
         "appraise": gettext_lazy("Appraised"),
+        "pass_township_check": gettext_lazy("Passed the township check"),
+        "send_back": gettext_lazy("Returned to the village"),
     },
 )

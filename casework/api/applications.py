@@ -122,6 +122,16 @@ class AppraisalSerializer(serializers.Serializer):
     entries = AppraisalRowSerializer(many=True)
 
 
+class TownshipRowSerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    decision = serializers.ChoiceField(choices=applications.TownshipDecision.choices)
+    opinion = serializers.CharField(max_length=1000, allow_blank=True, default="")
+
+
+class TownshipCheckSerializer(serializers.Serializer):
+    entries = TownshipRowSerializer(many=True)
+
+
 class ApplicationViewSet(
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -177,5 +187,27 @@ class ApplicationViewSet(
                     {"application": r.application_id, "done": r.done, "message": r.message}
                     for r in results
                 ],
+            }
+        )
+
+    @extend_schema(request=TownshipCheckSerializer, responses=None)
+    @action(detail=False, methods=["post"])
+    def township_check(self, request):
+        """The township reviewer's decisions on many applications, answered row by row."""
+        incoming = TownshipCheckSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        results = applications.record_township_checks(
+            Actor.from_request(request),
+            {
+                row["application"]: (row["decision"], row["opinion"])
+                for row in incoming.validated_data["entries"]
+            },
+        )
+        return Response(
+            {
+                "results": [
+                    {"application": r.application_id, "done": r.done, "message": r.message}
+                    for r in results
+                ]
             }
         )

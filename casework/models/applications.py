@@ -25,13 +25,21 @@ class ApplicationStatus(models.TextChoices):
     APPRAISED = "appraised", _("appraised")
     VILLAGE_POSTED = "village_posted", _("posted in the village")
     AWAITING_TOWNSHIP = "awaiting_township", _("awaiting the township check")
+    TOWNSHIP_CHECKED = "township_checked", _("passed the township check")
     DEFERRED = "deferred", _("deferred")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 # The statuses a deferred application may resume to.
-_RESUMABLE = [ApplicationStatus.SUBMITTED, ApplicationStatus.VISITED, ApplicationStatus.APPRAISED]
+_RESUMABLE = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.VISITED,
+    ApplicationStatus.APPRAISED,
+    ApplicationStatus.AWAITING_TOWNSHIP,
+]
+# The statuses in which the township (rather than the village) acts on an application.
+TOWNSHIP_STATUSES = frozenset({ApplicationStatus.AWAITING_TOWNSHIP})
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -93,6 +101,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
+        # Each level of the chain acts through its own permission (roles.py grants them).
+        permissions = [
+            ("work_village_stage", _("Can work the village stage")),
+            ("check_at_township", _("Can check applications at the township")),
+        ]
         indexes = [
             models.Index(fields=["region", "status"], name="application_region_status"),
             models.Index(fields=["program", "year", "status"], name="application_program_year"),
@@ -141,6 +154,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
             .exists()
         )
 
+    def at_township(self) -> bool:
+        """Whether the township, not the village, acts on the application now."""
+        status = self.deferred_from if self.status == ApplicationStatus.DEFERRED else self.status
+        return status in TOWNSHIP_STATUSES
+
     def validate(self) -> None:
         self.full_clean(exclude=self.DERIVED_FIELDS)
 
@@ -173,11 +191,21 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """The village posting closed without an objection standing against it."""
 
     @transition(
-        field=status, source=ApplicationStatus.VILLAGE_POSTED, target=ApplicationStatus.SUBMITTED
+        field=status,
+        source=[ApplicationStatus.VILLAGE_POSTED, ApplicationStatus.AWAITING_TOWNSHIP],
+        target=ApplicationStatus.SUBMITTED,
     )
     def send_back(self, reason: str) -> None:
-        """Returned for the facts to be checked again (an objection was upheld)."""
+        """Returned to the village for the facts to be checked again."""
         self.status_reason = reason
+
+    @transition(
+        field=status,
+        source=ApplicationStatus.AWAITING_TOWNSHIP,
+        target=ApplicationStatus.TOWNSHIP_CHECKED,
+    )
+    def pass_township_check(self) -> None:
+        """The township reviewer checked the application and passes it on (乡镇审核)."""
 
     @transition(field=status, source=_RESUMABLE, target=ApplicationStatus.DEFERRED)
     def defer(self, reason: str) -> None:

@@ -37,7 +37,7 @@ def test_apply_visit_and_appraise_through_the_pages(
         client.post(reverse("application-step", args=[application.pk, "record_visit"]), VISIT)
 
     response = client.post(
-        reverse("application-appraise"),
+        reverse("applications-appraise-page"),
         {
             "selected": [first.pk, second.pk, third.pk],
             "held_on": "2026-11-22",
