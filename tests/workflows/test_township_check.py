@@ -69,7 +69,6 @@ def test_an_officer_who_signed_at_the_village_cannot_check_at_the_township(
 
     application = waiting[0]
 
-
     with transaction.atomic():
         audit.record(Actor(village_officer), "record_visit", application)
     # The same officer, transferred to the township as a reviewer.
