@@ -68,22 +68,7 @@ class CertificateForm(forms.ModelForm):
 
     class Meta:
         model = MigrantCertificate
-        fields = [
-            "kind",
-            "holder_name",
-            "holder_id_number",
-            "registration_region",
-            "registration_address",
-            "residence_region",
-            "residence_address",
-            "residence_since",
-            "marital_status",
-            "married_on",
-            "spouse_name",
-            "spouse_id_number",
-            "children",
-            "contraception",
-        ]
+        fields = MigrantCertificate.APPLICATION_FIELDS
         widgets = {
             "residence_since": forms.DateInput(attrs={"type": "date"}),
             "married_on": forms.DateInput(attrs={"type": "date"}),

@@ -159,3 +159,8 @@ def age_on(birth_date: datetime.date, on: datetime.date) -> int:
     if (on.month, on.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+def mask_name(name: str) -> str:
+    """A name as public documents show it: the surname and one star per further character."""
+    return name[:1] + "*" * max(len(name) - 1, 1)

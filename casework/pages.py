@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from permissions.audit import Actor
 from workflows.transitions import TransitionConflict, perform
+from workflows.transitions import describe_refusal as describe
 
 
 def paginate(request, queryset, per_page: int | None = None):
@@ -52,10 +53,3 @@ def run_step(request, name: str, obj) -> bool:
         messages.success(request, _("Done."))
         return True
     return False
-
-
-def describe(error) -> str:
-    """A refusal as one line for a message."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)

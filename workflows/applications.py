@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import clock
 from casework.eligibility import Case, Fact, FactCode, Outcome, assess
+from casework.id_numbers import mask_name
 from casework.models import (
     Application,
     ApplicationFact,
@@ -35,6 +36,7 @@ from workflows.transitions import (
     ReasonForm,
     Step,
     TransitionConflict,
+    describe_refusal,
     move,
     perform,
     register_steps,
@@ -285,7 +287,7 @@ def record_appraisal(
                         appraisal=appraisal, application=application, opinion=opinion, note=note
                     )
             except (TransitionConflict, ValidationError, PermissionDenied) as error:
-                results.append(RowResult(application_id, False, _describe(error)))
+                results.append(RowResult(application_id, False, describe_refusal(error)))
             else:
                 results.append(
                     RowResult(application_id, True, str(AppraisalOpinion(opinion).label))
@@ -317,12 +319,6 @@ def _apply_opinion(application, actor, opinion, note):
     rejected = move(application, "reject", actor, opinion=note, reason=note)
     issue_not_confirmed(rejected, actor, note)
     return rejected
-
-
-def _describe(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 class TownshipDecision(models.TextChoices):
@@ -385,7 +381,7 @@ def record_township_checks(actor: Actor, decisions: dict[int, tuple[str, str]]) 
             with transaction.atomic():
                 perform(_TOWNSHIP_DECISIONS[decision], application, actor, {"opinion": opinion})
         except (TransitionConflict, ValidationError, PermissionDenied, KeyError) as error:
-            results.append(RowResult(application_id, False, _describe(error)))
+            results.append(RowResult(application_id, False, describe_refusal(error)))
         else:
             results.append(RowResult(application_id, True, str(TownshipDecision(decision).label)))
     return results
@@ -453,7 +449,7 @@ def _issue_form(application, actor):
             title="计划生育家庭奖励扶助申请审批表",
             data=data,
             public_summary=[
-                ("申请人", application.applicant.name[:1] + "**"),
+                ("申请人", mask_name(application.applicant.name)),
                 ("公民身份号码", application.applicant.masked_id_number),
                 ("申报项目", application.program.name),
             ],
@@ -483,7 +479,7 @@ def issue_not_confirmed(application, actor, reason):
                 "phone": "",
             },
             public_summary=[
-                ("申请人", application.applicant.name[:1] + "**"),
+                ("申请人", mask_name(application.applicant.name)),
                 ("申报项目", application.program.name),
             ],
             subject=application,

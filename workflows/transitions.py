@@ -103,6 +103,13 @@ def perform(name: str, obj: models.Model, actor: Actor, data) -> models.Model:
         raise TransitionConflict() from None
 
 
+def describe_refusal(error) -> str:
+    """A refusal (bad input, permission, conflict) as one line for a message or a row result."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
 def move(
     obj: models.Model, method: str, actor: Actor, *, opinion: str = "", data=None, **arguments
 ):

@@ -97,23 +97,7 @@ class CertificateCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MigrantCertificate
-        fields = [
-            "kind",
-            "holder_name",
-            "holder_id_number",
-            "registration_region",
-            "registration_address",
-            "residence_region",
-            "residence_address",
-            "residence_since",
-            "marital_status",
-            "married_on",
-            "spouse_name",
-            "spouse_id_number",
-            "children",
-            "contraception",
-            "submit",
-        ]
+        fields = MigrantCertificate.APPLICATION_FIELDS + ["submit"]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

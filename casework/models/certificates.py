@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from casework import clock, region_codes
-from casework.id_numbers import mask_id_number, normalize_id_number, parse_id_number
+from casework.id_numbers import mask_id_number, mask_name, normalize_id_number, parse_id_number
 from casework.models.people import Person, Sex
 from casework.models.regions import Region, RegionLevel
 
@@ -156,13 +156,30 @@ class MigrantCertificate(ConcurrentTransitionMixin, models.Model):
 
     @property
     def masked_holder_name(self) -> str:
-        return self.holder_name[:1] + "*" * max(len(self.holder_name) - 1, 1)
+        return mask_name(self.holder_name)
 
     @property
     def from_another_area(self) -> bool:
         """A 服务证 holder registered outside the issuing township (notices go both ways)."""
         return township_of(self.registration_region_id) != self.region_id
 
+    # What an application states (the form, the API and the online page take these).
+    APPLICATION_FIELDS = [
+        "kind",
+        "holder_name",
+        "holder_id_number",
+        "registration_region",
+        "registration_address",
+        "residence_region",
+        "residence_address",
+        "residence_since",
+        "marital_status",
+        "married_on",
+        "spouse_name",
+        "spouse_id_number",
+        "children",
+        "contraception",
+    ]
     # Set by clean() or by the transitions, never by the caller.
     DERIVED_FIELDS = (
         "status",
