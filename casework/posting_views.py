@@ -29,6 +29,7 @@ class ObjectionForm(forms.ModelForm):
     class Meta:
         model = Objection
         fields = ["entry", "channel", "content", "reporter_name", "reporter_contact", "received_on"]
+        labels = {"entry": gettext_lazy("Objection to")}
         widgets = {
             "received_on": forms.DateInput(attrs={"type": "date"}),
             "content": forms.Textarea(attrs={"rows": 2}),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework.pages import paginate, querystring_without_page
@@ -16,8 +17,17 @@ from documents.forms import ReasonForm, VerifyCodeForm, VerifyUploadForm
 from documents.models import Document, VerificationChannel
 from permissions import rules
 from permissions.audit import Actor
-from permissions.models import AuditEntry
 from permissions.scoping import get_visible_or_404, jobs_visible_to, visible_to
+from workflows.transitions import history, register_action_labels
+
+register_action_labels(
+    {
+        "document.issue": gettext_lazy("Issued"),
+        "document.revoke": gettext_lazy("Revoked"),
+        "document.supersede": gettext_lazy("Replaced by a new version"),
+        "document.expire": gettext_lazy("Expired"),
+    }
+)
 
 
 @login_required
@@ -46,15 +56,12 @@ def _document_or_404(request, pk: int) -> Document:
 @login_required
 def document_detail(request, pk: int):
     document = _document_or_404(request, pk)
-    history = AuditEntry.objects.filter(
-        content_type__app_label="documents", content_type__model="document", object_id=str(pk)
-    ).order_by("seq")
     return render(
         request,
         "documents/pages/document_detail.html",
         {
             "document": document,
-            "history": history,
+            "history": history(document),
             "next_version": Document.objects.filter(previous=document).first(),
             "may_manage": rules.may_manage_document(request.user, document),
             "form": ReasonForm(),

@@ -44,19 +44,21 @@ class PostingForm(forms.Form):
     contact_phone = forms.CharField(label=gettext_lazy("Phones for objections"), max_length=100)
 
 
-class ResolveForm(forms.Form):
+class DismissForm(forms.Form):
     opinion = forms.CharField(
         label=gettext_lazy("Finding of the investigation"),
         max_length=1000,
         error_messages={"required": gettext_lazy("Write what the investigation found.")},
     )
+
+
+class UpholdForm(DismissForm):
     outcome = forms.ChoiceField(
-        label=gettext_lazy("When upheld"),
+        label=gettext_lazy("What happens to the application"),
         choices=[
             ("return", gettext_lazy("return the application to be checked again")),
             ("reject", gettext_lazy("reject the application")),
         ],
-        required=False,
     )
 
 
@@ -118,6 +120,13 @@ def open_village_posting(
         )
         PostingEntry.objects.bulk_create(
             PostingEntry(posting=posting, application=a) for a in posted
+        )
+        audit.record(
+            actor,
+            "open_posting",
+            posting,
+            to_state=posting.status,
+            data={"entries": len(posted), "ends_on": posting.ends_on.isoformat()},
         )
         for application in posted:
             move(application, "post_in_village", actor, data={"posting": posting.pk})
@@ -280,12 +289,15 @@ register_steps(
             "Close the posting? Every entry without an upheld objection moves on to the township."
         ),
     ),
-    labels={"post_in_village": gettext_lazy("Posted in the village")},
+    labels={
+        "post_in_village": gettext_lazy("Posted in the village"),
+        "open_posting": gettext_lazy("Posting put up"),
+    },
 )
 register_steps(
     Objection,
     Step(
-        "uphold", gettext_lazy("Uphold"), "uphold", _uphold, _may_handle_objection, form=ResolveForm
+        "uphold", gettext_lazy("Uphold"), "uphold", _uphold, _may_handle_objection, form=UpholdForm
     ),
     Step(
         "dismiss",
@@ -293,7 +305,7 @@ register_steps(
         "dismiss",
         _dismiss,
         _may_handle_objection,
-        form=ResolveForm,
+        form=DismissForm,
     ),
     labels={"record_objection": gettext_lazy("Objection recorded")},
 )

@@ -70,7 +70,12 @@ def register_steps(model: type[models.Model], *steps: Step, labels: dict | None 
     _STEPS[model] = {step.name: step for step in steps}
     for step in steps:
         _ACTION_LABELS.setdefault(step.method, step.label)
-    _ACTION_LABELS.update(labels or {})
+    register_action_labels(labels or {})
+
+
+def register_action_labels(labels: dict) -> None:
+    """Name audit actions for timelines (actions that are not steps, e.g. ``document.issue``)."""
+    _ACTION_LABELS.update(labels)
 
 
 def steps_of(model: type[models.Model]) -> dict[str, Step]:
