@@ -7,7 +7,8 @@ from casework import clock
 from casework.id_numbers import normalize_id_number
 from casework.models import Application, AppraisalOpinion, Person, Program
 from permissions.scoping import visible_to
-from workflows.applications import FactsForm, TownshipDecision
+from workflows.applications import FactsForm
+from workflows.reviews import TownshipDecision
 
 
 class ApplicationForm(FactsForm):

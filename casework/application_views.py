@@ -17,7 +17,7 @@ from documents.models import Document
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from workflows import applications
+from workflows import applications, reviews
 from workflows.transitions import available_steps, history
 
 
@@ -137,7 +137,7 @@ def application_township_check(request):
         messages.error(request, _("Select the applications and choose the decision."))
         return redirect(request.POST.get("next") or "application-list")
     data = form.cleaned_data
-    results = applications.record_township_checks(
+    results = reviews.record_township_checks(
         Actor.from_request(request), {pk: (data["decision"], data["opinion"]) for pk in selected}
     )
     done = sum(result.done for result in results)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework.filters import PostingFilter
-from casework.models import Application, Objection, ObjectionChannel, Posting, Program
+from casework.models import Application, Objection, ObjectionChannel, Posting, Program, Region
 from casework.pages import describe, paginate, querystring_without_page, run_step
+from casework.region_codes import region_code_at
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
@@ -70,7 +71,7 @@ def posting_detail(request, pk: int):
     objections = visible_to(
         request.user, Objection.objects.filter(entry__posting=posting)
     ).select_related("entry__application__applicant")
-    may_handle = rules.may_post_in_village(request.user, posting.region_id)
+    may_handle = rules.may_post(request.user, posting.level, posting.region_id)
     return render(
         request,
         "casework/posting_detail.html",
@@ -93,25 +94,26 @@ def posting_detail(request, pk: int):
 @login_required
 @require_POST
 def posting_open(request):
-    """Post the applications selected on the application list (one village, one program)."""
+    """Post the applications selected on the application list: the level and the region (the
+    village, township or county) follow from the first selected application."""
     selected = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
     form = OpenPostingForm(request.POST)
-    first = (
-        visible_to(request.user, Application)
-        .filter(pk__in=selected)
-        .select_related("region")
-        .first()
-    )
-    if first is None or not form.is_valid():
+    first = visible_to(request.user, Application).filter(pk__in=selected).first()
+    level = postings.level_ready(first.status) if first else None
+    if level is None or not form.is_valid():
         messages.error(request, _("Select the applications to post and fill in the posting."))
         return redirect(request.POST.get("next") or "application-list")
     data = form.cleaned_data
+    region = Region.objects.get(
+        code=region_code_at(first.region_id, postings.LEVELS[level].region_level)
+    )
     try:
-        posting, results = postings.open_village_posting(
+        opened = postings.open_posting(
             Actor.from_request(request),
+            level=level,
             program=data["program"],
             year=data["year"],
-            village=first.region,
+            region=region,
             starts_on=data["starts_on"],
             days=data["days"],
             place=data["place"],
@@ -121,14 +123,15 @@ def posting_open(request):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, describe(error))
         return redirect(request.POST.get("next") or "application-list")
-    request.session["appraisal_results"] = [
-        {"application": r.application_id, "done": r.done, "message": r.message} for r in results
-    ]
-    if posting is None:
+    request.session["appraisal_results"] = [r.as_dict() for r in opened.results]
+    if opened.posting is None:
         messages.error(request, _("No application could be posted."))
         return redirect(request.POST.get("next") or "application-list")
+    if opened.notice_job:
+        messages.success(request, _("Posted; the notice is being issued, follow its progress."))
+        return redirect("job-detail", pk=opened.notice_job.pk)
     messages.success(request, _("Posted; print the posting notice for the notice board."))
-    return redirect("posting-detail", pk=posting.pk)
+    return redirect("posting-detail", pk=opened.posting.pk)
 
 
 @login_required

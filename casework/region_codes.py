@@ -61,6 +61,11 @@ def ancestor_codes(code: str) -> list[str]:
     return list(reversed(codes))
 
 
+def region_code_at(code: str, level: str) -> str:
+    """The code of the region at ``level`` that holds ``code`` (itself at its own level)."""
+    return code[: SIGNIFICANT_DIGITS[level]].ljust(CODE_LENGTH, "0")
+
+
 def subtree_bounds(code: str) -> tuple[str, str]:
     """Return the inclusive range of codes of a region and all regions below it."""
     prefix = code[: SIGNIFICANT_DIGITS[level_of(code)]]

@@ -254,6 +254,13 @@ CASEWORK_NOTICE_ACKNOWLEDGE_DAYS = int(os.environ.get("CASEWORK_NOTICE_ACKNOWLED
 # Holders may apply online without an account; this many applications per address.
 CASEWORK_ONLINE_APPLICATION_RATE = os.environ.get("CASEWORK_ONLINE_APPLICATION_RATE", "5/hour")
 
+# Reward applications: how many days a step may wait before the inbox flags it, and the day
+# (MM-DD) by which every recipient must have had this year's annual review.
+CASEWORK_STEP_OVERDUE_DAYS = int(os.environ.get("CASEWORK_STEP_OVERDUE_DAYS", "15"))
+CASEWORK_ANNUAL_REVIEW_DUE = os.environ.get("CASEWORK_ANNUAL_REVIEW_DUE", "06-30")
+# A posting notice longer than this is issued by a background job, off the request.
+CASEWORK_INLINE_NOTICE_ROWS = int(os.environ.get("CASEWORK_INLINE_NOTICE_ROWS", "200"))
+
 # Page sizes for every list page; the API allows up to 200 per page (../shared/API.md).
 CASEWORK_PAGE_SIZE = 50
 CASEWORK_API_MAX_PAGE_SIZE = 200

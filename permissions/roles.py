@@ -62,6 +62,13 @@ _CERTIFICATES = (
 _VIEW_CERTIFICATES = ("casework.view_migrantcertificate", "casework.view_certificatenotice")
 # Revoking or re-issuing a signed document is an approver's decision.
 _MANAGE_DOCUMENTS = ("documents.change_document",)
+# Each level posts its own list and handles the objections raised against it.
+_POSTINGS = (
+    "casework.add_posting",
+    "casework.change_posting",
+    "casework.add_objection",
+    "casework.change_objection",
+)
 _EDIT_PEOPLE = (
     "casework.add_household",
     "casework.change_household",
@@ -77,15 +84,18 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "casework.add_application",
         "casework.change_application",
         "casework.work_village_stage",
-        "casework.add_posting",
-        "casework.change_posting",
-        "casework.add_objection",
-        "casework.change_objection",
-    ),
-    Role.TOWNSHIP_REVIEWER: _VIEW_PEOPLE + _EDIT_PEOPLE + ("casework.check_at_township",),
-    Role.COUNTY_APPROVER: _VIEW_PEOPLE + _MANAGE_DOCUMENTS,
-    Role.COUNTY_INSPECTOR: _VIEW_PEOPLE,
-    Role.CITY_FILING_OFFICER: _VIEW_PEOPLE,
+    )
+    + _POSTINGS,
+    Role.TOWNSHIP_REVIEWER: _VIEW_PEOPLE
+    + _EDIT_PEOPLE
+    + _POSTINGS
+    + ("casework.check_at_township",),
+    Role.COUNTY_APPROVER: _VIEW_PEOPLE
+    + _MANAGE_DOCUMENTS
+    + _POSTINGS
+    + ("casework.approve_at_county",),
+    Role.COUNTY_INSPECTOR: _VIEW_PEOPLE + ("casework.recheck_at_county",),
+    Role.CITY_FILING_OFFICER: _VIEW_PEOPLE + ("casework.file_at_city",),
     Role.FUND_MANAGER: _VIEW_PEOPLE,
     Role.DISBURSEMENT_OFFICER: _VIEW_PEOPLE,
     Role.SUPERVISOR: _VIEW_PEOPLE + _VIEW_CERTIFICATES + ("permissions.view_auditentry",),

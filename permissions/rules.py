@@ -1,6 +1,13 @@
 """Yes/no answers to "may this officer do this?" for pages, API views and actions alike."""
 
-from casework.models import Application, CertificateNotice, MigrantCertificate, Person
+from casework.models import (
+    Application,
+    ApplicationStatus,
+    CertificateNotice,
+    Level,
+    MigrantCertificate,
+    Person,
+)
 from casework.models.certificates import township_of
 from documents.models import Document
 from permissions.roles import ROLES_SEEING_FULL_ID_NUMBERS, Role
@@ -83,16 +90,59 @@ def may_check_at_township(user, application: Application) -> bool:
     return user.has_perm("casework.check_at_township") and in_jurisdiction(user, application)
 
 
+def may_recheck_at_county(user, application: Application) -> bool:
+    """The county recheck (a second household visit) by the county's inspectors."""
+    return user.has_perm("casework.recheck_at_county") and in_jurisdiction(user, application)
+
+
+def may_approve_at_county(user, application: Application) -> bool:
+    """County approval, and the decisions on enrolled recipients, by the county's approvers."""
+    return user.has_perm("casework.approve_at_county") and in_jurisdiction(user, application)
+
+
+def may_file_at_city(user, application: Application) -> bool:
+    """City filing of approved applications by the city's filing officers."""
+    return user.has_perm("casework.file_at_city") and in_jurisdiction(user, application)
+
+
 def may_act_at_current_level(user, application: Application) -> bool:
-    """Defer, resume, reject or withdraw: whoever works the level the application is at."""
-    if application.at_township():
+    """Defer, resume, return, reject or withdraw: whoever works the level the application is at
+    (at the county, the inspector too while the recheck is pending)."""
+    level = application.level()
+    if level == Level.VILLAGE:
+        return may_work_at_village(user, application)
+    if level == Level.TOWNSHIP:
         return may_check_at_township(user, application)
-    return may_work_at_village(user, application)
+    if level == Level.COUNTY:
+        waiting = application.deferred_from or application.status
+        return may_approve_at_county(user, application) or (
+            waiting == ApplicationStatus.AWAITING_COUNTY
+            and may_recheck_at_county(user, application)
+        )
+    if level == Level.CITY:
+        return may_file_at_city(user, application)
+    if level == Level.RECIPIENT:
+        return may_approve_at_county(user, application)
+    return False
 
 
-def may_post_in_village(user, posting_region_code: str) -> bool:
-    """Village officers post their own village's list and handle its objections."""
-    return user.has_perm("casework.add_posting") and code_in_jurisdiction(user, posting_region_code)
+# The permission that lets an officer post the lists of each level.
+_POSTING_PERMISSIONS = {
+    Level.VILLAGE: "casework.work_village_stage",
+    Level.TOWNSHIP: "casework.check_at_township",
+    Level.COUNTY: "casework.approve_at_county",
+}
+
+
+def may_post(user, level: str, region_code: str) -> bool:
+    """The officers of a level post its lists and handle the objections raised against them:
+    the village officer the first, the township reviewer the second, the county approver the
+    final."""
+    return (
+        user.has_perm("casework.add_posting")
+        and user.has_perm(_POSTING_PERMISSIONS[level])
+        and code_in_jurisdiction(user, region_code)
+    )
 
 
 def may_see_objection_reporters(user) -> bool:

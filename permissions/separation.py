@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from permissions.models import AuditEntry
 from permissions.roles import SEPARATED_POWERS, Role
@@ -70,20 +71,46 @@ def four_powers_apart(officer, obj, *, roles=frozenset(), **context) -> str | No
     return None
 
 
-# The actions that sign an application at the village level.
-VILLAGE_LEVEL_ACTIONS = ("apply", "submit", "record_visit", "appraise", "post_in_village")
+# The audit actions that sign an application at each level of its chain. The county has two:
+# the inspector who rechecked a household may not also approve it.
+SIGNING_LEVELS = {
+    "village": ("apply", "submit", "record_visit", "appraise", "post_in_village"),
+    "township": ("pass_township_check", "post_in_township"),
+    "county_recheck": ("county_recheck",),
+    "county_approval": ("approve", "post_in_county"),
+    "city": ("file",),
+}
+_LEVEL_NAMES = {
+    "village": gettext_lazy("the village level"),
+    "township": gettext_lazy("the township check"),
+    "county_recheck": gettext_lazy("the county recheck"),
+    "county_approval": gettext_lazy("the county approval"),
+    "city": gettext_lazy("the city filing"),
+}
 
 
-@separation_rule("township_check")
-def one_level_per_officer(officer, obj, **context) -> str | None:
-    """Whoever signed an application at the village cannot also sign it at the township."""
-    signed_below = AuditEntry.objects.filter(
-        content_type__app_label=obj._meta.app_label,
-        content_type__model=obj._meta.model_name,
-        object_id=str(obj.pk),
-        actor=officer,
-        action__in=VILLAGE_LEVEL_ACTIONS,
+@separation_rule("sign_application")
+def one_level_per_officer(officer, obj, *, level: str, **context) -> str | None:
+    """No officer signs two different levels of one application (谁签字谁负责)."""
+    other_levels = {
+        action: name
+        for name, actions in SIGNING_LEVELS.items()
+        if name != level
+        for action in actions
+    }
+    signed = (
+        AuditEntry.objects.filter(
+            content_type__app_label=obj._meta.app_label,
+            content_type__model=obj._meta.model_name,
+            object_id=str(obj.pk),
+            actor=officer,
+            action__in=list(other_levels),
+        )
+        .values_list("action", flat=True)
+        .first()
     )
-    if signed_below.exists():
-        return _("You signed this application at the village level; another officer must check it.")
+    if signed:
+        return _("You signed this application at %(level)s; another officer must sign here.") % {
+            "level": _LEVEL_NAMES[other_levels[signed]]
+        }
     return None

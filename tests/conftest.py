@@ -11,6 +11,7 @@ from permissions.roles import Role
 # Offices, keys and issuing helpers, for every test that issues documents.
 pytest_plugins = ["tests.document_fixtures"]
 
+CITY = "360900000000"
 COUNTY = "360921000000"
 TOWNSHIP = "360921100000"
 VILLAGE = "360921100001"
@@ -40,7 +41,7 @@ def regions(db):
     """Province → city → county → two townships → three villages."""
     names = {
         "360000000000": "示范省",
-        "360900000000": "示范市",
+        CITY: "示范市",
         COUNTY: "安和县",
         TOWNSHIP: "城关镇",
         VILLAGE: "东风村",
@@ -69,6 +70,21 @@ def village_officer(make_officer):
 @pytest.fixture
 def township_reviewer(make_officer):
     return make_officer(Role.TOWNSHIP_REVIEWER, TOWNSHIP, username="township_reviewer")
+
+
+@pytest.fixture
+def county_inspector(make_officer):
+    return make_officer(Role.COUNTY_INSPECTOR, COUNTY, username="county_inspector")
+
+
+@pytest.fixture
+def county_approver(make_officer):
+    return make_officer(Role.COUNTY_APPROVER, COUNTY, username="county_approver")
+
+
+@pytest.fixture
+def city_filing_officer(make_officer):
+    return make_officer(Role.CITY_FILING_OFFICER, CITY, username="city_filing_officer")
 
 
 @pytest.fixture

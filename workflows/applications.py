@@ -3,11 +3,10 @@ appraisal (in bulk), and defer / resume / reject / withdraw. Each step runs in o
 with its audit entry and, where the process produces one, its signed document."""
 
 import datetime
-from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +23,7 @@ from casework.models import (
     AppraisalOpinion,
     FactSource,
     HouseholdVisit,
+    Level,
 )
 from documents import issuing
 from documents.kinds import DocumentKind
@@ -34,11 +34,11 @@ from permissions.scoping import visible_to
 from permissions.separation import check_separation
 from workflows.transitions import (
     ReasonForm,
+    RowResult,
     Step,
     TransitionConflict,
     describe_refusal,
     move,
-    perform,
     register_steps,
 )
 
@@ -193,6 +193,13 @@ def _record_facts(application, facts: dict[str, Fact], source, officer) -> None:
 
 
 def _record_visit(application, actor, data):
+    return record_household_visit(application, actor, data, level=Level.VILLAGE)
+
+
+def record_household_visit(application, actor, data, *, level: Level):
+    """A signed household visit: the village's investigation (入户核实) or the county inspector's
+    recheck (县级复核). Refused while the facts as found leave the applicant ineligible or
+    unknown (疑者从无): then the application is deferred or rejected instead."""
     form_facts = data["facts"]
     facts = {**current_facts(application), **form_facts}
     assessment = assessment_of(application, facts)
@@ -207,31 +214,33 @@ def _record_visit(application, actor, data):
             _("Not eligible as recorded: %(unmet)s. %(advice)s")
             % {"unmet": unmet, "advice": advice}
         )
+    method, source = _VISITS[level]
     with transaction.atomic():
         current = move(
             application,
-            "record_visit",
+            method,
             actor,
             opinion=data["opinion"],
             data={"visited_on": data["visited_on"].isoformat()},
         )
         HouseholdVisit.objects.create(
             application=current,
+            level=level,
             visited_on=data["visited_on"],
             met_in_person=data["met_in_person"],
             opinion=data["opinion"],
             officer=actor.officer,
             signed_at=clock.now(),
         )
-        _record_facts(current, form_facts, FactSource.VILLAGE_VISIT, actor.officer)
+        _record_facts(current, form_facts, source, actor.officer)
     return current
 
 
-@dataclass(frozen=True)
-class RowResult:
-    application_id: int
-    done: bool
-    message: str
+# The transition and the source of the facts of each level's household visit.
+_VISITS = {
+    Level.VILLAGE: ("record_visit", FactSource.VILLAGE_VISIT),
+    Level.COUNTY: ("county_recheck", FactSource.COUNTY_RECHECK),
+}
 
 
 def record_appraisal(
@@ -321,70 +330,32 @@ def _apply_opinion(application, actor, opinion, note):
     return rejected
 
 
-class TownshipDecision(models.TextChoices):
-    PASS = "pass", gettext_lazy("pass")
-    RETURN = "return", gettext_lazy("return to the village")
-    DEFER = "defer", gettext_lazy("defer")
-    REJECT = "reject", gettext_lazy("reject")
-
-
-def _township_check(application, actor, data):
-    check_separation(actor.officer, "township_check", application)
-    with transaction.atomic():
-        return move(application, "pass_township_check", actor, opinion=data.get("opinion", ""))
+# The separation level a return signs, by the level the application is at.
+_RETURN_SIGNS = {
+    Level.VILLAGE: "village",
+    Level.TOWNSHIP: "township",
+    Level.COUNTY: "county_approval",
+    Level.CITY: "city",
+}
 
 
 def _return(application, actor, data):
-    check_separation(actor.officer, "township_check", application)
+    level = _RETURN_SIGNS[application.level()]
+    if application.status == ApplicationStatus.AWAITING_COUNTY:
+        level = "county_recheck"
+    check_separation(actor.officer, "sign_application", application, level=level)
     with transaction.atomic():
         return move(
             application, "send_back", actor, opinion=data["opinion"], reason=data["opinion"]
         )
 
 
-_TOWNSHIP_DECISIONS = {
-    TownshipDecision.PASS: "township_check",
-    TownshipDecision.RETURN: "return",
-    TownshipDecision.DEFER: "defer",
-    TownshipDecision.REJECT: "reject",
-}
-
-
-def record_township_checks(actor: Actor, decisions: dict[int, tuple[str, str]]) -> list[RowResult]:
-    """The township reviewer's decisions on many applications; each row done or refused with
-    why, each in its own savepoint so a refused row never undoes the others."""
-    officer = actor.officer
-    applications = (
-        visible_to(officer, Application)
-        .select_related("program", "applicant")
-        .in_bulk(list(decisions))
-    )
-    results = []
-    for application_id, (decision, opinion) in decisions.items():
-        application = applications.get(application_id)
-        if application is None:
-            results.append(
-                RowResult(application_id, False, _("Not found, or outside your jurisdiction."))
-            )
-            continue
-        if application.status != ApplicationStatus.AWAITING_TOWNSHIP:
-            results.append(
-                RowResult(
-                    application_id,
-                    False,
-                    _("Only applications awaiting the township check; this one is %(status)s.")
-                    % {"status": application.get_status_display()},
-                )
-            )
-            continue
-        try:
-            with transaction.atomic():
-                perform(_TOWNSHIP_DECISIONS[decision], application, actor, {"opinion": opinion})
-        except (TransitionConflict, ValidationError, PermissionDenied, KeyError) as error:
-            results.append(RowResult(application_id, False, describe_refusal(error)))
-        else:
-            results.append(RowResult(application_id, True, str(TownshipDecision(decision).label)))
-    return results
+def _may_return(user, application) -> bool:
+    return application.level() in (
+        Level.TOWNSHIP,
+        Level.COUNTY,
+        Level.CITY,
+    ) and rules.may_act_at_current_level(user, application)
 
 
 def _defer(application, actor, data):
@@ -491,23 +462,6 @@ def issue_not_confirmed(application, actor, reason):
 register_steps(
     Application,
     Step(
-        "township_check",
-        gettext_lazy("Pass the township check"),
-        "pass_township_check",
-        _township_check,
-        rules.may_check_at_township,
-    ),
-    Step(
-        "return",
-        gettext_lazy("Return to the village"),
-        "send_back",
-        _return,
-        lambda user, a: (
-            a.status == ApplicationStatus.AWAITING_TOWNSHIP and rules.may_check_at_township(user, a)
-        ),
-        form=ReasonForm,
-    ),
-    Step(
         "record_visit",
         gettext_lazy("Record the household visit"),
         "record_visit",
@@ -516,14 +470,31 @@ register_steps(
         form=VisitForm,
     ),
     Step(
+        "return",
+        gettext_lazy("Return to the level below"),
+        "send_back",
+        _return,
+        _may_return,
+        form=ReasonForm,
+        aside=True,
+    ),
+    Step(
         "defer",
         gettext_lazy("Defer"),
         "defer",
         _defer,
         rules.may_act_at_current_level,
         form=ReasonForm,
+        aside=True,
     ),
-    Step("resume", gettext_lazy("Resume"), "resume", _resume, rules.may_act_at_current_level),
+    Step(
+        "resume",
+        gettext_lazy("Resume"),
+        "resume",
+        _resume,
+        rules.may_act_at_current_level,
+        aside=True,
+    ),
     Step(
         "reject",
         gettext_lazy("Reject"),
@@ -534,6 +505,7 @@ register_steps(
         confirm=gettext_lazy(
             "Reject this application? A signed not-confirmed notice is issued to the applicant."
         ),
+        aside=True,
     ),
     Step(
         "withdraw",
@@ -543,13 +515,13 @@ register_steps(
         rules.may_act_at_current_level,
         form=ReasonForm,
         confirm=gettext_lazy("Withdraw this application?"),
+        aside=True,
     ),
     labels={
         "apply": gettext_lazy("Application recorded"),
+        "send_back": gettext_lazy("Returned to the level below"),
         "submit": gettext_lazy("Submitted"),
         "record_visit": gettext_lazy("Household visited"),
         "appraise": gettext_lazy("Appraised"),
-        "pass_township_check": gettext_lazy("Passed the township check"),
-        "send_back": gettext_lazy("Returned to the village"),
     },
 )

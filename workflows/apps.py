@@ -8,4 +8,14 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each process registers its steps when its module is imported.
-        from workflows import applications, certificates, postings  # noqa: F401
+        from workflows import (  # noqa: F401
+            applications,
+            certificates,
+            postings,
+            processes,
+            recipients,
+            reviews,
+            transitions,
+        )
+
+        transitions.on_move(processes.follow)

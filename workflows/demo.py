@@ -246,15 +246,16 @@ def _post(actor, program, made, states, starts_on):
     if not ids:
         return None
     village = next(a for a, state in made if state in states).region
-    posting, _results = postings.open_village_posting(
+    opened = postings.open_posting(
         actor,
+        level="village",
         program=program,
         year=clock.today().year,
-        village=village,
+        region=village,
         starts_on=starts_on,
         days=program.posting_days,
         place=f"{village.name}村务公开栏",
         contact_phone="0797-5210001",
         application_ids=ids,
     )
-    return posting
+    return opened.posting

@@ -1,15 +1,22 @@
-"""The village posting (第一榜): opening it for the appraised applications of a village, the
-objections raised while it is up, and closing it after its end date."""
+"""The three public postings (三榜公示): the village's (第一榜), the township's (第二榜) and the
+county's final one (第三榜/终榜). Opening one for the applications ready at its level, the
+objections raised while it is up, and closing it after its end date.
+
+A long list's notice (a county's final posting can hold thousands of names) is rendered and
+signed by a background job, so opening the posting never waits for the PDF.
+"""
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casework import clock
+from casework import clock, region_codes
 from casework.models import (
     Application,
     ApplicationStatus,
@@ -25,11 +32,12 @@ from casework.models import (
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
+from documents.tasks import start_batch
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from workflows.applications import RowResult, issue_not_confirmed
-from workflows.transitions import Step, move, register_steps
+from workflows.applications import issue_not_confirmed
+from workflows.transitions import RowResult, Step, move, register_steps
 
 # A notice may have gone up on the board this long before it is recorded here.
 LATEST_BACKDATING = datetime.timedelta(days=30)
@@ -62,22 +70,82 @@ class UpholdForm(DismissForm):
     )
 
 
-def open_village_posting(
+@dataclass(frozen=True)
+class LevelRules:
+    """What a posting of one level takes and does."""
+
+    ready: str  # the status of the applications it posts
+    posted: str  # the status they have while posted
+    post: str  # the FSM method that posts them
+    passes: str  # the FSM method that moves them on when the posting closes
+    region_level: str
+    name: str  # as printed on the notice
+    round: str
+
+
+LEVELS = {
+    PostingLevel.VILLAGE: LevelRules(
+        ApplicationStatus.APPRAISED,
+        ApplicationStatus.VILLAGE_POSTED,
+        "post_in_village",
+        "pass_village_posting",
+        region_codes.VILLAGE,
+        "村级",
+        "第一榜",
+    ),
+    PostingLevel.TOWNSHIP: LevelRules(
+        ApplicationStatus.TOWNSHIP_CHECKED,
+        ApplicationStatus.TOWNSHIP_POSTED,
+        "post_in_township",
+        "pass_township_posting",
+        region_codes.TOWNSHIP,
+        "乡镇级",
+        "第二榜",
+    ),
+    PostingLevel.COUNTY: LevelRules(
+        ApplicationStatus.RECHECKED,
+        ApplicationStatus.COUNTY_POSTED,
+        "post_in_county",
+        "pass_county_posting",
+        region_codes.COUNTY,
+        "县级",
+        "第三榜（终榜）",
+    ),
+}
+
+
+def level_ready(status: str) -> str | None:
+    """The level whose posting takes applications in ``status`` (None: not ready for one)."""
+    return next((level for level, rules_ in LEVELS.items() if rules_.ready == status), None)
+
+
+@dataclass(frozen=True)
+class Opened:
+    posting: Posting | None
+    results: list[RowResult]
+    # The background job issuing a long list's notice (None: the notice is already issued).
+    notice_job: object = None
+
+
+def open_posting(
     actor: Actor,
     *,
+    level: str,
     program: Program,
     year: int,
-    village: Region,
+    region: Region,
     starts_on: datetime.date,
     days: int,
     place: str,
     contact_phone: str,
     application_ids: list[int],
-) -> tuple[Posting | None, list[RowResult]]:
-    """Post the appraised applications of one village; each other row is refused with why."""
+) -> Opened:
+    """Post the applications of ``region`` that are ready at ``level``; each other row is
+    refused with why."""
     officer = actor.officer
-    if not rules.may_post_in_village(officer, village.code):
-        raise PermissionDenied(_("Your role may not post lists in this village."))
+    level_rules = LEVELS[level]
+    if region.level != level_rules.region_level or not rules.may_post(officer, level, region.code):
+        raise PermissionDenied(_("Your role may not post this level's list here."))
     errors = {}
     today = clock.today()
     if days < program.posting_days:
@@ -99,16 +167,17 @@ def open_village_posting(
     results, posted = [], []
     for application_id in application_ids:
         application = applications.get(application_id)
-        refusal = _refusal(application, program, year, village)
+        refusal = _refusal(application, program, year, region, level_rules)
         results.append(RowResult(application_id, not refusal, refusal or _("posted")))
         if not refusal:
             posted.append(application)
     if not posted:
-        return None, results
+        return Opened(None, results)
+    job = None
     with transaction.atomic():
         posting = Posting.objects.create(
-            level=PostingLevel.VILLAGE,
-            region=village,
+            level=level,
+            region=region,
             program=program,
             year=year,
             starts_on=starts_on,
@@ -129,69 +198,72 @@ def open_village_posting(
             data={"entries": len(posted), "ends_on": posting.ends_on.isoformat()},
         )
         for application in posted:
-            move(application, "post_in_village", actor, data={"posting": posting.pk})
-        posting.document = _issue_notice(posting, posted, actor)
-        posting.save(update_fields=["document"])
-    return posting, results
+            move(application, level_rules.post, actor, data={"posting": posting.pk})
+        notice = _notice_request(posting, posted, level_rules)
+        if len(posted) > settings.CASEWORK_INLINE_NOTICE_ROWS:
+            job = start_batch(officer, str(posting), [notice])
+        else:
+            posting.document = issuing.issue(notice, actor)
+            posting.save(update_fields=["document"])
+    return Opened(posting, results, job)
 
 
-def _refusal(application, program, year, village) -> str:
+def _refusal(application, program, year, region, level_rules) -> str:
     if application is None:
         return _("Not found, or outside your jurisdiction.")
     if application.program_id != program.pk or application.year != year:
         return _("Another program or year.")
-    if application.region_id != village.code:
-        return _("Another village.")
-    if application.status != ApplicationStatus.APPRAISED:
-        return _("Only appraised applications are posted; this one is %(status)s.") % {
-            "status": application.get_status_display()
+    if not region.contains(application.region_id):
+        return _("Outside the region of this posting.")
+    if application.status != level_rules.ready:
+        return _("Only %(ready)s applications go on this posting; this one is %(status)s.") % {
+            "ready": ApplicationStatus(level_rules.ready).label,
+            "status": application.get_status_display(),
         }
     return ""
 
 
-def _issue_notice(posting, applications, actor):
-    return issuing.issue(
-        issuing.IssueRequest(
-            kind=DocumentKind.POSTING_NOTICE,
-            office=issuing.office_for(posting.region_id),
-            region=posting.region,
-            title=f"{posting.program.name}对象公示",
-            data={
-                "level": "村级",
-                "round": "第一榜",
-                "program": posting.program.name,
-                "year": posting.year,
-                "region": posting.region.full_name,
-                "starts_on": chinese_date(posting.starts_on),
-                "ends_on": chinese_date(posting.ends_on),
-                "place": posting.place,
-                "phones": [posting.contact_phone],
-                "entries": [
-                    {
-                        "name": a.applicant.name,
-                        "sex": a.applicant.get_sex_display(),
-                        "id_number": a.applicant.masked_id_number,
-                        "village": a.region.name,
-                        "amount": f"{posting.program.standard_on(clock.today()).amount:.2f}",
-                    }
-                    for a in applications
-                ],
-            },
-            public_summary=[
-                ("公示", f"{posting.region.name}第一榜"),
-                ("公示期", f"{chinese_date(posting.starts_on)}至{chinese_date(posting.ends_on)}"),
-                ("人数", str(len(applications))),
+def _notice_request(posting, applications, level_rules) -> issuing.IssueRequest:
+    amount = f"{posting.program.standard_on(clock.today()).amount:.2f}"
+    return issuing.IssueRequest(
+        kind=DocumentKind.POSTING_NOTICE,
+        office=issuing.office_for(posting.region_id),
+        region=posting.region,
+        title=f"{posting.program.name}对象公示",
+        data={
+            "level": level_rules.name,
+            "round": level_rules.round,
+            "program": posting.program.name,
+            "year": posting.year,
+            "region": posting.region.full_name,
+            "starts_on": chinese_date(posting.starts_on),
+            "ends_on": chinese_date(posting.ends_on),
+            "place": posting.place,
+            "phones": [posting.contact_phone],
+            "entries": [
+                {
+                    "name": a.applicant.name,
+                    "sex": a.applicant.get_sex_display(),
+                    "id_number": a.applicant.masked_id_number,
+                    "village": a.region.name,
+                    "amount": amount,
+                }
+                for a in applications
             ],
-            subject=posting,
-        ),
-        actor,
+        },
+        public_summary=[
+            ("公示", f"{posting.region.name}{level_rules.round}"),
+            ("公示期", f"{chinese_date(posting.starts_on)}至{chinese_date(posting.ends_on)}"),
+            ("人数", str(len(applications))),
+        ],
+        subject=posting,
     )
 
 
 def record_objection(actor: Actor, objection: Objection) -> Objection:
     """Record an objection to a posted entry while its posting is up."""
     entry = objection.entry
-    if not rules.may_post_in_village(actor.officer, entry.posting.region_id):
+    if not rules.may_post(actor.officer, entry.posting.level, entry.posting.region_id):
         raise PermissionDenied(_("Your role may not do this here."))
     if objection.received_on and objection.received_on > clock.today():
         raise ValidationError({"received_on": _("The date received cannot be in the future.")})
@@ -261,20 +333,22 @@ def _close(posting, actor, data):
         if Objection.objects.filter(entry__posting=posting, status=ObjectionStatus.OPEN).exists():
             raise ValidationError(_("An objection is still under investigation; resolve it first."))
         current = move(posting, "close", actor, opinion=data.get("opinion", ""), at=clock.now())
+        level_rules = LEVELS[current.level]
         still_posted = Application.objects.filter(
-            posting_entries__posting=current, status=ApplicationStatus.VILLAGE_POSTED
+            posting_entries__posting=current, status=level_rules.posted
         )
         for application in still_posted:
-            move(application, "pass_village_posting", actor, data={"posting": current.pk})
+            move(application, level_rules.passes, actor, data={"posting": current.pk})
     return current
 
 
 def _may_handle_objection(user, objection) -> bool:
-    return rules.may_post_in_village(user, objection.entry.posting.region_id)
+    posting = objection.entry.posting
+    return rules.may_post(user, posting.level, posting.region_id)
 
 
 def _may_close(user, posting) -> bool:
-    return rules.may_post_in_village(user, posting.region_id)
+    return rules.may_post(user, posting.level, posting.region_id)
 
 
 register_steps(
@@ -286,11 +360,16 @@ register_steps(
         _close,
         _may_close,
         confirm=gettext_lazy(
-            "Close the posting? Every entry without an upheld objection moves on to the township."
+            "Close the posting? Every entry without an upheld objection moves on to the next level."
         ),
     ),
     labels={
         "post_in_village": gettext_lazy("Posted in the village"),
+        "post_in_township": gettext_lazy("Posted in the township"),
+        "post_in_county": gettext_lazy("Posted in the county"),
+        "pass_village_posting": gettext_lazy("Village posting passed"),
+        "pass_township_posting": gettext_lazy("Township posting passed"),
+        "pass_county_posting": gettext_lazy("County posting passed"),
         "open_posting": gettext_lazy("Posting put up"),
     },
 )

@@ -55,19 +55,36 @@ class Step:
     allowed: Callable[[object, models.Model], bool]
     form: type[forms.Form] = OpinionForm
     confirm: str = ""
+    # Steps aside from the main path (return, defer, reject…) are listed after the forward ones.
+    aside: bool = False
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One row of a bulk action: done, or refused and why."""
+
+    application_id: int
+    done: bool
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"application": self.application_id, "done": self.done, "message": self.message}
 
 
 _STEPS: dict[type[models.Model], dict[str, Step]] = {}
+# Called as ``listener(obj, before)`` after every move, inside its transaction (the viewflow
+# processes follow their objects' status this way).
+_MOVE_LISTENERS: list[Callable[[models.Model, str], None]] = []
 # How audit actions read on timelines: the steps' labels, and the actions that are not steps.
 _ACTION_LABELS: dict[str, str] = {}
 
 
 def register_steps(model: type[models.Model], *steps: Step, labels: dict | None = None) -> None:
-    """Declare the steps of ``model``; the order is the order pages show them in.
+    """Declare (more) steps of ``model``; the order is the order pages show them in.
 
     ``labels`` names the model's other audit actions (such as ``apply``) for its timeline.
     """
-    _STEPS[model] = {step.name: step for step in steps}
+    _STEPS.setdefault(model, {}).update((step.name, step) for step in steps)
     for step in steps:
         _ACTION_LABELS.setdefault(step.method, step.label)
     register_action_labels(labels or {})
@@ -78,17 +95,28 @@ def register_action_labels(labels: dict) -> None:
     _ACTION_LABELS.update(labels)
 
 
+def on_move(listener: Callable[[models.Model, str], None]) -> None:
+    """Call ``listener(obj, status_before)`` after every transition, in its transaction."""
+    _MOVE_LISTENERS.append(listener)
+
+
+def action_label(action: str) -> str:
+    """How an audit action reads on timelines."""
+    return str(_ACTION_LABELS.get(action, action))
+
+
 def steps_of(model: type[models.Model]) -> dict[str, Step]:
     return _STEPS.get(model, {})
 
 
 def available_steps(user, obj: models.Model) -> list[Step]:
-    """The steps the user may run on ``obj`` in its current status."""
-    return [
+    """The steps the user may run on ``obj`` in its current status, forward ones first."""
+    steps = [
         step
         for step in steps_of(type(obj)).values()
         if can_proceed(getattr(obj, step.method)) and step.allowed(user, obj)
     ]
+    return sorted(steps, key=lambda step: step.aside)
 
 
 def perform(name: str, obj: models.Model, actor: Actor, data) -> models.Model:
@@ -106,6 +134,45 @@ def perform(name: str, obj: models.Model, actor: Actor, data) -> models.Model:
         return step.run(obj, actor, form.cleaned_data)
     except (TransitionNotAllowed, ConcurrentTransition):
         raise TransitionConflict() from None
+
+
+def perform_many(
+    name: str, objects: dict, ids: list[int], actor: Actor, data, done_message: str = ""
+) -> list[RowResult]:
+    """Run step ``name`` on each of ``ids`` with the same ``data``; ``objects`` maps the ids the
+    actor may see to their objects. Each row runs in its own savepoint, so a refused row is
+    reported with why and never undoes the others."""
+    step = steps_of_name(name, objects)
+    results = []
+    for pk in ids:
+        obj = objects.get(pk)
+        if obj is None:
+            results.append(RowResult(pk, False, _("Not found, or outside your jurisdiction.")))
+            continue
+        if step is None or not can_proceed(getattr(obj, step.method)):
+            results.append(
+                RowResult(
+                    pk,
+                    False,
+                    _("Not possible while it is %(status)s.")
+                    % {"status": obj.get_status_display()},
+                )
+            )
+            continue
+        try:
+            with transaction.atomic():
+                perform(name, obj, actor, data)
+        except (TransitionConflict, ValidationError, PermissionDenied) as error:
+            results.append(RowResult(pk, False, describe_refusal(error)))
+        else:
+            results.append(RowResult(pk, True, done_message or str(step.label)))
+    return results
+
+
+def steps_of_name(name: str, objects: dict) -> Step | None:
+    """The step ``name`` of the objects' model (None when there are no objects or no step)."""
+    sample = next(iter(objects.values()), None)
+    return steps_of(type(sample)).get(name) if sample is not None else None
 
 
 def describe_refusal(error) -> str:
@@ -132,6 +199,8 @@ def move(
     before = current.status
     transition(**arguments)
     current.save()
+    for listener in _MOVE_LISTENERS:
+        listener(current, before)
     audit.record(
         actor,
         method,
@@ -155,7 +224,7 @@ def history(obj: models.Model) -> list[dict]:
     return [
         {
             "transition": entry.action,
-            "transition_display": str(_ACTION_LABELS.get(entry.action, entry.action)),
+            "transition_display": action_label(entry.action),
             "from": entry.from_state,
             "to": entry.to_state,
             "to_display": str(statuses.get(entry.to_state, entry.to_state)),

@@ -13,7 +13,7 @@ from casework.filters import ApplicationFilter
 from casework.models import Application, AppraisalOpinion, Person, Program
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from workflows import applications
+from workflows import applications, bulk, reviews
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -124,12 +124,25 @@ class AppraisalSerializer(serializers.Serializer):
 
 class TownshipRowSerializer(serializers.Serializer):
     application = serializers.IntegerField()
-    decision = serializers.ChoiceField(choices=applications.TownshipDecision.choices)
+    decision = serializers.ChoiceField(choices=reviews.TownshipDecision.choices)
     opinion = serializers.CharField(max_length=1000, allow_blank=True, default="")
 
 
 class TownshipCheckSerializer(serializers.Serializer):
     entries = TownshipRowSerializer(many=True)
+
+
+class BulkSerializer(serializers.Serializer):
+    transition = serializers.CharField()
+    applications = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=False, max_length=2000
+    )
+
+    def validate_transition(self, name):
+        user = self.context["request"].user
+        if name not in dict(bulk.bulk_steps_for(user)):
+            raise serializers.ValidationError(str(bulk.NO_STEP))
+        return name
 
 
 class ApplicationViewSet(
@@ -183,12 +196,24 @@ class ApplicationViewSet(
         return Response(
             {
                 "appraisal": appraisal.pk if appraisal else None,
-                "results": [
-                    {"application": r.application_id, "done": r.done, "message": r.message}
-                    for r in results
-                ],
+                "results": [r.as_dict() for r in results],
             }
         )
+
+    @extend_schema(request=BulkSerializer, responses=None)
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """One transition (``transition``, with its own fields and ``opinion``) on many
+        ``applications``; answers each row with done or refused and why."""
+        incoming = BulkSerializer(data=request.data, context=self.get_serializer_context())
+        incoming.is_valid(raise_exception=True)
+        results = bulk.run_bulk(
+            Actor.from_request(request),
+            incoming.validated_data["transition"],
+            incoming.validated_data["applications"],
+            request.data,
+        )
+        return Response({"results": [r.as_dict() for r in results]})
 
     @extend_schema(request=TownshipCheckSerializer, responses=None)
     @action(detail=False, methods=["post"])
@@ -196,18 +221,11 @@ class ApplicationViewSet(
         """The township reviewer's decisions on many applications, answered row by row."""
         incoming = TownshipCheckSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        results = applications.record_township_checks(
+        results = reviews.record_township_checks(
             Actor.from_request(request),
             {
                 row["application"]: (row["decision"], row["opinion"])
                 for row in incoming.validated_data["entries"]
             },
         )
-        return Response(
-            {
-                "results": [
-                    {"application": r.application_id, "done": r.done, "message": r.message}
-                    for r in results
-                ]
-            }
-        )
+        return Response({"results": [r.as_dict() for r in results]})

@@ -9,7 +9,15 @@ from rest_framework.response import Response
 from casework.api.errors import error_response
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.filters import ObjectionFilter, PostingFilter
-from casework.models import Objection, ObjectionChannel, Posting, PostingEntry, Program, Region
+from casework.models import (
+    Objection,
+    ObjectionChannel,
+    Posting,
+    PostingEntry,
+    PostingLevel,
+    Program,
+    Region,
+)
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
@@ -59,6 +67,7 @@ class PostingDetailSerializer(CaseFieldsMixin, PostingSerializer):
 
 
 class PostingCreateSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=PostingLevel.choices, default=PostingLevel.VILLAGE)
     program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
     year = serializers.IntegerField()
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
@@ -76,7 +85,8 @@ class PostingViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Postings in the caller's jurisdiction; POST opens a village posting (per-row results)."""
+    """Postings in the caller's jurisdiction; POST opens a posting of a level (per-row results;
+    a long list's notice is issued by the background job named in ``job``)."""
 
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PostingFilter
@@ -107,29 +117,29 @@ class PostingViewSet(
         incoming = PostingCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        posting, results = postings.open_village_posting(
+        opened = postings.open_posting(
             Actor.from_request(request),
+            level=data["level"],
             program=data["program"],
             year=data["year"],
-            village=data["region"],
+            region=data["region"],
             starts_on=data["starts_on"],
             days=data["days"],
             place=data["place"],
             contact_phone=data["contact_phone"],
             application_ids=data["applications"],
         )
-        rows = [
-            {"application": r.application_id, "done": r.done, "message": r.message} for r in results
-        ]
-        if posting is None:
+        rows = [r.as_dict() for r in opened.results]
+        if opened.posting is None:
             return error_response(
                 "invalid",
                 _("No application could be posted."),
                 status.HTTP_400_BAD_REQUEST,
                 {"applications": [r["message"] for r in rows]},
             )
-        body = PostingDetailSerializer(posting, context=self.get_serializer_context()).data
-        return Response({**body, "results": rows}, status=status.HTTP_201_CREATED)
+        body = PostingDetailSerializer(opened.posting, context=self.get_serializer_context()).data
+        job = str(opened.notice_job.pk) if opened.notice_job else None
+        return Response({**body, "results": rows, "job": job}, status=status.HTTP_201_CREATED)
 
 
 class ObjectionSerializer(TransitionFieldsMixin, serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """The Casework domain models."""
 
 from casework.models.applications import (
+    AnnualReview,
     Application,
     ApplicationFact,
     ApplicationStatus,
@@ -8,7 +9,9 @@ from casework.models.applications import (
     AppraisalEntry,
     AppraisalOpinion,
     FactSource,
+    Filing,
     HouseholdVisit,
+    Level,
 )
 from casework.models.certificates import (
     CertificateAttachment,
@@ -36,6 +39,7 @@ from casework.models.programs import Eligibility, Period, Program, ProgramKind, 
 from casework.models.regions import Region, RegionLevel
 
 __all__ = [
+    "AnnualReview",
     "Application",
     "ApplicationFact",
     "ApplicationStatus",
@@ -43,7 +47,9 @@ __all__ = [
     "AppraisalEntry",
     "AppraisalOpinion",
     "FactSource",
+    "Filing",
     "HouseholdVisit",
+    "Level",
     "CertificateAttachment",
     "CertificateKind",
     "CertificateNotice",

@@ -6,6 +6,8 @@ them (audit, documents) lives in ``workflows/applications.py``. The later stages
 township check, county recheck and approval, city filing) extend this graph.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,20 +28,88 @@ class ApplicationStatus(models.TextChoices):
     VILLAGE_POSTED = "village_posted", _("posted in the village")
     AWAITING_TOWNSHIP = "awaiting_township", _("awaiting the township check")
     TOWNSHIP_CHECKED = "township_checked", _("passed the township check")
+    TOWNSHIP_POSTED = "township_posted", _("posted in the township")
+    AWAITING_COUNTY = "awaiting_county", _("awaiting the county recheck")
+    RECHECKED = "rechecked", _("rechecked by the county")
+    COUNTY_POSTED = "county_posted", _("posted in the county")
+    AWAITING_APPROVAL = "awaiting_approval", _("awaiting county approval")
+    APPROVED = "approved", _("approved, awaiting city filing")
+    ENROLLED = "enrolled", _("enrolled")
+    SUSPENDED = "suspended", _("payments suspended")
     DEFERRED = "deferred", _("deferred")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    TERMINATED = "terminated", _("terminated")
+    REVOKED = "revoked", _("revoked for fraud")
 
 
-# The statuses a deferred application may resume to.
+class Level(models.TextChoices):
+    """Who acts on an application: the level of the chain it is at."""
+
+    VILLAGE = "village", _("village")
+    TOWNSHIP = "township", _("township")
+    COUNTY = "county", _("county")
+    CITY = "city", _("city")
+    RECIPIENT = "recipient", _("recipient")
+    CLOSED = "closed", _("closed")
+
+
+S = ApplicationStatus
+LEVEL_OF_STATUS = {
+    **dict.fromkeys(
+        [S.DRAFT, S.SUBMITTED, S.VISITED, S.APPRAISED, S.VILLAGE_POSTED], Level.VILLAGE
+    ),
+    **dict.fromkeys([S.AWAITING_TOWNSHIP, S.TOWNSHIP_CHECKED, S.TOWNSHIP_POSTED], Level.TOWNSHIP),
+    **dict.fromkeys(
+        [S.AWAITING_COUNTY, S.RECHECKED, S.COUNTY_POSTED, S.AWAITING_APPROVAL], Level.COUNTY
+    ),
+    S.APPROVED: Level.CITY,
+    **dict.fromkeys([S.ENROLLED, S.SUSPENDED], Level.RECIPIENT),
+    **dict.fromkeys([S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED], Level.CLOSED),
+}
+# Where "return to the level below" sends an application from each level.
+RETURN_TARGETS = {
+    Level.VILLAGE: S.SUBMITTED,
+    Level.TOWNSHIP: S.SUBMITTED,
+    Level.COUNTY: S.AWAITING_TOWNSHIP,
+    Level.CITY: S.AWAITING_COUNTY,
+}
+# The statuses a deferred application may resume to: waiting ones, never a posted one (a
+# posted entry leaves its posting only by the posting closing or an objection being upheld).
 _RESUMABLE = [
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.VISITED,
-    ApplicationStatus.APPRAISED,
-    ApplicationStatus.AWAITING_TOWNSHIP,
+    S.SUBMITTED,
+    S.VISITED,
+    S.APPRAISED,
+    S.AWAITING_TOWNSHIP,
+    S.TOWNSHIP_CHECKED,
+    S.AWAITING_COUNTY,
+    S.RECHECKED,
+    S.AWAITING_APPROVAL,
+    S.APPROVED,
 ]
-# The statuses in which the township (rather than the village) acts on an application.
-TOWNSHIP_STATUSES = frozenset({ApplicationStatus.AWAITING_TOWNSHIP})
+_POSTED = [S.VILLAGE_POSTED, S.TOWNSHIP_POSTED, S.COUNTY_POSTED]
+# Returned to the level below, from any level above the village or from a posting whose
+# objection was upheld.
+_RETURNABLE = [
+    S.VILLAGE_POSTED,
+    S.AWAITING_TOWNSHIP,
+    S.TOWNSHIP_CHECKED,
+    S.TOWNSHIP_POSTED,
+    S.AWAITING_COUNTY,
+    S.RECHECKED,
+    S.COUNTY_POSTED,
+    S.AWAITING_APPROVAL,
+    S.APPROVED,
+]
+_RECIPIENT = [S.ENROLLED, S.SUSPENDED]
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def due_for_annual_review(self, year: int) -> "ApplicationQuerySet":
+        """Recipients paid since the start of ``year`` (or earlier) not yet reviewed in it."""
+        return self.filter(status=S.ENROLLED, paid_from__lte=datetime.date(year, 1, 1)).exclude(
+            annual_reviews__year=year
+        )
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -85,6 +155,26 @@ class Application(ConcurrentTransitionMixin, models.Model):
         editable=False,
     )
     status_reason = models.TextField(_("reason"), blank=True, editable=False)
+    # Set by the city filing: the batch, and the first day of the first period paid.
+    filing = models.ForeignKey(
+        "casework.Filing",
+        verbose_name=_("city filing"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        editable=False,
+    )
+    paid_from = models.DateField(_("paid from"), null=True, blank=True, editable=False)
+    # Set when payments stop (suspension, termination, revocation): the last day paid for.
+    paid_until = models.DateField(_("paid until"), null=True, blank=True, editable=False)
+    amount_to_recover_fen = models.PositiveIntegerField(
+        _("amount to recover (fen)"), null=True, blank=True, editable=False
+    )
+    # On revocation for fraud: the officers who signed the false steps (谁签字谁负责).
+    false_signers = models.JSONField(
+        _("officers who signed the false steps"), default=list, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -95,7 +185,20 @@ class Application(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    DERIVED_FIELDS = ("status", "region", "created_by", "deferred_from", "status_reason")
+    DERIVED_FIELDS = (
+        "status",
+        "region",
+        "created_by",
+        "deferred_from",
+        "status_reason",
+        "filing",
+        "paid_from",
+        "paid_until",
+        "amount_to_recover_fen",
+        "false_signers",
+    )
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")
@@ -105,6 +208,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         permissions = [
             ("work_village_stage", _("Can work the village stage")),
             ("check_at_township", _("Can check applications at the township")),
+            ("recheck_at_county", _("Can recheck applications for the county")),
+            ("approve_at_county", _("Can approve applications for the county")),
+            ("file_at_city", _("Can file approved applications at the city")),
         ]
         indexes = [
             models.Index(fields=["region", "status"], name="application_region_status"),
@@ -154,89 +260,196 @@ class Application(ConcurrentTransitionMixin, models.Model):
             .exists()
         )
 
-    def at_township(self) -> bool:
-        """Whether the township, not the village, acts on the application now."""
-        status = self.deferred_from if self.status == ApplicationStatus.DEFERRED else self.status
-        return status in TOWNSHIP_STATUSES
+    def level(self) -> Level:
+        """The level of the chain that acts on the application now (a deferred one: where it
+        stopped)."""
+        status = self.deferred_from if self.status == S.DEFERRED else self.status
+        return LEVEL_OF_STATUS[status]
 
     def validate(self) -> None:
         self.full_clean(exclude=self.DERIVED_FIELDS)
 
-    # The graph of the village stage.
+    # The village stage.
 
-    @transition(field=status, source=ApplicationStatus.DRAFT, target=ApplicationStatus.SUBMITTED)
+    @transition(field=status, source=S.DRAFT, target=S.SUBMITTED)
     def submit(self) -> None:
         """Handed in with the signed declaration form."""
 
-    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.VISITED)
+    @transition(field=status, source=S.SUBMITTED, target=S.VISITED)
     def record_visit(self) -> None:
         """The village officer visited the household and checked the facts."""
 
-    @transition(field=status, source=ApplicationStatus.VISITED, target=ApplicationStatus.APPRAISED)
+    @transition(field=status, source=S.VISITED, target=S.APPRAISED)
     def appraise(self) -> None:
         """The villagers' democratic appraisal agreed."""
 
-    @transition(
-        field=status, source=ApplicationStatus.APPRAISED, target=ApplicationStatus.VILLAGE_POSTED
-    )
+    @transition(field=status, source=S.APPRAISED, target=S.VILLAGE_POSTED)
     def post_in_village(self) -> None:
         """Put on the village's public posting (第一榜)."""
 
-    @transition(
-        field=status,
-        source=ApplicationStatus.VILLAGE_POSTED,
-        target=ApplicationStatus.AWAITING_TOWNSHIP,
-    )
+    @transition(field=status, source=S.VILLAGE_POSTED, target=S.AWAITING_TOWNSHIP)
     def pass_village_posting(self) -> None:
         """The village posting closed without an objection standing against it."""
 
-    @transition(
-        field=status,
-        source=[ApplicationStatus.VILLAGE_POSTED, ApplicationStatus.AWAITING_TOWNSHIP],
-        target=ApplicationStatus.SUBMITTED,
-    )
-    def send_back(self, reason: str) -> None:
-        """Returned to the village for the facts to be checked again."""
-        self.status_reason = reason
+    # The township stage.
 
-    @transition(
-        field=status,
-        source=ApplicationStatus.AWAITING_TOWNSHIP,
-        target=ApplicationStatus.TOWNSHIP_CHECKED,
-    )
+    @transition(field=status, source=S.AWAITING_TOWNSHIP, target=S.TOWNSHIP_CHECKED)
     def pass_township_check(self) -> None:
         """The township reviewer checked the application and passes it on (乡镇审核)."""
 
-    @transition(field=status, source=_RESUMABLE, target=ApplicationStatus.DEFERRED)
+    @transition(field=status, source=S.TOWNSHIP_CHECKED, target=S.TOWNSHIP_POSTED)
+    def post_in_township(self) -> None:
+        """Put on the township's public posting (第二榜)."""
+
+    @transition(field=status, source=S.TOWNSHIP_POSTED, target=S.AWAITING_COUNTY)
+    def pass_township_posting(self) -> None:
+        """The township posting closed without an objection standing against it."""
+
+    # The county stage.
+
+    @transition(field=status, source=S.AWAITING_COUNTY, target=S.RECHECKED)
+    def county_recheck(self) -> None:
+        """A county inspector revisited the household and signs for it (县级复核)."""
+
+    @transition(field=status, source=S.RECHECKED, target=S.COUNTY_POSTED)
+    def post_in_county(self) -> None:
+        """Put on the county's final posting (第三榜/终榜)."""
+
+    @transition(field=status, source=S.COUNTY_POSTED, target=S.AWAITING_APPROVAL)
+    def pass_county_posting(self) -> None:
+        """The county posting closed without an objection standing against it."""
+
+    @transition(field=status, source=S.AWAITING_APPROVAL, target=S.APPROVED)
+    def approve(self) -> None:
+        """A county approver approves it (县级审批)."""
+
+    # The city filing, and the recipient's years.
+
+    @transition(field=status, source=S.APPROVED, target=S.ENROLLED)
+    def file(self, filing, paid_from) -> None:
+        """Filed at the city (市级备案): a recipient from the next payment period."""
+        self.filing, self.paid_from = filing, paid_from
+
+    @transition(field=status, source=S.ENROLLED, target=S.ENROLLED)
+    def annual_review(self) -> None:
+        """Met in person, alive and still eligible this year (年审)."""
+
+    @transition(field=status, source=S.ENROLLED, target=S.SUSPENDED)
+    def suspend(self, reason: str, paid_until) -> None:
+        """Payments stop from the next period until the recipient is reinstated."""
+        self.status_reason, self.paid_until = reason, paid_until
+
+    @transition(field=status, source=S.SUSPENDED, target=S.ENROLLED)
+    def reinstate(self) -> None:
+        self.status_reason, self.paid_until = "", None
+
+    @transition(field=status, source=_RECIPIENT, target=S.TERMINATED)
+    def terminate(self, reason: str, paid_until) -> None:
+        """Death or loss of eligibility: payments end with the current period."""
+        self.status_reason = reason
+        self.paid_until = min(filter(None, [self.paid_until, paid_until]))
+
+    @transition(field=status, source=[*_RECIPIENT, S.TERMINATED], target=S.REVOKED)
+    def revoke(self, reason: str, amount_to_recover_fen: int, false_signers: list, paid_until):
+        """Obtained by fraud (弄虚作假): the entitlement is void and what was paid is recovered."""
+        self.status_reason, self.amount_to_recover_fen = reason, amount_to_recover_fen
+        self.false_signers = false_signers
+        self.paid_until = min(filter(None, [self.paid_until, paid_until]))
+
+    # At any level.
+
+    @transition(
+        field=status, source=_RETURNABLE, target=RETURN_VALUE(*set(RETURN_TARGETS.values()))
+    )
+    def send_back(self, reason: str) -> str:
+        """Returned to the level below with the reason (退回)."""
+        self.status_reason = reason
+        return RETURN_TARGETS[self.level()]
+
+    @transition(field=status, source=_RESUMABLE, target=S.DEFERRED)
     def defer(self, reason: str) -> None:
         """Not yet (疑者从无): something is unclear; resumed where it stopped once clear."""
         self.deferred_from, self.status_reason = self.status, reason
 
-    @transition(field=status, source=ApplicationStatus.DEFERRED, target=RETURN_VALUE(*_RESUMABLE))
+    @transition(field=status, source=S.DEFERRED, target=RETURN_VALUE(*_RESUMABLE))
     def resume(self) -> str:
         target, self.deferred_from, self.status_reason = self.deferred_from, "", ""
         return target
 
-    @transition(
-        field=status,
-        source=_RESUMABLE + [ApplicationStatus.DEFERRED, ApplicationStatus.VILLAGE_POSTED],
-        target=ApplicationStatus.REJECTED,
-    )
+    @transition(field=status, source=[*_RESUMABLE, S.DEFERRED, *_POSTED], target=S.REJECTED)
     def reject(self, reason: str) -> None:
         self.status_reason = reason
 
-    @transition(
-        field=status,
-        source=[ApplicationStatus.DRAFT, *_RESUMABLE, ApplicationStatus.DEFERRED],
-        target=ApplicationStatus.WITHDRAWN,
-    )
+    @transition(field=status, source=[S.DRAFT, *_RESUMABLE, S.DEFERRED], target=S.WITHDRAWN)
     def withdraw(self, reason: str) -> None:
         self.status_reason = reason
+
+
+class Filing(models.Model):
+    """市级备案: one batch of approved applications filed at the city."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
+    )
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="filings"
+    )
+    filed_on = models.DateField(_("filed on"))
+    paid_from = models.DateField(_("paid from"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    opinion = models.TextField(_("opinion"), blank=True)
+
+    class Meta:
+        verbose_name = _("city filing")
+        verbose_name_plural = _("city filings")
+        ordering = ["-filed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.program.name} {self.filed_on}"
+
+
+class AnnualReview(models.Model):
+    """年审: one recipient met, found alive and still eligible (or not) in one year."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="annual_reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    reviewed_on = models.DateField(_("reviewed on"))
+    met_in_person = models.BooleanField(_("met in person"))
+    alive = models.BooleanField(_("alive"))
+    still_eligible = models.BooleanField(_("still eligible"))
+    opinion = models.TextField(_("opinion"), blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+
+    class Meta:
+        verbose_name = _("annual review")
+        verbose_name_plural = _("annual reviews")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "year"], name="one_review_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.year}"
 
 
 class FactSource(models.TextChoices):
     DECLARED = "declared", _("declared by the family")
     VILLAGE_VISIT = "village_visit", _("village household visit")
+    COUNTY_RECHECK = "county_recheck", _("county recheck")
 
 
 class ApplicationFact(models.Model):
@@ -269,9 +482,16 @@ class ApplicationFact(models.Model):
 
 
 class HouseholdVisit(models.Model):
-    """入户核实: who visited, when, whom they met, and what they concluded; signed, never edited."""
+    """入户核实 (village) or 县级复核 (county inspector): who visited, when, whom they met, and
+    what they concluded; signed, never edited."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visits")
+    level = models.CharField(
+        _("level"),
+        max_length=10,
+        choices=[(Level.VILLAGE, Level.VILLAGE.label), (Level.COUNTY, Level.COUNTY.label)],
+        default=Level.VILLAGE,
+    )
     visited_on = models.DateField(_("visited on"))
     met_in_person = models.BooleanField(_("met the applicant in person"))
     opinion = models.TextField(_("opinion"))

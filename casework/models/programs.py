@@ -66,6 +66,14 @@ class Program(models.Model):
         in_force = [s for s in self.standards.all() if s.effective_from <= day]
         return max(in_force, key=lambda standard: standard.effective_from, default=None)
 
+    def next_period_start(self, day: datetime.date) -> datetime.date:
+        """The first day of the payment period after the one ``day`` falls in: monthly standards
+        pay by the month, yearly and one-time ones by the calendar year."""
+        standard = self.standard_on(day)
+        if standard is not None and standard.period == Period.MONTH:
+            return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        return datetime.date(day.year + 1, 1, 1)
+
 
 class ProgramStandard(models.Model):
     """What a program pays and to whom, from a date on."""

@@ -36,17 +36,19 @@ def appraised(regions, village_officer):
 @pytest.fixture
 def open_posting(regions, village_officer, offices, appraised):
     def run(starts_on=datetime.date(2026, 11, 20), days=7, ids=None, officer=None):
-        return postings.open_village_posting(
+        opened = postings.open_posting(
             Actor(officer or village_officer),
+            level="village",
             program=Program.objects.get(code="rural-reward"),
             year=2026,
-            village=regions[VILLAGE],
+            region=regions[VILLAGE],
             starts_on=starts_on,
             days=days,
             place="东风村村务公开栏",
             contact_phone="0797-5210001",
             application_ids=ids or [a.pk for a in appraised],
         )
+        return opened.posting, opened.results
 
     return run
 

@@ -13,7 +13,7 @@ from permissions.audit import Actor
 from permissions.roles import Role
 from permissions.separation import SeparationOfDuties
 from tests.conftest import OTHER_TOWNSHIP, TOWNSHIP, VILLAGE
-from workflows import applications
+from workflows import reviews
 from workflows.transitions import available_steps, perform
 
 
@@ -35,7 +35,7 @@ def test_the_township_reviewer_passes_returns_defers_and_rejects(
     assert names == ["township_check", "return", "defer", "reject", "withdraw"]
     assert available_steps(village_officer, waiting[0]) == []
 
-    results = applications.record_township_checks(
+    results = reviews.record_township_checks(
         Actor(township_reviewer),
         {
             waiting[0].pk: ("pass", "同意上报"),

@@ -1,0 +1,231 @@
+"""The county recheck and approval, the city filing, the recipient's years (annual review,
+suspension, termination, revocation for fraud), returns to the level below, and separation of
+duties between the levels."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from casework.factories import ApplicationFactory
+from casework.models import (
+    AnnualReview,
+    Application,
+    ApplicationStatus,
+    Filing,
+    Program,
+    ProgramStandard,
+)
+from permissions import audit
+from permissions.audit import Actor
+from permissions.roles import Role
+from permissions.separation import SeparationOfDuties
+from tests.conftest import COUNTY, VILLAGE
+from workflows import bulk, recipients
+from workflows.transitions import available_steps, perform
+
+S = ApplicationStatus
+RECHECK = {
+    "visited_on": "2026-11-20",
+    "met_in_person": "on",
+    "living_children": "1",
+    "children_evidence": "户口簿",
+    "births_outside_policy": "0",
+    "births_evidence": "计生档案",
+    "opinion": "复核属实",
+}
+
+
+@pytest.fixture
+def at(regions, village_officer):
+    """An application placed at ``status`` (recorded by the village officer)."""
+
+    def make(status, village=VILLAGE, **values):
+        return ApplicationFactory(
+            applicant__region=regions[village],
+            status=status,
+            created_by=village_officer,
+            **values,
+        )
+
+    return make
+
+
+def step(name, application, officer, data=None):
+    return perform(name, application, Actor(officer), data or {})
+
+
+def signed(application, officer, action):
+    """Record that ``officer`` signed ``action`` on ``application`` (an earlier level)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        audit.record(Actor(officer), action, application)
+
+
+@pytest.mark.django_db
+def test_the_inspector_who_rechecked_cannot_approve(at, regions, make_officer):
+    both = make_officer(Role.COUNTY_INSPECTOR, COUNTY)
+    both.groups.add(*make_officer(Role.COUNTY_APPROVER, COUNTY).groups.all())
+    both = type(both).objects.get(pk=both.pk)
+    application = at(S.RECHECKED)
+    signed(application, both, "county_recheck")
+    Application.objects.filter(pk=application.pk).update(status=S.AWAITING_APPROVAL)
+    application = Application.objects.get(pk=application.pk)
+    with pytest.raises(SeparationOfDuties) as refusal:
+        step("approve", application, both)
+    assert "县级复核" in str(refusal.value) or "recheck" in str(refusal.value)
+    assert Application.objects.get(pk=application.pk).status == S.AWAITING_APPROVAL
+
+
+@pytest.mark.django_db
+def test_no_officer_signs_the_township_and_the_county(at, regions, make_officer, township_reviewer):
+    application = at(S.AWAITING_COUNTY)
+    signed(application, township_reviewer, "pass_township_check")
+    inspector = make_officer(Role.COUNTY_INSPECTOR, COUNTY)
+    signed(application, inspector, "pass_township_check")
+    with pytest.raises(SeparationOfDuties):
+        step("county_recheck", application, inspector, RECHECK)
+
+
+@pytest.mark.django_db
+def test_the_county_recheck_needs_the_facts(at, regions, county_inspector, county_approver):
+    application = at(S.AWAITING_COUNTY)
+    assert [s.name for s in available_steps(county_inspector, application)] == [
+        "county_recheck",
+        "return",
+        "defer",
+        "reject",
+        "withdraw",
+    ]
+    assert "county_recheck" not in [s.name for s in available_steps(county_approver, application)]
+    with pytest.raises(ValidationError):
+        step("county_recheck", application, county_inspector, {**RECHECK, "births_evidence": ""})
+    assert Application.objects.get(pk=application.pk).status == S.AWAITING_COUNTY
+
+
+@pytest.mark.django_db
+def test_returns_go_to_the_level_below(at, regions, county_approver, city_filing_officer):
+    from_county = step(
+        "return", at(S.AWAITING_APPROVAL), county_approver, {"opinion": "子女数不符"}
+    )
+    assert from_county.status == S.AWAITING_TOWNSHIP and from_county.status_reason == "子女数不符"
+    from_city = step("return", at(S.APPROVED), city_filing_officer, {"opinion": "抽查不符"})
+    assert from_city.status == S.AWAITING_COUNTY
+    with pytest.raises(ValidationError):
+        step("return", at(S.APPROVED), city_filing_officer, {"opinion": ""})
+
+
+@pytest.mark.django_db
+def test_bulk_approval_of_five_hundred_reports_every_row(at, regions, county_approver):
+    waiting = ApplicationFactory.create_batch(
+        500,
+        applicant__region=regions[VILLAGE],
+        status=S.AWAITING_APPROVAL,
+        created_by=county_approver,
+    )
+    not_ready = at(S.RECHECKED)
+    ids = [a.pk for a in waiting] + [not_ready.pk, 424242]
+    results = bulk.run_bulk(Actor(county_approver), "approve", ids, {"opinion": "同意"})
+    assert len(results) == 502
+    assert all(r.done for r in results[:500])
+    assert not results[500].done and str(S.RECHECKED.label) in results[500].message
+    assert not results[501].done and results[501].message
+    assert Application.objects.filter(status=S.APPROVED).count() == 500
+
+
+@pytest.mark.django_db
+def test_filing_makes_recipients_from_the_next_period(at, regions, city_filing_officer, offices):
+    special = Program.objects.get(code="special-deceased")
+    assert ProgramStandard.objects.filter(program=special, period="month").exists()
+    yearly = ApplicationFactory.create_batch(
+        2, applicant__region=regions[VILLAGE], status=S.APPROVED, created_by=city_filing_officer
+    )
+    monthly = at(S.APPROVED, program=special)
+    waiting = at(S.AWAITING_APPROVAL)
+    ids = [a.pk for a in yearly] + [monthly.pk, waiting.pk]
+    results = bulk.run_bulk(Actor(city_filing_officer), "file", ids, {"opinion": "备案"})
+    assert [r.done for r in results] == [True, True, True, False]
+    assert Filing.objects.count() == 2
+    paid_from = dict(Application.objects.filter(pk__in=ids).values_list("pk", "paid_from"))
+    assert paid_from[yearly[0].pk] == datetime.date(2027, 1, 1)
+    assert paid_from[monthly.pk] == datetime.date(2026, 12, 1)
+    assert paid_from[waiting.pk] is None
+
+
+@pytest.mark.django_db
+def test_annual_review_due_overdue_and_unfit(at, regions, village_officer, settings):
+    settings.CASEWORK_TODAY = "2027-07-02"
+    recipients_ = ApplicationFactory.create_batch(
+        3,
+        applicant__region=regions[VILLAGE],
+        status=S.ENROLLED,
+        paid_from=datetime.date(2027, 1, 1),
+        created_by=village_officer,
+    )
+    just_filed = at(S.ENROLLED, paid_from=datetime.date(2027, 8, 1))
+    assert set(Application.objects.due_for_annual_review(2027)) == set(recipients_)
+    assert recipients.reviews_overdue()
+
+    review = {"reviewed_on": "2027-07-01", "met_in_person": "on", "alive": "on"}
+    with pytest.raises(ValidationError) as refusal:
+        step("annual_review", recipients_[0], village_officer, review)
+    assert "opinion" in refusal.value.message_dict  # not still eligible: say what was found
+    unfit = step("annual_review", recipients_[0], village_officer, {**review, "opinion": "已迁出"})
+    assert unfit.status == S.SUSPENDED and unfit.paid_until == datetime.date(2027, 12, 31)
+    fit = {**review, "still_eligible": "on"}
+    assert step("annual_review", recipients_[1], village_officer, fit).status == S.ENROLLED
+    with pytest.raises(ValidationError):
+        step("annual_review", recipients_[1], village_officer, fit)
+    with pytest.raises(ValidationError):
+        step("annual_review", recipients_[2], village_officer, {**fit, "met_in_person": ""})
+    assert set(Application.objects.due_for_annual_review(2027)) == {recipients_[2]}
+    assert AnnualReview.objects.count() == 2
+    assert just_filed not in Application.objects.due_for_annual_review(2027)
+
+
+@pytest.mark.django_db
+def test_suspend_reinstate_and_terminate(at, regions, county_approver, village_officer):
+    recipient = at(S.ENROLLED, paid_from=datetime.date(2026, 1, 1))
+    with pytest.raises(PermissionDenied):
+        step("suspend", recipient, village_officer, {"opinion": "下落不明"})
+    suspended = step("suspend", recipient, county_approver, {"opinion": "下落不明"})
+    assert suspended.paid_until == datetime.date(2026, 12, 31)
+    reinstated = step("reinstate", suspended, county_approver)
+    assert reinstated.status == S.ENROLLED and reinstated.paid_until is None
+    ended = step("terminate", reinstated, county_approver, {"cause": "death", "opinion": "已故"})
+    assert ended.status == S.TERMINATED and ended.paid_until == datetime.date(2026, 12, 31)
+    assert available_steps(county_approver, ended)[0].name == "revoke"
+
+
+@pytest.mark.django_db
+def test_revocation_names_the_signers_of_the_false_steps(
+    at, regions, county_approver, village_officer, township_reviewer, county_inspector
+):
+    recipient = at(S.ENROLLED, paid_from=datetime.date(2025, 1, 1))
+    signed(recipient, village_officer, "record_visit")
+    signed(recipient, township_reviewer, "pass_township_check")
+    signed(recipient, county_inspector, "county_recheck")
+    with pytest.raises(ValidationError) as refusal:
+        step(
+            "revoke",
+            recipient,
+            county_approver,
+            {"opinion": "虚报子女数", "amount_to_recover": "-1"},
+        )
+    assert {"amount_to_recover", "false_steps"} <= set(refusal.value.message_dict)
+    revoked = step(
+        "revoke",
+        recipient,
+        county_approver,
+        {
+            "opinion": "虚报子女数",
+            "amount_to_recover": "1200.00",
+            "false_steps": ["village", "county_recheck"],
+        },
+    )
+    assert revoked.status == S.REVOKED and revoked.amount_to_recover_fen == 120000
+    assert [s["officer_id"] for s in revoked.false_signers] == [
+        village_officer.pk,
+        county_inspector.pk,
+    ]

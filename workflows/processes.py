@@ -1,0 +1,116 @@
+"""The viewflow process of each application follows the application's FSM status.
+
+``follow`` is registered with ``transitions.on_move`` (see ``apps.py``), so every move of an
+application moves its process in the same transaction: a rolled-back move leaves the process
+as it was. The flow and why it only mirrors the status: ``workflows/flows.py``.
+"""
+
+import datetime
+import operator
+from functools import reduce
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Q, Value
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from casework.models import Application, ApplicationStatus
+from workflows.flows import TERMINAL, WAITING, ApplicationFlow
+
+# A task nobody has finished yet (Handle tasks stay NEW until the next move completes them).
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def _open_tasks() -> models.QuerySet:
+    """The open tasks of application processes (one content type lookup, cached by Django)."""
+    return Task.objects.filter(
+        status__in=OPEN,
+        process__flow_class=ApplicationFlow,
+        process__artifact_content_type=ContentType.objects.get_for_model(Application),
+    )
+
+
+def follow(obj: models.Model, before: str) -> None:
+    """Move the process of ``obj`` to its new status; the ``on_move`` listener.
+
+    Ignores anything that is not an Application, and a move that kept the status (the annual
+    review). The first move of an application starts its process (``start``), which routes to
+    the task of the current status; every later move completes the open Handle task, whose
+    ``route`` switch opens the task of the new status or ends the process. A process already
+    at the current status (a listener called twice) is left alone.
+
+    Cost: a fixed number of queries per move, growing with neither the number of applications
+    nor the length of the process (measured on SQLite by
+    ``test_follow_adds_a_bounded_number_of_queries``, savepoints included): 12 for the first
+    move (find no open task, save the process, the start, route and first tasks), 11 for a move
+    to another waiting status (find the open task; viewflow's ``Handle.run`` reloads the task
+    and its process, completes it, records the route switch and opens the next task), 16 for a
+    move to a terminal status (the same, plus the End task, which counts the process's other
+    open tasks and finishes the process). Nothing for other objects or an unchanged status.
+    """
+    if not isinstance(obj, Application) or obj.status == before:
+        return
+    task = open_task(obj)
+    if task is None:
+        if before in TERMINAL and obj.status in TERMINAL:
+            return  # e.g. terminated -> revoked: the process ended with the first of them
+        ApplicationFlow.start.run(application=obj)
+    elif task.flow_task.name != obj.status:
+        task.flow_task.run(task, application=obj)
+
+
+def open_task(application: Application) -> Task | None:
+    """The open task of the application's process: None before its first move (applications
+    made directly at a status, such as test and demo data) and once it is closed."""
+    return (
+        _open_tasks()
+        .filter(process__artifact_object_id=application.pk)
+        .select_related("process")
+        .order_by("-created", "-pk")
+        .first()
+    )
+
+
+def waiting_counts(
+    applications: models.QuerySet, overdue_after: dict[str, datetime.timedelta]
+) -> dict[str, tuple[int, int]]:
+    """How many of ``applications`` wait at each status, and how many of those have waited
+    longer than ``overdue_after[status]``: ``{status: (waiting, overdue)}``, statuses with no
+    waiting application left out. Statuses absent from ``overdue_after`` are never overdue.
+
+    One query: the open tasks grouped by node, restricted to ``applications`` (already scoped
+    to the user's jurisdiction) by a subquery of their ids; nothing is loaded row by row.
+    """
+    unknown = set(overdue_after) - set(ApplicationStatus.values)
+    if unknown:
+        raise ValueError(f"Not application statuses: {sorted(unknown)}")
+    now = timezone.now()
+    late = [
+        Q(flow_task=getattr(ApplicationFlow, status.value), created__lt=now - overdue_after[status])
+        for status in WAITING
+        if status in overdue_after
+    ]
+    overdue = Count("pk", filter=reduce(operator.or_, late)) if late else Value(0)
+    rows = (
+        _open_tasks()
+        .filter(process__artifact_object_id__in=applications.values("pk"))
+        .order_by()
+        .values("flow_task")
+        .annotate(waiting=Count("pk"), overdue=overdue)
+    )
+    return {row["flow_task"].name: (row["waiting"], row["overdue"]) for row in rows}
+
+
+def task_opened_at(applications) -> dict[int, datetime.datetime]:
+    """When each application's current task opened ("waiting since"), by application id; in
+    one query. Applications with no open task are left out."""
+    ids = [application.pk for application in applications]
+    if not ids:
+        return {}
+    return dict(
+        _open_tasks()
+        .filter(process__artifact_object_id__in=ids)
+        .values_list("process__artifact_object_id", "created")
+    )

@@ -1,0 +1,393 @@
+"""After the county approves: the city filing (市级备案) that makes applicants recipients, the
+annual review (年审) of every recipient, and suspension, termination and revocation for fraud.
+
+Payments (issue 5) pay every enrolled recipient from ``paid_from`` to ``paid_until``; the
+steps here only move those dates, so a decision never rewrites a period already paid.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casework import clock
+from casework.models import AnnualReview, Application, ApplicationStatus, Filing
+from permissions import rules
+from permissions.audit import Actor
+from permissions.models import AuditEntry
+from permissions.separation import SIGNING_LEVELS, SeparationOfDuties, check_separation
+from workflows.transitions import (
+    OpinionForm,
+    ReasonForm,
+    RowResult,
+    Step,
+    TransitionConflict,
+    action_label,
+    describe_refusal,
+    move,
+    register_steps,
+)
+
+
+def _payments_stop(application) -> datetime.date:
+    """The last day paid for when payments stop now: the end of the current period."""
+    return application.program.next_period_start(clock.today()) - datetime.timedelta(days=1)
+
+
+# City filing.
+
+
+def file_applications(
+    actor: Actor, applications: dict[int, Application], ids: list[int], opinion: str = ""
+) -> tuple[list[Filing], list[RowResult]]:
+    """File the approved applications among ``ids`` at the city, one filing per program; each
+    becomes a recipient from the program's next payment period. Refused rows are reported with
+    why and never undo the others."""
+    filings: dict[str, Filing] = {}
+    results = []
+    today = clock.today()
+    for pk in ids:
+        application = applications.get(pk)
+        refusal = _filing_refusal(actor.officer, application)
+        if refusal:
+            results.append(RowResult(pk, False, refusal))
+            continue
+        try:
+            with transaction.atomic():
+                filing = filings.get(application.program_id)
+                if filing is None:
+                    filing = Filing.objects.create(
+                        region=actor.officer.jurisdiction,
+                        program=application.program,
+                        filed_on=today,
+                        paid_from=application.program.next_period_start(today),
+                        officer=actor.officer,
+                        signed_at=clock.now(),
+                        opinion=opinion,
+                    )
+                move(
+                    application,
+                    "file",
+                    actor,
+                    opinion=opinion,
+                    data={"filing": filing.pk},
+                    filing=filing,
+                    paid_from=filing.paid_from,
+                )
+        except (TransitionConflict, ValidationError, PermissionDenied) as error:
+            results.append(RowResult(pk, False, describe_refusal(error)))
+        else:
+            filings[application.program_id] = filing
+            results.append(
+                RowResult(
+                    pk, True, _("filed; paid from %(day)s") % {"day": filing.paid_from.isoformat()}
+                )
+            )
+    return list(filings.values()), results
+
+
+def _filing_refusal(officer, application) -> str:
+    if application is None:
+        return _("Not found, or outside your jurisdiction.")
+    if not rules.may_file_at_city(officer, application):
+        return _("Your role may not do this here.")
+    if application.status != ApplicationStatus.APPROVED:
+        return _("Not possible while it is %(status)s.") % {
+            "status": application.get_status_display()
+        }
+    try:
+        check_separation(officer, "sign_application", application, level="city")
+    except SeparationOfDuties as error:
+        return error.message
+    return ""
+
+
+def _file(application, actor, data):
+    _filings, (result,) = file_applications(
+        actor, {application.pk: application}, [application.pk], data.get("opinion", "")
+    )
+    if not result.done:
+        raise ValidationError(result.message)
+    return Application.objects.get(pk=application.pk)
+
+
+# Annual review.
+
+
+def review_deadline(year: int) -> datetime.date:
+    """The day by which every recipient must have had the review of ``year``."""
+    month, day = (int(part) for part in settings.CASEWORK_ANNUAL_REVIEW_DUE.split("-"))
+    return datetime.date(year, month, day)
+
+
+def reviews_overdue(today: datetime.date | None = None) -> bool:
+    """Whether this year's review deadline has passed (then every recipient still due is
+    flagged)."""
+    today = today or clock.today()
+    return today > review_deadline(today.year)
+
+
+class AnnualReviewForm(forms.Form):
+    reviewed_on = forms.DateField(
+        label=gettext_lazy("Reviewed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    met_in_person = forms.BooleanField(
+        label=gettext_lazy("Met the recipient in person"), required=False
+    )
+    alive = forms.BooleanField(label=gettext_lazy("Alive"), required=False, initial=True)
+    still_eligible = forms.BooleanField(
+        label=gettext_lazy("Still eligible"), required=False, initial=True
+    )
+    opinion = forms.CharField(label=gettext_lazy("Opinion"), max_length=1000, required=False)
+
+    def clean_reviewed_on(self):
+        day = self.cleaned_data["reviewed_on"]
+        today = clock.today()
+        if day > today:
+            raise ValidationError(_("The review date cannot be in the future."))
+        if day.year != today.year:
+            raise ValidationError(_("Record this year's review."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("met_in_person"):
+            self.add_error(
+                "met_in_person", _("Meet the recipient in person before signing the review.")
+            )
+        found_unfit = not (data.get("alive") and data.get("still_eligible"))
+        if found_unfit and not (data.get("opinion") or "").strip():
+            self.add_error("opinion", _("Write what the review found."))
+        return data
+
+
+def _annual_review(application, actor, data):
+    year = data["reviewed_on"].year
+    if application.annual_reviews.filter(year=year).exists():
+        raise ValidationError(
+            _("This recipient's review of %(year)s is already recorded.") % {"year": year}
+        )
+    fit = data["alive"] and data["still_eligible"]
+    opinion = data["opinion"] or _("Met in person; alive and still eligible.")
+    with transaction.atomic():
+        if fit:
+            current = move(
+                application, "annual_review", actor, opinion=opinion, data={"year": year}
+            )
+        else:
+            # Payments stop at once; the county approver decides on termination.
+            current = move(
+                application,
+                "suspend",
+                actor,
+                opinion=opinion,
+                data={"year": year},
+                reason=opinion,
+                paid_until=_payments_stop(application),
+            )
+        AnnualReview.objects.create(
+            application=current,
+            year=year,
+            reviewed_on=data["reviewed_on"],
+            met_in_person=data["met_in_person"],
+            alive=data["alive"],
+            still_eligible=data["still_eligible"],
+            opinion=opinion,
+            officer=actor.officer,
+            signed_at=clock.now(),
+        )
+    return current
+
+
+def _may_review(user, application) -> bool:
+    return rules.may_work_at_village(user, application)
+
+
+# Suspension, termination, revocation.
+
+
+class TerminateForm(forms.Form):
+    cause = forms.ChoiceField(
+        label=gettext_lazy("Cause"),
+        choices=[
+            ("death", gettext_lazy("the recipient died")),
+            ("ineligible", gettext_lazy("no longer eligible")),
+        ],
+    )
+    opinion = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        error_messages={"required": gettext_lazy("Give the reason.")},
+    )
+
+
+class RevokeForm(forms.Form):
+    opinion = forms.CharField(
+        label=gettext_lazy("What was falsified"),
+        max_length=1000,
+        error_messages={"required": gettext_lazy("Write what was falsified.")},
+    )
+    amount_to_recover = forms.DecimalField(
+        label=gettext_lazy("Amount paid that must be recovered (yuan)"),
+        min_value=Decimal("0"),
+        max_digits=10,
+        decimal_places=2,
+    )
+    false_steps = forms.MultipleChoiceField(
+        label=gettext_lazy("Steps that were signed falsely"),
+        choices=[
+            ("village", gettext_lazy("village investigation and appraisal")),
+            ("township", gettext_lazy("township check")),
+            ("county_recheck", gettext_lazy("county recheck")),
+            ("county_approval", gettext_lazy("county approval")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Name the steps that were signed falsely.")},
+    )
+
+
+def signers_of(application, levels) -> list[dict]:
+    """Who signed the given levels of ``application``, from the audit trail, in order."""
+    actions = [action for level in levels for action in SIGNING_LEVELS[level]]
+    entries = AuditEntry.objects.filter(
+        content_type__app_label=application._meta.app_label,
+        content_type__model=application._meta.model_name,
+        object_id=str(application.pk),
+        action__in=actions,
+    ).order_by("seq")
+    signers, seen = [], set()
+    for entry in entries:
+        key = (entry.actor_id, entry.action)
+        if key not in seen:
+            seen.add(key)
+            signers.append(
+                {
+                    "officer": entry.actor_name,
+                    "officer_id": entry.actor_id,
+                    "step": action_label(entry.action),
+                    "at": entry.at.isoformat(),
+                }
+            )
+    return signers
+
+
+def _suspend(application, actor, data):
+    with transaction.atomic():
+        return move(
+            application,
+            "suspend",
+            actor,
+            opinion=data["opinion"],
+            reason=data["opinion"],
+            paid_until=_payments_stop(application),
+        )
+
+
+def _reinstate(application, actor, data):
+    with transaction.atomic():
+        return move(application, "reinstate", actor, opinion=data.get("opinion", ""))
+
+
+def _terminate(application, actor, data):
+    with transaction.atomic():
+        return move(
+            application,
+            "terminate",
+            actor,
+            opinion=data["opinion"],
+            data={"cause": data["cause"]},
+            reason=data["opinion"],
+            paid_until=_payments_stop(application),
+        )
+
+
+def _revoke(application, actor, data):
+    signers = signers_of(application, data["false_steps"])
+    amount_fen = int(data["amount_to_recover"] * 100)
+    with transaction.atomic():
+        return move(
+            application,
+            "revoke",
+            actor,
+            opinion=data["opinion"],
+            data={"amount_to_recover_fen": amount_fen, "false_signers": signers},
+            reason=data["opinion"],
+            amount_to_recover_fen=amount_fen,
+            false_signers=signers,
+            paid_until=_payments_stop(application),
+        )
+
+
+def _may_decide(user, application) -> bool:
+    return rules.may_approve_at_county(user, application)
+
+
+register_steps(
+    Application,
+    Step(
+        "file",
+        gettext_lazy("File at the city"),
+        "file",
+        _file,
+        rules.may_file_at_city,
+        confirm=gettext_lazy("File this application? It is paid from the next period."),
+    ),
+    Step(
+        "annual_review",
+        gettext_lazy("Record the annual review"),
+        "annual_review",
+        _annual_review,
+        _may_review,
+        form=AnnualReviewForm,
+    ),
+    Step(
+        "suspend",
+        gettext_lazy("Suspend payments"),
+        "suspend",
+        _suspend,
+        _may_decide,
+        form=ReasonForm,
+        aside=True,
+    ),
+    Step(
+        "reinstate",
+        gettext_lazy("Reinstate"),
+        "reinstate",
+        _reinstate,
+        _may_decide,
+        form=OpinionForm,
+        aside=True,
+    ),
+    Step(
+        "terminate",
+        gettext_lazy("Terminate"),
+        "terminate",
+        _terminate,
+        _may_decide,
+        form=TerminateForm,
+        confirm=gettext_lazy("Terminate? Payments end with the current period."),
+        aside=True,
+    ),
+    Step(
+        "revoke",
+        gettext_lazy("Revoke for fraud"),
+        "revoke",
+        _revoke,
+        _may_decide,
+        form=RevokeForm,
+        confirm=gettext_lazy(
+            "Revoke for fraud? The entitlement is cancelled and the amount paid is to be "
+            "recovered; the officers who signed the false steps are named."
+        ),
+        aside=True,
+    ),
+    labels={
+        "file": gettext_lazy("Filed at the city"),
+        "annual_review": gettext_lazy("Annual review"),
+    },
+)
