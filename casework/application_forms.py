@@ -7,8 +7,8 @@ from casework import clock
 from casework.id_numbers import normalize_id_number
 from casework.models import Application, AppraisalOpinion, Person, Program
 from permissions.scoping import visible_to
+from workflows import bulk
 from workflows.applications import FactsForm
-from workflows.reviews import TownshipDecision
 
 
 class ApplicationForm(FactsForm):
@@ -67,6 +67,21 @@ class AppraisalForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class TownshipCheckForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=TownshipDecision.choices)
+class BulkStepForm(forms.Form):
+    """One step for the selected rows: the step, its opinion, and the fields of an annual
+    review (the step's own form checks what it needs)."""
+
+    step = forms.ChoiceField(label=_("Step"))
     opinion = forms.CharField(label=_("Opinion"), max_length=1000, required=False)
+    reviewed_on = forms.DateField(
+        label=_("Reviewed on (annual review)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    met_in_person = forms.BooleanField(label=_("Met in person"), required=False)
+    alive = forms.BooleanField(label=_("Alive"), required=False, initial=True)
+    still_eligible = forms.BooleanField(label=_("Still eligible"), required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = bulk.bulk_steps_for(user)

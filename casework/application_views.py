@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework import clock
-from casework.application_forms import ApplicationForm, AppraisalForm, TownshipCheckForm
+from casework.application_forms import ApplicationForm, AppraisalForm, BulkStepForm
 from casework.filters import ApplicationFilter
 from casework.models import Application
 from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
@@ -17,7 +17,7 @@ from documents.models import Document
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from workflows import applications, reviews
+from workflows import applications, bulk
 from workflows.transitions import available_steps, history
 
 
@@ -38,8 +38,8 @@ def application_list(request):
             "querystring": querystring_without_page(request),
             "may_apply": rules.may_apply_for_reward(request.user),
             "appraisal_form": AppraisalForm(),
-            "township_form": TownshipCheckForm(),
-            "may_check": request.user.has_perm("casework.check_at_township"),
+            "bulk_form": BulkStepForm(user=request.user),
+            "may_post": request.user.has_perm("casework.add_posting"),
             "posting_form": OpenPostingForm(initial={"year": clock.today().year, "days": 7}),
             "results": request.session.pop("appraisal_results", None),
         },
@@ -120,31 +120,25 @@ def application_appraise(request):
                 request,
                 _("%(done)s of %(total)s appraised.") % {"done": done, "total": len(results)},
             )
-            request.session["appraisal_results"] = [
-                {"application": r.application_id, "done": r.done, "message": r.message}
-                for r in results
-            ]
+            request.session["appraisal_results"] = [r.as_dict() for r in results]
     return redirect(request.POST.get("next") or "application-list")
 
 
 @login_required
 @require_POST
-def application_township_check(request):
-    """One decision (with its opinion) for the selected applications awaiting the township."""
-    form = TownshipCheckForm(request.POST)
+def application_bulk(request):
+    """One step for the selected applications; each row reports done or refused and why."""
+    form = BulkStepForm(request.POST, user=request.user)
     selected = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
     if not selected or not form.is_valid():
-        messages.error(request, _("Select the applications and choose the decision."))
+        messages.error(request, _("Select the applications and choose the step."))
         return redirect(request.POST.get("next") or "application-list")
-    data = form.cleaned_data
-    results = reviews.record_township_checks(
-        Actor.from_request(request), {pk: (data["decision"], data["opinion"]) for pk in selected}
+    results = bulk.run_bulk(
+        Actor.from_request(request), form.cleaned_data["step"], selected, request.POST
     )
     done = sum(result.done for result in results)
     messages.success(
         request, _("%(done)s of %(total)s done.") % {"done": done, "total": len(results)}
     )
-    request.session["appraisal_results"] = [
-        {"application": r.application_id, "done": r.done, "message": r.message} for r in results
-    ]
+    request.session["appraisal_results"] = [r.as_dict() for r in results]
     return redirect(request.POST.get("next") or "application-list")

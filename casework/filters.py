@@ -151,10 +151,18 @@ class ApplicationFilter(InRegionMixin, django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+    review = django_filters.ChoiceFilter(
+        label=_("Annual review"),
+        choices=[("due", _("due this year"))],
+        method="review_due",
+    )
 
     class Meta:
         model = Application
-        fields = ["q", "program", "year", "status", "region"]
+        fields = ["q", "program", "year", "status", "region", "review"]
+
+    def review_due(self, queryset, name, value):
+        return queryset.due_for_annual_review(clock.today().year) if value == "due" else queryset
 
     def search(self, queryset, name, value):
         return search_name_or_id_number(queryset, value, "applicant__name", "applicant__id_number")

@@ -5,6 +5,7 @@ from casework import application_views, certificate_views, posting_views, views
 # Page names must not collide with the API router's (``<basename>-<action>``).
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tasks/", views.task_inbox, name="task-inbox"),
     path("persons/", views.person_list, name="person-list"),
     path("persons/new/", views.person_create, name="person-create"),
     path("persons/<int:pk>/", views.person_detail, name="person-detail"),
@@ -17,9 +18,9 @@ urlpatterns = [
         name="applications-appraise-page",
     ),
     path(
-        "applications/township-check/",
-        application_views.application_township_check,
-        name="applications-township-check-page",
+        "applications/bulk/",
+        application_views.application_bulk,
+        name="applications-bulk-page",
     ),
     path("applications/<int:pk>/", application_views.application_detail, name="application-detail"),
     path(

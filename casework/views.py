@@ -10,27 +10,53 @@ from casework import clock
 from casework.eligibility import conditions_of
 from casework.filters import PersonFilter
 from casework.forms import PersonForm
-from casework.models import Person, Program
+from casework.models import Application, Person, Program
 from casework.pages import paginate, querystring_without_page, run_form_action
 from casework.people import register_person
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from workflows.inbox import inbox_count, notices_waiting
+from workflows import inbox
 
 
 @login_required
 def home(request):
     context = {
-        "inbox_count": inbox_count(request.user),
+        "inbox_count": inbox.inbox_count(request.user),
         "person_count": visible_to(request.user, Person).count(),
         "notices_waiting": None,
     }
     if rules.may_apply_for_certificate(request.user):
-        waiting = notices_waiting(request.user)
+        waiting = inbox.notices_waiting(request.user)
         context["notices_waiting"] = waiting.count()
         context["notices_overdue"] = waiting.overdue().count()
     return render(request, "casework/home.html", context)
+
+
+@login_required
+def task_inbox(request):
+    """待办: what waits for the officer at each of their steps, the overdue ones flagged, the
+    oldest waiting first; each row links to the list of those applications."""
+    overdue = request.GET.get("overdue") == "true"
+    tasks = inbox.open_tasks(request.user, step=request.GET.get("step", ""), overdue=overdue)
+    page = paginate(request, tasks.select_related("process"))
+    applications = Application.objects.select_related("applicant", "region", "program").in_bulk(
+        [task.process.artifact_object_id for task in page]
+    )
+    return render(
+        request,
+        "casework/task_inbox.html",
+        {
+            "steps": inbox.application_inbox(request.user),
+            "reviews": inbox.annual_reviews_due(request.user),
+            "page": page,
+            "rows": [
+                (task, applications.get(task.process.artifact_object_id), inbox.is_overdue(task))
+                for task in page
+            ],
+            "querystring": querystring_without_page(request),
+        },
+    )
 
 
 @login_required

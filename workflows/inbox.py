@@ -1,29 +1,138 @@
-"""What waits for an officer: open viewflow tasks assigned to them or claimable by them.
+"""What waits for an officer: the open tasks of the applications in their jurisdiction at the
+steps their roles act at, with counts per step and overdue flags; the recipients due for the
+annual review; the notices between areas waiting for acknowledgement.
 
 Counts run in SQL and never load the open set (see ../shared/DESIGN.md §5 on the stock queue).
 """
 
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+import datetime
+from dataclasses import dataclass
 
-from casework import region_codes
-from casework.models import CertificateNotice, NoticeStatus
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework import clock, region_codes
+from casework.models import Application, ApplicationStatus, CertificateNotice, NoticeStatus
 from permissions.scoping import visible_to
+from workflows import processes, recipients
+
+S = ApplicationStatus
 
 
-def assigned_tasks(user):
-    """Open human tasks assigned to the user."""
-    return Task.objects.filter(flow_task_type="HUMAN", owner=user, status=STATUS.ASSIGNED)
+@dataclass(frozen=True)
+class InboxStep:
+    status: str
+    action: str  # what the officer does next, for people
+    permission: str
+    # Postings wait for their own end date, not for an officer: never flagged overdue.
+    flagged: bool = True
 
 
-def claimable_tasks(user):
-    """Open human tasks the user may claim."""
-    return Task.objects.user_queue(user).filter(status=STATUS.NEW)
+# Who acts on an application waiting at each status, in the order of the chain.
+STEPS = (
+    InboxStep(S.SUBMITTED, _("Visit the household"), "casework.work_village_stage"),
+    InboxStep(S.VISITED, _("Hold the democratic appraisal"), "casework.work_village_stage"),
+    InboxStep(S.APPRAISED, _("Post the village list"), "casework.work_village_stage"),
+    InboxStep(
+        S.VILLAGE_POSTED, _("Close the village posting"), "casework.work_village_stage", False
+    ),
+    InboxStep(S.AWAITING_TOWNSHIP, _("Township check"), "casework.check_at_township"),
+    InboxStep(S.TOWNSHIP_CHECKED, _("Post the township list"), "casework.check_at_township"),
+    InboxStep(
+        S.TOWNSHIP_POSTED, _("Close the township posting"), "casework.check_at_township", False
+    ),
+    InboxStep(S.AWAITING_COUNTY, _("County recheck"), "casework.recheck_at_county"),
+    InboxStep(S.RECHECKED, _("Post the county list"), "casework.approve_at_county"),
+    InboxStep(S.COUNTY_POSTED, _("Close the county posting"), "casework.approve_at_county", False),
+    InboxStep(S.AWAITING_APPROVAL, _("County approval"), "casework.approve_at_county"),
+    InboxStep(S.APPROVED, _("City filing"), "casework.file_at_city"),
+    InboxStep(S.SUSPENDED, _("Reinstate or terminate"), "casework.approve_at_county"),
+)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    status: str
+    status_display: str
+    action: str
+    waiting: int
+    overdue: int
+
+
+def steps_for(user) -> list[InboxStep]:
+    """The inbox steps the user's roles act at."""
+    return [step for step in STEPS if user.has_perm(step.permission)]
+
+
+def application_inbox(user) -> list[InboxRow]:
+    """How many applications wait at each of the user's steps, and how many of them longer
+    than ``CASEWORK_STEP_OVERDUE_DAYS``; one query, whatever the number of applications."""
+    steps = steps_for(user)
+    if not steps:
+        return []
+    late = datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
+    counts = processes.waiting_counts(
+        visible_to(user, Application), {step.status: late for step in steps if step.flagged}
+    )
+    return [
+        InboxRow(
+            step.status,
+            str(S(step.status).label),
+            str(step.action),
+            *counts.get(step.status, (0, 0)),
+        )
+        for step in steps
+    ]
+
+
+def open_tasks(user, *, step: str = "", overdue: bool = False) -> QuerySet:
+    """The open tasks of the applications in the user's jurisdiction at the user's steps
+    (or at ``step`` only; only the overdue ones with ``overdue``), oldest first: the rows of
+    ``GET tasks/``."""
+    steps = [s for s in steps_for(user) if not step or s.status == step]
+    if overdue:
+        steps = [s for s in steps if s.flagged]
+    tasks = processes.open_tasks_of(visible_to(user, Application)).filter(
+        flow_task__in=[processes.node(s.status) for s in steps]
+    )
+    if overdue:
+        tasks = tasks.filter(created__lt=_overdue_before())
+    return tasks.order_by("created", "pk")
+
+
+def _overdue_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
+
+
+def is_overdue(task) -> bool:
+    """Whether an open task (of ``open_tasks``) has waited too long."""
+    step = next((s for s in STEPS if s.status == task.flow_task.name), None)
+    return bool(step and step.flagged and task.created < _overdue_before())
+
+
+@dataclass(frozen=True)
+class ReviewsDue:
+    year: int
+    due: int
+    deadline: datetime.date
+    overdue: bool
+
+
+def annual_reviews_due(user) -> ReviewsDue | None:
+    """Recipients of the user's villages not yet reviewed this year (village officers only);
+    all of them are flagged once the year's deadline has passed."""
+    if not user.has_perm("casework.work_village_stage"):
+        return None
+    year = clock.today().year
+    due = visible_to(user, Application).due_for_annual_review(year).count()
+    return ReviewsDue(year, due, recipients.review_deadline(year), recipients.reviews_overdue())
 
 
 def inbox_count(user) -> int:
-    """How many tasks wait for the user, assigned or claimable."""
-    return assigned_tasks(user).count() + claimable_tasks(user).count()
+    """How many applications wait for the user at their steps (the home page's figure)."""
+    return sum(row.waiting for row in application_inbox(user))
 
 
 def notices_waiting(user):

@@ -32,6 +32,16 @@ def _open_tasks() -> models.QuerySet:
     )
 
 
+def open_tasks_of(applications: models.QuerySet) -> models.QuerySet:
+    """The open tasks of ``applications`` (a scoped queryset, used as a subquery)."""
+    return _open_tasks().filter(process__artifact_object_id__in=applications.values("pk"))
+
+
+def node(status: str):
+    """The flow's node of a waiting status (for filtering tasks by ``flow_task``)."""
+    return getattr(ApplicationFlow, status)
+
+
 def follow(obj: models.Model, before: str) -> None:
     """Move the process of ``obj`` to its new status; the ``on_move`` listener.
 
@@ -94,8 +104,7 @@ def waiting_counts(
     ]
     overdue = Count("pk", filter=reduce(operator.or_, late)) if late else Value(0)
     rows = (
-        _open_tasks()
-        .filter(process__artifact_object_id__in=applications.values("pk"))
+        open_tasks_of(applications)
         .order_by()
         .values("flow_task")
         .annotate(waiting=Count("pk"), overdue=overdue)

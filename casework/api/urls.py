@@ -8,6 +8,7 @@ from casework.api import views
 from casework.api.applications import ApplicationViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
 from casework.api.postings import ObjectionViewSet, PostingViewSet
+from casework.api.tasks import TaskViewSet
 from documents.api import DocumentViewSet, VerifyCodeView, VerifyUploadView
 from permissions.api import MeView, ObtainTokenView
 
@@ -21,6 +22,7 @@ router.register("postings", PostingViewSet, basename="posting")
 router.register("objections", ObjectionViewSet, basename="objection")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("tasks", TaskViewSet, basename="task")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -90,7 +90,7 @@ def test_apply_visit_and_appraise_in_the_browser(
 
     page.goto(f"{live_server.url}/applications/")
     page.check(f"input[name=selected][value='{Application.objects.get().pk}']")
-    page.click("summary")
+    page.click("summary:has-text('民主评议')")
     page.fill("input[name=held_on]", "2026-11-22")
     page.fill("textarea[name=attendees]", "村两委成员、村民代表")
     page.fill("input[name=attendee_count]", "21")

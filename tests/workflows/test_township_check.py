@@ -119,10 +119,10 @@ def test_another_township_gets_404_and_the_api_reports_rows(
 def test_the_township_check_through_the_list_page(client, waiting, township_reviewer):
     client.force_login(township_reviewer)
     page = client.get(reverse("application-list")).content.decode()
-    assert reverse("applications-township-check-page") in page
+    assert reverse("applications-bulk-page") in page
     response = client.post(
-        reverse("applications-township-check-page"),
-        {"selected": [w.pk for w in waiting[:2]], "decision": "pass", "opinion": "同意上报"},
+        reverse("applications-bulk-page"),
+        {"selected": [w.pk for w in waiting[:2]], "step": "township_check", "opinion": "同意上报"},
         follow=True,
     )
     assert response.status_code == 200

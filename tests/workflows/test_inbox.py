@@ -1,0 +1,116 @@
+"""The inbox (待办): counts per step for the officer's roles and jurisdiction, overdue flags,
+the annual reviews due, and a constant number of queries as applications pile up."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from casework.factories import ApplicationFactory
+from casework.models import Application, ApplicationStatus
+from permissions.audit import Actor
+from tests.conftest import OTHER_TOWNSHIP_VILLAGE, VILLAGE
+from workflows import inbox
+from workflows.transitions import move
+
+S = ApplicationStatus
+
+
+def waiting_at(status, officer, regions, count, village=VILLAGE):
+    """``count`` applications moved into ``status`` (so each has its open task)."""
+    before = {
+        S.AWAITING_TOWNSHIP: (S.VILLAGE_POSTED, "pass_village_posting"),
+        S.AWAITING_APPROVAL: (S.COUNTY_POSTED, "pass_county_posting"),
+    }[status]
+    made = ApplicationFactory.create_batch(
+        count, applicant__region=regions[village], status=before[0], created_by=officer
+    )
+    with transaction.atomic():
+        return [move(a, before[1], Actor(officer)) for a in made]
+
+
+@pytest.mark.django_db
+def test_counts_per_step_in_the_jurisdiction_with_overdue_flags(
+    regions, township_reviewer, county_approver, village_officer, settings
+):
+    mine = waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 3)
+    waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 2, village=OTHER_TOWNSHIP_VILLAGE)
+    waiting_at(S.AWAITING_APPROVAL, village_officer, regions, 1)
+    old = timezone.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS + 1)
+    Task.objects.filter(process__artifact_object_id=mine[0].pk, finished__isnull=True).update(
+        created=old
+    )
+
+    rows = {row.status: row for row in inbox.application_inbox(township_reviewer)}
+    assert set(rows) == {"awaiting_township", "township_checked", "township_posted"}
+    assert (rows["awaiting_township"].waiting, rows["awaiting_township"].overdue) == (3, 1)
+    assert inbox.inbox_count(township_reviewer) == 3
+    county = {row.status: row.waiting for row in inbox.application_inbox(county_approver)}
+    assert county["awaiting_approval"] == 1 and "awaiting_township" not in county
+
+    overdue = list(inbox.open_tasks(township_reviewer, overdue=True))
+    assert [t.process.artifact_object_id for t in overdue] == [mine[0].pk]
+    assert inbox.annual_reviews_due(township_reviewer) is None
+
+
+@pytest.mark.django_db
+def test_the_api_lists_tasks_and_the_summary(
+    login_api, regions, township_reviewer, village_officer
+):
+    mine = waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 2)
+    api = login_api(township_reviewer)
+    body = api.get("/api/v1/tasks/").json()
+    assert body["count"] == 2
+    assert {row["application"] for row in body["results"]} == {a.pk for a in mine}
+    assert body["results"][0]["step"] == "awaiting_township"
+    assert body["results"][0]["step_display"] == "待乡镇审核"
+    assert body["results"][0]["overdue"] is False
+    assert api.get("/api/v1/tasks/?overdue=true").json()["count"] == 0
+    assert api.get("/api/v1/tasks/?step=approved").json()["count"] == 0
+    summary = api.get("/api/v1/tasks/summary/").json()
+    assert summary["steps"][0] == {
+        "status": "awaiting_township",
+        "status_display": "待乡镇审核",
+        "action": "乡镇审核",
+        "waiting": 2,
+        "overdue": 0,
+    }
+    assert login_api(village_officer).get("/api/v1/tasks/").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_the_inbox_page_keeps_its_queries_flat(
+    client, regions, township_reviewer, village_officer, django_assert_max_num_queries
+):
+    waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 3)
+    client.force_login(township_reviewer)
+    with django_assert_max_num_queries(12) as few:
+        page = client.get(reverse("task-inbox"))
+    assert "乡镇审核" in page.content.decode()
+    waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 40)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("task-inbox"))
+    assert page.context["steps"][0].waiting == 43
+
+
+@pytest.mark.django_db
+def test_annual_reviews_due_for_the_village_officer(client, regions, village_officer, settings):
+    settings.CASEWORK_TODAY = "2027-07-02"
+    ApplicationFactory.create_batch(
+        2,
+        applicant__region=regions[VILLAGE],
+        status=S.ENROLLED,
+        paid_from=datetime.date(2027, 1, 1),
+        created_by=village_officer,
+    )
+    due = inbox.annual_reviews_due(village_officer)
+    assert (due.due, due.overdue, due.deadline) == (2, True, datetime.date(2027, 6, 30))
+    client.force_login(village_officer)
+    listed = client.get(reverse("application-list") + "?review=due")
+    assert len(listed.context["page"].object_list) == 2
+    assert Application.objects.count() == 2
+    page = client.get(reverse("task-inbox")).content.decode()
+    assert "?review=due" in page
