@@ -54,10 +54,19 @@ def application_create(request):
     if request.method == "POST" and form.is_valid():
         application = form.application()
         if run_form_action(
-            form, lambda: applications.apply(Actor.from_request(request), application, form.facts())
+            form,
+            lambda: applications.apply(
+                Actor.from_request(request),
+                application,
+                form.facts(),
+                submit="draft" not in request.POST,
+            ),
         ):
             messages.success(
-                request, _("Application recorded; print the declaration form for signature.")
+                request,
+                _("Draft saved; submit it once the family has signed.")
+                if "draft" in request.POST
+                else _("Application recorded; print the declaration form for signature."),
             )
             return redirect("application-detail", pk=application.pk)
     return render(request, "casework/application_form.html", {"form": form})
@@ -67,7 +76,9 @@ def application_create(request):
 def application_detail(request, pk: int):
     application = get_visible_or_404(
         request.user,
-        Application.objects.select_related("program", "applicant", "spouse", "region"),
+        Application.objects.select_related(
+            "program", "applicant", "spouse", "region", "filing__officer"
+        ),
         pk=pk,
     )
     return render(
@@ -78,6 +89,7 @@ def application_detail(request, pk: int):
             "assessment": applications.assessment_of(application),
             "facts": application.facts.select_related("recorded_by"),
             "visits": application.visits.select_related("officer"),
+            "reviews": application.annual_reviews.select_related("officer"),
             "steps": [(step, step.form()) for step in available_steps(request.user, application)],
             "history": history(application),
             "documents": visible_to(request.user, Document.objects.for_subject(application)),

@@ -156,10 +156,15 @@ def assessment_of(application: Application, facts: dict[str, Fact] | None = None
 
 
 def apply(
-    actor: Actor, application: Application, declared: dict[str, Fact] | None = None
+    actor: Actor,
+    application: Application,
+    declared: dict[str, Fact] | None = None,
+    *,
+    submit: bool = True,
 ) -> Application:
     """Record an application on the family's behalf, with what it declares, and submit it:
-    the declaration form (申报表) is issued for the family's signature."""
+    the declaration form (申报表) is issued for the family's signature. With ``submit=False``
+    it stays a draft until the ``submit`` step."""
     officer = actor.officer
     if not rules.may_apply_for_reward(officer):
         raise PermissionDenied(_("Your role may not record applications."))
@@ -171,9 +176,16 @@ def apply(
         application.save()
         _record_facts(application, declared or {}, FactSource.DECLARED, officer)
         audit.record(actor, "apply", application, to_state=application.status)
-        application = move(application, "submit", actor)
-        _issue_form(application, actor)
+        if submit:
+            application = _submit(application, actor, {})
     return application
+
+
+def _submit(application, actor, data):
+    with transaction.atomic():
+        current = move(application, "submit", actor, opinion=data.get("opinion", ""))
+        _issue_form(current, actor)
+    return current
 
 
 def _record_facts(application, facts: dict[str, Fact], source, officer) -> None:
@@ -461,6 +473,14 @@ def issue_not_confirmed(application, actor, reason):
 
 register_steps(
     Application,
+    Step(
+        "submit",
+        gettext_lazy("Submit"),
+        "submit",
+        _submit,
+        rules.may_work_at_village,
+        confirm=gettext_lazy("Submit the application? The declaration form is issued."),
+    ),
     Step(
         "record_visit",
         gettext_lazy("Record the household visit"),

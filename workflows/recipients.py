@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casework import clock
+from casework import clock, money
 from casework.models import AnnualReview, Application, ApplicationStatus, Filing
 from permissions import rules
 from permissions.audit import Actor
@@ -308,7 +308,7 @@ def _terminate(application, actor, data):
 
 def _revoke(application, actor, data):
     signers = signers_of(application, data["false_steps"])
-    amount_fen = int(data["amount_to_recover"] * 100)
+    amount_fen = money.fen(data["amount_to_recover"])
     with transaction.atomic():
         return move(
             application,

@@ -92,6 +92,9 @@ class ApplicationCreateSerializer(serializers.Serializer):
     )
     children = serializers.ListField(child=serializers.DictField(), required=False, default=list)
     facts = serializers.DictField(child=FactInputSerializer(), required=False, default=dict)
+    submit = serializers.BooleanField(
+        default=True, help_text="false: keep it a draft until the submit transition"
+    )
 
     def validate_facts(self, facts):
         unknown = set(facts) - set(FactCode.values)
@@ -174,8 +177,10 @@ class ApplicationViewSet(
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
-        facts = values.pop("facts")
-        application = applications.apply(Actor.from_request(request), Application(**values), facts)
+        facts, submit = values.pop("facts"), values.pop("submit")
+        application = applications.apply(
+            Actor.from_request(request), Application(**values), facts, submit=submit
+        )
         detail = ApplicationDetailSerializer(application, context=self.get_serializer_context())
         return Response(detail.data, status=status.HTTP_201_CREATED)
 

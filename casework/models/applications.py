@@ -7,6 +7,7 @@ township check, county recheck and approval, city filing) extend this graph.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from casework import clock
 from casework.models.people import Person
 from casework.models.programs import Program
 from casework.models.regions import Region, RegionLevel
+from casework.money import yuan
 
 
 class ApplicationStatus(models.TextChoices):
@@ -259,6 +261,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
             .exclude(pk=self.pk)
             .exists()
         )
+
+    @property
+    def amount_to_recover(self) -> Decimal | None:
+        """What must be recovered after a revocation for fraud, in yuan."""
+        fen = self.amount_to_recover_fen
+        return None if fen is None else yuan(fen)
 
     def level(self) -> Level:
         """The level of the chain that acts on the application now (a deferred one: where it

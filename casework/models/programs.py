@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.money import yuan
+
 
 class ProgramKind(models.TextChoices):
     REWARD = "reward", _("reward assistance")
@@ -109,7 +111,7 @@ class ProgramStandard(models.Model):
     @property
     def amount(self) -> Decimal:
         """The amount in yuan, as a Decimal with two places."""
-        return (Decimal(self.amount_fen) / 100).quantize(Decimal("0.01"))
+        return yuan(self.amount_fen)
 
     def clean(self) -> None:
         if self.amount_fen == 0:

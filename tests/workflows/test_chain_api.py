@@ -183,3 +183,24 @@ def test_apply_to_enrolment_and_annual_review(
         "file": "city_filing_officer",
     }
     assert set(HouseholdVisit.objects.values_list("level", flat=True)) == {"village", "county"}
+
+
+@pytest.mark.django_db
+def test_a_draft_is_submitted_once_signed(login_api, regions, offices, village_officer):
+    applicant = PersonFactory(
+        region=regions[VILLAGE],
+        id_number=synthetic_id_number(VILLAGE, datetime.date(1963, 2, 1), 322, male=True),
+    )
+    api = login_api(village_officer)
+    created = api.post(
+        "/api/v1/applications/",
+        {"program": "rural-reward", "year": 2026, "applicant": applicant.pk, "submit": False},
+        format="json",
+    ).json()
+    assert created["status"] == "draft" and created["available_transitions"][0] == "submit"
+    pk = created["id"]
+    assert api.get(f"/api/v1/applications/{pk}/documents/").json() == []
+    assert transition(api, pk, "submit")["status"] == "submitted"
+    documents = api.get(f"/api/v1/applications/{pk}/documents/").json()
+    assert [d["kind"] for d in documents] == ["application_form"]
+    assert transition(api, pk, "submit", expect=409)["error"]["code"] == "conflict"

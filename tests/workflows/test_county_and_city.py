@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from casework.factories import ApplicationFactory
 from casework.models import (
@@ -200,7 +201,7 @@ def test_suspend_reinstate_and_terminate(at, regions, county_approver, village_o
 
 @pytest.mark.django_db
 def test_revocation_names_the_signers_of_the_false_steps(
-    at, regions, county_approver, village_officer, township_reviewer, county_inspector
+    at, regions, county_approver, village_officer, township_reviewer, county_inspector, client
 ):
     recipient = at(S.ENROLLED, paid_from=datetime.date(2025, 1, 1))
     signed(recipient, village_officer, "record_visit")
@@ -229,3 +230,7 @@ def test_revocation_names_the_signers_of_the_false_steps(
         village_officer.pk,
         county_inspector.pk,
     ]
+    client.force_login(county_approver)
+    page = client.get(reverse("application-detail", args=[revoked.pk])).content.decode()
+    assert "1200.00" in page and str(village_officer) in page and str(county_inspector) in page
+    assert str(township_reviewer) not in page.split("虚假环节签字人")[1].split("</dd>")[0]
