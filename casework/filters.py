@@ -174,10 +174,17 @@ class PostingFilter(InRegionMixin, django_filters.FilterSet):
     program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
     year = django_filters.NumberFilter(label=_("Year"))
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+    due = django_filters.BooleanFilter(label=_("Period ended, still open"), method="ended")
 
     class Meta:
         model = Posting
-        fields = ["level", "status", "program", "year", "region"]
+        fields = ["level", "status", "program", "year", "region", "due"]
+
+    def ended(self, queryset, name, value):
+        if value is None:
+            return queryset
+        ended = Q(status=PostingStatus.OPEN, ends_on__lt=clock.today())
+        return queryset.filter(ended if value else ~ended)
 
 
 class ObjectionFilter(django_filters.FilterSet):

@@ -59,8 +59,27 @@ def posting_list(request):
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),
+            "may_close": request.user.has_perm("casework.change_posting"),
+            "results": request.session.pop("posting_results", None),
         },
     )
+
+
+@login_required
+@require_POST
+def posting_close_many(request):
+    """Close the selected postings whose period has ended; each reports done or why not."""
+    selected = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+    if not selected:
+        messages.error(request, _("Select the postings to close."))
+        return redirect(request.POST.get("next") or "posting-list")
+    results = postings.close_many(Actor.from_request(request), selected)
+    done = sum(result.done for result in results)
+    messages.success(
+        request, _("%(done)s of %(total)s done.") % {"done": done, "total": len(results)}
+    )
+    request.session["posting_results"] = [r.as_dict("posting") for r in results]
+    return redirect(request.POST.get("next") or "posting-list")
 
 
 @login_required

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("postings/", posting_views.posting_list, name="posting-list"),
     path("postings/open/", posting_views.posting_open, name="posting-open"),
+    path("postings/close/", posting_views.posting_close_many, name="postings-close-page"),
     path("postings/<int:pk>/", posting_views.posting_detail, name="posting-detail"),
     path("postings/<int:pk>/steps/<slug:name>/", posting_views.posting_step, name="posting-step"),
     path("postings/<int:pk>/objections/", posting_views.objection_create, name="objection-create"),

@@ -37,7 +37,7 @@ from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 from workflows.applications import issue_not_confirmed
-from workflows.transitions import RowResult, Step, move, register_steps
+from workflows.transitions import RowResult, Step, move, perform_many, register_steps
 
 # A notice may have gone up on the board this long before it is recorded here.
 LATEST_BACKDATING = datetime.timedelta(days=30)
@@ -340,6 +340,13 @@ def _close(posting, actor, data):
         for application in still_posted:
             move(application, level_rules.passes, actor, data={"posting": current.pk})
     return current
+
+
+def close_many(actor: Actor, ids: list[int]) -> list[RowResult]:
+    """Close many postings at once (each after its end date, with no objection open), row by
+    row."""
+    found = visible_to(actor.officer, Posting).select_related("region", "program").in_bulk(ids)
+    return perform_many("close", found, ids, actor, {})
 
 
 def _may_handle_objection(user, objection) -> bool:

@@ -63,12 +63,13 @@ class Step:
 class RowResult:
     """One row of a bulk action: done, or refused and why."""
 
-    application_id: int
+    id: int
     done: bool
     message: str
 
-    def as_dict(self) -> dict:
-        return {"application": self.application_id, "done": self.done, "message": self.message}
+    def as_dict(self, key: str = "application") -> dict:
+        """The row as the API and pages show it, the id under ``key`` (what the rows are)."""
+        return {key: self.id, "done": self.done, "message": self.message}
 
 
 _STEPS: dict[type[models.Model], dict[str, Step]] = {}

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from casework.api.errors import error_response
@@ -78,6 +79,12 @@ class PostingCreateSerializer(serializers.Serializer):
     applications = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
+class CloseManySerializer(serializers.Serializer):
+    postings = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=False, max_length=2000
+    )
+
+
 class PostingViewSet(
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -111,6 +118,17 @@ class PostingViewSet(
                 .get(pk=posting.pk)
             )
         return posting
+
+    @extend_schema(request=CloseManySerializer, responses=None)
+    @action(detail=False, methods=["post"], url_path="close")
+    def close_many(self, request):
+        """Close many postings at once; each answers done or refused and why."""
+        incoming = CloseManySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        results = postings.close_many(
+            Actor.from_request(request), incoming.validated_data["postings"]
+        )
+        return Response({"results": [r.as_dict("posting") for r in results]})
 
     @extend_schema(request=PostingCreateSerializer, responses=None)
     def create(self, request, *args, **kwargs):

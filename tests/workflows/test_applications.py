@@ -173,7 +173,7 @@ def test_a_bulk_appraisal_reports_each_row(apply, village_officer, regions, make
             elsewhere.pk: ("agree", ""),
         },
     )
-    outcome = {row.application_id: row.done for row in results}
+    outcome = {row.id: row.done for row in results}
     assert outcome == {
         agreed.pk: True,
         unclear.pk: True,

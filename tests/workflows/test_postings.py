@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from casework.factories import ApplicationFactory
 from casework.models import (
@@ -176,3 +177,25 @@ def test_refusals_for_role_place_and_closed_postings(
     perform("close", posting, Actor(village_officer), {})
     with pytest.raises(ValidationError):
         objection_to(posting, village_officer)
+
+
+@pytest.mark.django_db
+def test_closing_many_postings_reports_each(
+    open_posting, village_officer, settings, login_api, client
+):
+    first, _ = open_posting()
+    client.force_login(village_officer)
+    assert not client.get(reverse("posting-list") + "?due=true").context["page"].object_list
+    settings.CASEWORK_TODAY = "2026-11-30"
+    due = client.get(reverse("posting-list") + "?due=true").context["page"].object_list
+    assert list(due) == [first]
+    api = login_api(village_officer)
+    rows = api.post("/api/v1/postings/close/", {"postings": [first.pk, 424242]}, format="json")
+    assert rows.json()["results"][0] == {"posting": first.pk, "done": True, "message": "结束公示"}
+    assert rows.json()["results"][1]["done"] is False
+    first.refresh_from_db()
+    assert first.status == "closed"
+    client.force_login(village_officer)
+    again = client.post(reverse("postings-close-page"), {"selected": [first.pk]}, follow=True)
+    assert again.context["results"][0]["done"] is False
+    assert not client.get(reverse("posting-list") + "?due=true").context["page"].object_list
