@@ -14,6 +14,7 @@ from casework.filters import PostingFilter
 from casework.models import Application, Objection, ObjectionChannel, Posting, Program, Region
 from casework.pages import describe, paginate, querystring_without_page, run_step
 from casework.region_codes import region_code_at
+from documents.models import Document
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
@@ -96,6 +97,9 @@ def posting_detail(request, pk: int):
         "casework/posting_detail.html",
         {
             "posting": posting,
+            # A long list's notice is issued by a background job, which does not link it back.
+            "notice": posting.document
+            or visible_to(request.user, Document.objects.for_subject(posting)).first(),
             "entries": posting.entries.select_related("application__applicant"),
             "objections": [
                 (o, [(s, s.form()) for s in available_steps(request.user, o)]) for o in objections

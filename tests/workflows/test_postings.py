@@ -199,3 +199,23 @@ def test_closing_many_postings_reports_each(
     again = client.post(reverse("postings-close-page"), {"selected": [first.pk]}, follow=True)
     assert again.context["results"][0]["done"] is False
     assert not client.get(reverse("posting-list") + "?due=true").context["page"].object_list
+
+
+@pytest.mark.django_db
+def test_a_long_list_is_issued_by_a_background_job(
+    open_posting, settings, village_officer, client, django_capture_on_commit_callbacks
+):
+    settings.CASEWORK_INLINE_NOTICE_ROWS = 2
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client.force_login(village_officer)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        posting, _ = open_posting()
+    assert posting.document is None and len(posting.entries.all()) == 3
+    page = client.get(reverse("posting-detail", args=[posting.pk])).content.decode()
+    assert "后台" in page
+    for callback in pending:
+        callback()
+    notice = Document.objects.for_subject(posting).get()
+    assert notice.kind == "posting_notice"
+    page = client.get(reverse("posting-detail", args=[posting.pk])).content.decode()
+    assert notice.number in page
