@@ -19,7 +19,12 @@ from casework.models import Hukou, Region
 from documents import demo as documents_demo
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
-from workflows.demo import load_demo_applications, load_demo_certificates
+from workflows.demo import (
+    Signers,
+    load_demo_applications,
+    load_demo_certificates,
+    load_demo_chain,
+)
 
 DEMO_PASSWORD = "casework-demo"
 PROVINCE, CITY, COUNTY = "360000000000", "360900000000", "360921000000"
@@ -107,6 +112,19 @@ def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, i
     reward_applications = load_demo_applications(officers["village_officer"], "360921100201")
     reward_applications += load_demo_applications(
         officers["village_officer_2"], "360921100202", with_objection=False
+    )
+    # The same two villages' other elders, up the chain to the recipients' years.
+    reward_applications += load_demo_chain(
+        Signers(
+            villages={
+                officer.jurisdiction_id: officer
+                for officer in (officers["village_officer"], officers["village_officer_2"])
+            },
+            township=officers["township_reviewer"],
+            inspector=officers["county_inspector"],
+            approver=officers["county_approver"],
+            city=officers["city_officer"],
+        )
     )
     return {
         "applications": reward_applications,

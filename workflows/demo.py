@@ -1,7 +1,10 @@
 """Demo cases moved through the real steps: migrant certificates of both kinds in every state
-with notices between two townships, and reward applications at every step of the village stage."""
+with notices between two townships, and reward applications in every state of the chain, from
+the village stage to the recipients' annual review, termination and revocation."""
 
 import datetime
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 
 from django.test.utils import override_settings
 
@@ -9,6 +12,7 @@ from casework import clock
 from casework.eligibility import Fact
 from casework.models import (
     Application,
+    ApplicationStatus,
     CertificateKind,
     Hukou,
     MigrantCertificate,
@@ -19,7 +23,7 @@ from casework.models import (
     Region,
 )
 from permissions.audit import Actor
-from workflows import applications, certificates, postings
+from workflows import applications, certificates, postings, recipients
 from workflows.transitions import perform
 
 # The steps that bring a fresh application to each demo state: (step, by the registration
@@ -241,21 +245,295 @@ def load_demo_applications(village_officer, village: str, *, with_objection: boo
     return len(made)
 
 
+PLACES = {"village": "村务公开栏", "township": "政务公开栏", "county": "政府门户网站及公开栏"}
+
+
 def _post(actor, program, made, states, starts_on):
     ids = [a.pk for a, state in made if state in states]
     if not ids:
         return None
     village = next(a for a, state in made if state in states).region
+    return _open(actor, program, "village", village, clock.today().year, starts_on, ids)
+
+
+def _open(actor, program, level, region, year, starts_on, ids) -> Posting | None:
+    """Put up the posting of ``level`` in ``region`` for the applications ``ids`` (None: none)."""
+    if not ids:
+        return None
     opened = postings.open_posting(
         actor,
-        level="village",
+        level=level,
         program=program,
-        year=clock.today().year,
-        region=village,
+        year=year,
+        region=region,
         starts_on=starts_on,
         days=program.posting_days,
-        place=f"{village.name}村务公开栏",
+        place=f"{region.name}{PLACES[level]}",
         contact_phone="0797-5210001",
         application_ids=ids,
     )
     return opened.posting
+
+
+S = ApplicationStatus
+# Where an application's history may stop on the chain above the village, in order.
+STOPS = [
+    S.AWAITING_TOWNSHIP,
+    S.TOWNSHIP_CHECKED,
+    S.AWAITING_COUNTY,
+    S.RECHECKED,
+    S.AWAITING_APPROVAL,
+    S.APPROVED,
+    S.ENROLLED,
+]
+# The demo states above the village: where each one's history stops before today's step
+# (if any) brings it there. Recipients (the last five) were filed at the city last year.
+STOP_OF = {
+    "township_checked": S.TOWNSHIP_CHECKED,
+    "township_posted": S.TOWNSHIP_CHECKED,
+    "deferred_at_township": S.AWAITING_TOWNSHIP,
+    "withdrawn": S.AWAITING_TOWNSHIP,
+    "awaiting_county": S.AWAITING_COUNTY,
+    "rechecked": S.RECHECKED,
+    "county_posted": S.RECHECKED,
+    "awaiting_approval": S.AWAITING_APPROVAL,
+    "deferred_at_county": S.AWAITING_APPROVAL,
+    "approved": S.APPROVED,
+    "due_for_review": S.ENROLLED,
+    "reviewed": S.ENROLLED,
+    "suspended": S.ENROLLED,
+    "terminated": S.ENROLLED,
+    "revoked": S.ENROLLED,
+}
+RECIPIENT_STATES = {"due_for_review", "reviewed", "suspended", "terminated", "revoked"}
+# One application each, in order of priority: fewer elders, fewer states.
+ABOVE_THE_VILLAGE = [
+    "township_posted",
+    "due_for_review",
+    "county_posted",
+    "reviewed",
+    "approved",
+    "deferred_at_county",
+    "revoked",
+    "terminated",
+    "suspended",
+    "awaiting_approval",
+    "deferred_at_township",
+    "rechecked",
+    "awaiting_county",
+    "township_checked",
+    "withdrawn",
+    "due_for_review",
+    "township_posted",
+    "county_posted",
+]
+# Today's step of the states that end with one: (step, who signs it, its data).
+TODAY = {
+    "deferred_at_township": ("defer", "township", {"opinion": "户籍迁移情况待派出所核实"}),
+    "withdrawn": ("withdraw", "township", {"opinion": "申请人书面申请撤回"}),
+    "deferred_at_county": (
+        "defer",
+        "approver",
+        {"opinion": "子女户籍信息与公安系统不一致，待核实"},
+    ),
+    "terminated": ("terminate", "approver", {"cause": "death", "opinion": "本人已病故，家属报告"}),
+    "revoked": (
+        "revoke",
+        "approver",
+        # And the amount to recover: this year's payment (added in _today).
+        {"opinion": "冒用他人计生档案骗取奖励扶助", "false_steps": ["village"]},
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Signers:
+    """The demo officer who signs each level (separation of duties: a different one each)."""
+
+    villages: dict  # village code -> its village officer
+    township: object
+    inspector: object
+    approver: object
+    city: object
+
+
+def _on(day: datetime.date) -> AbstractContextManager:
+    """Pin casework's clock to ``day``. The chain takes weeks (three postings of at least
+    ``posting_days`` each, closed only after they end, and recorded at most 30 days after they
+    went up), and recipients due for this year's review must have been filed last year (filing
+    pays from the next period): so their history is built on the days it would have happened."""
+    return override_settings(CASEWORK_TODAY=day.isoformat())
+
+
+def load_demo_chain(signers: Signers) -> int:
+    """Reward applications above the village stage, in every state: at the township (checked,
+    on an open township posting, deferred, withdrawn), at the county (awaiting the recheck,
+    rechecked, on an open county posting, awaiting approval, deferred, approved), and
+    recipients filed last year (due for this year's review, reviewed, suspended, terminated,
+    revoked for fraud). Each goes through the real steps on the days they would have been
+    taken; elders already applying are left alone, and with few elders fewer states are built."""
+    today = clock.today()
+    pools = {
+        code: list(
+            Person.objects.filter(
+                region_id=code,
+                hukou=Hukou.RURAL,
+                birth_date__year__lte=today.year - 60,
+                applications__isnull=True,
+            ).order_by("id")
+        )
+        for code in signers.villages
+    }
+    villages = list(pools)
+    this_year, last_year = [], []
+    for index, state in enumerate(ABOVE_THE_VILLAGE):
+        year = today.year - 1 if state in RECIPIENT_STATES else today.year
+        # Round the villages, so both have cases at every level.
+        order = villages[index % len(villages) :] + villages[: index % len(villages)]
+        for code in order:
+            person = next((p for p in pools[code] if year - p.birth_date.year >= 60), None)
+            if person is not None:
+                pools[code].remove(person)
+                (last_year if year < today.year else this_year).append((person, state))
+                break
+    made = _chain(signers, last_year, today.year - 1, datetime.date(today.year - 1, 9, 1))
+    made += _chain(signers, this_year, today.year, today - datetime.timedelta(days=40))
+    _today(signers, made)
+    return len(made)
+
+
+def _chain(signers: Signers, planned, year: int, start: datetime.date) -> list:
+    """Apply for each (elder, state) of ``planned`` on ``start`` and bring each application up
+    the chain, a step a day and each posting for its full period, to where its state stops."""
+    if not planned:
+        return []
+    program = Program.objects.get(code="rural-reward")
+    day = start
+    made = []
+    with _on(day):
+        for person, state in planned:
+            actor = Actor(signers.villages[person.region_id])
+            application = applications.apply(
+                actor, Application(program=program, year=year, applicant=person), DECLARED
+            )
+            visit = {**VISIT, "visited_on": day.isoformat()}
+            made.append((perform("record_visit", application, actor, visit).pk, state))
+
+    def reaching(stop):
+        wanted = [pk for pk, state in made if STOPS.index(STOP_OF[state]) >= STOPS.index(stop)]
+        return list(Application.objects.filter(pk__in=wanted).order_by("pk"))
+
+    day += datetime.timedelta(days=1)
+    with _on(day):
+        for code, officer in signers.villages.items():
+            applications.record_appraisal(
+                Actor(officer),
+                held_on=day,
+                attendees="村两委成员、村民代表、老党员",
+                attendee_count=19,
+                opinions={a.pk: ("agree", "") for a in reaching(STOPS[0]) if a.region_id == code},
+            )
+    day += datetime.timedelta(days=1)
+    with _on(day):
+        opened = [
+            (
+                officer,
+                _open(
+                    Actor(officer),
+                    program,
+                    "village",
+                    officer.jurisdiction,
+                    year,
+                    day,
+                    [a.pk for a in reaching(STOPS[0]) if a.region_id == code],
+                ),
+            )
+            for code, officer in signers.villages.items()
+        ]
+    day += datetime.timedelta(days=program.posting_days)
+    with _on(day):
+        for officer, posting in opened:
+            if posting is not None:
+                perform("close", posting, Actor(officer), {})
+    township, approver = Actor(signers.township), Actor(signers.approver)
+    day += datetime.timedelta(days=1)
+    with _on(day):
+        for application in reaching(S.TOWNSHIP_CHECKED):
+            perform("township_check", application, township, {"opinion": "经审核，符合条件"})
+    day = _posting(township, program, year, day, [a.pk for a in reaching(S.AWAITING_COUNTY)])
+    day += datetime.timedelta(days=1)
+    with _on(day):
+        recheck = {**VISIT, "visited_on": day.isoformat(), "opinion": "县级复核入户，情况属实"}
+        for application in reaching(S.RECHECKED):
+            perform("county_recheck", application, Actor(signers.inspector), recheck)
+    day = _posting(approver, program, year, day, [a.pk for a in reaching(S.AWAITING_APPROVAL)])
+    day += datetime.timedelta(days=1)
+    with _on(day):
+        for application in reaching(S.APPROVED):
+            perform("approve", application, approver, {"opinion": "同意纳入奖励扶助"})
+    day += datetime.timedelta(days=1)
+    with _on(day):
+        filed = {a.pk: a for a in reaching(S.ENROLLED)}
+        if filed:
+            recipients.file_applications(Actor(signers.city), filed, list(filed), "准予备案")
+    return made
+
+
+def _posting(actor, program, year, day, ids) -> datetime.date:
+    """The posting of the actor's level (township or county) over ``ids``, from the day after
+    ``day`` for its full period, closed the day after it ends; returns the day it closed."""
+    level = "township" if actor.officer.jurisdiction.level == "township" else "county"
+    day += datetime.timedelta(days=1)
+    with _on(day):
+        posting = _open(actor, program, level, actor.officer.jurisdiction, year, day, ids)
+    day += datetime.timedelta(days=program.posting_days)
+    with _on(day):
+        if posting is not None:
+            perform("close", posting, actor, {})
+    return day
+
+
+def _today(signers: Signers, made) -> None:
+    """Today's steps: the open township and county postings, the deferrals and withdrawal,
+    this year's annual reviews (one finding the recipient no longer eligible), a death and a
+    fraud."""
+    program = Program.objects.get(code="rural-reward")
+    today = clock.today()
+    by_state = {}
+    for pk, state in made:
+        by_state.setdefault(state, []).append(pk)
+    township, approver = Actor(signers.township), Actor(signers.approver)
+    for actor, level, state, days_ago in (
+        (township, "township", "township_posted", 2),
+        (approver, "county", "county_posted", 3),
+    ):
+        _open(
+            actor,
+            program,
+            level,
+            actor.officer.jurisdiction,
+            today.year,
+            today - datetime.timedelta(days=days_ago),
+            by_state.get(state, []),
+        )
+    actors = {"township": township, "approver": approver}
+    reviewed_on = max(today - datetime.timedelta(days=10), datetime.date(today.year, 1, 1))
+    review = {
+        "reviewed_on": reviewed_on.isoformat(),
+        "met_in_person": "on",
+        "alive": "on",
+        "still_eligible": "on",
+    }
+    for state, ids in by_state.items():
+        for application in Application.objects.filter(pk__in=ids).order_by("pk"):
+            if state in TODAY:
+                name, who, data = TODAY[state]
+                if name == "revoke":
+                    amount = program.standard_on(today).amount
+                    data = {**data, "amount_to_recover": f"{amount:.2f}"}
+                perform(name, application, actors[who], data)
+            elif state in ("reviewed", "suspended"):
+                village = Actor(signers.villages[application.region_id])
+                unfit = {"still_eligible": "", "opinion": "本人已迁出本县，待核实"}
+                data = {**review, **unfit} if state == "suspended" else review
+                perform("annual_review", application, village, data)
