@@ -27,7 +27,6 @@ from workflows.transitions import (
     RowResult,
     Step,
     TransitionConflict,
-    action_label,
     describe_refusal,
     move,
     register_steps,
@@ -252,24 +251,26 @@ class RevokeForm(forms.Form):
 
 
 def signers_of(application, levels) -> list[dict]:
-    """Who signed the given levels of ``application``, from the audit trail, in order."""
-    actions = [action for level in levels for action in SIGNING_LEVELS[level]]
+    """Who signed the given levels of ``application``, from the audit trail: one entry per
+    officer and level, in the order they first signed."""
+    level_of_action = {action: level for level in levels for action in SIGNING_LEVELS[level]}
     entries = AuditEntry.objects.filter(
         content_type__app_label=application._meta.app_label,
         content_type__model=application._meta.model_name,
         object_id=str(application.pk),
-        action__in=actions,
+        action__in=list(level_of_action),
     ).order_by("seq")
+    names = dict(RevokeForm.base_fields["false_steps"].choices)
     signers, seen = [], set()
     for entry in entries:
-        key = (entry.actor_id, entry.action)
-        if key not in seen:
-            seen.add(key)
+        level = level_of_action[entry.action]
+        if (entry.actor_id, level) not in seen:
+            seen.add((entry.actor_id, level))
             signers.append(
                 {
                     "officer": entry.actor_name,
                     "officer_id": entry.actor_id,
-                    "step": action_label(entry.action),
+                    "step": str(names[level]),
                     "at": entry.at.isoformat(),
                 }
             )

@@ -204,6 +204,7 @@ def test_revocation_names_the_signers_of_the_false_steps(
     at, regions, county_approver, village_officer, township_reviewer, county_inspector, client
 ):
     recipient = at(S.ENROLLED, paid_from=datetime.date(2025, 1, 1))
+    signed(recipient, village_officer, "apply")
     signed(recipient, village_officer, "record_visit")
     signed(recipient, township_reviewer, "pass_township_check")
     signed(recipient, county_inspector, "county_recheck")
@@ -226,9 +227,9 @@ def test_revocation_names_the_signers_of_the_false_steps(
         },
     )
     assert revoked.status == S.REVOKED and revoked.amount_to_recover_fen == 120000
-    assert [s["officer_id"] for s in revoked.false_signers] == [
-        village_officer.pk,
-        county_inspector.pk,
+    assert [(s["officer_id"], s["step"]) for s in revoked.false_signers] == [
+        (village_officer.pk, "村级核实与评议"),
+        (county_inspector.pk, "县级复核"),
     ]
     client.force_login(county_approver)
     page = client.get(reverse("application-detail", args=[revoked.pk])).content.decode()
