@@ -37,7 +37,14 @@ from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 from workflows.applications import issue_not_confirmed
-from workflows.transitions import RowResult, Step, move, perform_many, register_steps
+from workflows.transitions import (
+    RowResult,
+    Step,
+    move,
+    perform_many,
+    register_action_labels,
+    register_steps,
+)
 
 # A notice may have gone up on the board this long before it is recorded here.
 LATEST_BACKDATING = datetime.timedelta(days=30)
@@ -370,15 +377,19 @@ register_steps(
             "Close the posting? Every entry without an upheld objection moves on to the next level."
         ),
     ),
-    labels={
+    labels={"open_posting": gettext_lazy("Posting put up")},
+)
+# What postings do to their applications, on the applications' timelines.
+register_action_labels(
+    {
         "post_in_village": gettext_lazy("Posted in the village"),
         "post_in_township": gettext_lazy("Posted in the township"),
         "post_in_county": gettext_lazy("Posted in the county"),
         "pass_village_posting": gettext_lazy("Village posting passed"),
         "pass_township_posting": gettext_lazy("Township posting passed"),
         "pass_county_posting": gettext_lazy("County posting passed"),
-        "open_posting": gettext_lazy("Posting put up"),
     },
+    Application,
 )
 register_steps(
     Objection,

@@ -76,8 +76,10 @@ _STEPS: dict[type[models.Model], dict[str, Step]] = {}
 # Called as ``listener(obj, before)`` after every move, inside its transaction (the viewflow
 # processes follow their objects' status this way).
 _MOVE_LISTENERS: list[Callable[[models.Model, str], None]] = []
-# How audit actions read on timelines: the steps' labels, and the actions that are not steps.
-_ACTION_LABELS: dict[str, str] = {}
+# How audit actions read on timelines, per model (None: any model): the steps' labels, and the
+# actions that are not steps. Two models may name different things alike (an application's
+# and a payment batch's ``approve``).
+_ACTION_LABELS: dict[tuple[type[models.Model] | None, str], str] = {}
 
 
 def register_steps(model: type[models.Model], *steps: Step, labels: dict | None = None) -> None:
@@ -87,13 +89,14 @@ def register_steps(model: type[models.Model], *steps: Step, labels: dict | None 
     """
     _STEPS.setdefault(model, {}).update((step.name, step) for step in steps)
     for step in steps:
-        _ACTION_LABELS.setdefault(step.method, step.label)
-    register_action_labels(labels or {})
+        _ACTION_LABELS.setdefault((model, step.method), step.label)
+    register_action_labels(labels or {}, model)
 
 
-def register_action_labels(labels: dict) -> None:
-    """Name audit actions for timelines (actions that are not steps, e.g. ``document.issue``)."""
-    _ACTION_LABELS.update(labels)
+def register_action_labels(labels: dict, model: type[models.Model] | None = None) -> None:
+    """Name audit actions for timelines (actions that are not steps, e.g. ``document.issue``),
+    of ``model`` or, without it, of any model."""
+    _ACTION_LABELS.update(((model, action), label) for action, label in labels.items())
 
 
 def on_move(listener: Callable[[models.Model, str], None]) -> None:
@@ -101,9 +104,10 @@ def on_move(listener: Callable[[models.Model, str], None]) -> None:
     _MOVE_LISTENERS.append(listener)
 
 
-def action_label(action: str) -> str:
-    """How an audit action reads on timelines."""
-    return str(_ACTION_LABELS.get(action, action))
+def action_label(action: str, model: type[models.Model] | None = None) -> str:
+    """How an audit action (of ``model``) reads on timelines."""
+    label = _ACTION_LABELS.get((model, action)) or _ACTION_LABELS.get((None, action), action)
+    return str(label)
 
 
 def steps_of(model: type[models.Model]) -> dict[str, Step]:
@@ -225,7 +229,7 @@ def history(obj: models.Model) -> list[dict]:
     return [
         {
             "transition": entry.action,
-            "transition_display": action_label(entry.action),
+            "transition_display": action_label(entry.action, type(obj)),
             "from": entry.from_state,
             "to": entry.to_state,
             "to_display": str(statuses.get(entry.to_state, entry.to_state)),
