@@ -5,10 +5,12 @@ import random
 
 import factory
 
+from casework import clock
 from casework.id_numbers import check_character
 from casework.models import (
     Application,
     ApplicationStatus,
+    BankAccount,
     Household,
     Hukou,
     Person,
@@ -92,3 +94,16 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     region = factory.LazyAttribute(lambda application: application.applicant.region)
     status = ApplicationStatus.SUBMITTED
     created_by = None
+
+
+class BankAccountFactory(factory.django.DjangoModelFactory):
+    """A recipient's current account; synthetic 19-digit numbers under a made-up bank prefix."""
+
+    class Meta:
+        model = BankAccount
+
+    person = factory.SubFactory(PersonFactory)
+    bank = "示范农村商业银行"
+    account_number = factory.Sequence(lambda n: f"621799{n:013d}")
+    recorded_by = None
+    recorded_at = factory.LazyFunction(clock.now)

@@ -59,6 +59,8 @@ _CERTIFICATES = (
     "casework.view_certificatenotice",
     "casework.change_certificatenotice",
 )
+# Batches and their payments; whole account numbers need view_bankaccount on top.
+_VIEW_PAYMENTS = ("casework.view_paymentbatch", "casework.view_payment")
 _VIEW_CERTIFICATES = ("casework.view_migrantcertificate", "casework.view_certificatenotice")
 # Revoking or re-issuing a signed document is an approver's decision.
 _MANAGE_DOCUMENTS = ("documents.change_document",)
@@ -96,9 +98,22 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + ("casework.approve_at_county",),
     Role.COUNTY_INSPECTOR: _VIEW_PEOPLE + ("casework.recheck_at_county",),
     Role.CITY_FILING_OFFICER: _VIEW_PEOPLE + ("casework.file_at_city",),
-    Role.FUND_MANAGER: _VIEW_PEOPLE,
-    Role.DISBURSEMENT_OFFICER: _VIEW_PEOPLE,
-    Role.SUPERVISOR: _VIEW_PEOPLE + _VIEW_CERTIFICATES + ("permissions.view_auditentry",),
+    Role.FUND_MANAGER: _VIEW_PEOPLE
+    + _VIEW_PAYMENTS
+    + ("casework.view_bankaccount", "casework.approve_paymentbatch"),
+    Role.DISBURSEMENT_OFFICER: _VIEW_PEOPLE
+    + _VIEW_PAYMENTS
+    + (
+        "casework.view_bankaccount",
+        "casework.add_bankaccount",
+        "casework.add_paymentbatch",
+        "casework.change_paymentbatch",
+        "casework.disburse_paymentbatch",
+    ),
+    Role.SUPERVISOR: _VIEW_PEOPLE
+    + _VIEW_CERTIFICATES
+    + _VIEW_PAYMENTS
+    + ("permissions.view_auditentry",),
     Role.INVESTIGATOR: _VIEW_PEOPLE,
     Role.CASE_APPROVER: _VIEW_PEOPLE,
     Role.MIGRANT_SERVICE_OFFICER: _VIEW_PEOPLE + _EDIT_PEOPLE + _CERTIFICATES,

@@ -145,6 +145,30 @@ def may_post(user, level: str, region_code: str) -> bool:
     )
 
 
+def may_disburse(user, region_code: str) -> bool:
+    """Disbursement officers build and pay the batches of their county."""
+    return user.has_perm("casework.disburse_paymentbatch") and code_in_jurisdiction(
+        user, region_code
+    )
+
+
+def may_approve_payments(user, region_code: str) -> bool:
+    """Fund managers approve or return the batches of their county."""
+    return user.has_perm("casework.approve_paymentbatch") and code_in_jurisdiction(
+        user, region_code
+    )
+
+
+def may_see_account_numbers(user) -> bool:
+    """Whole bank account numbers only for the fund and disbursement roles."""
+    return user.has_perm("casework.view_bankaccount")
+
+
+def may_record_bank_account(user, person: Person) -> bool:
+    """Disbursement officers record (and correct) recipients' accounts in their jurisdiction."""
+    return user.has_perm("casework.add_bankaccount") and in_jurisdiction(user, person)
+
+
 def may_see_objection_reporters(user) -> bool:
     """Who raised an objection is shown to supervisors only (and never in documents)."""
     return user.is_superuser or user.has_role(Role.SUPERVISOR)

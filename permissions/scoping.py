@@ -21,6 +21,8 @@ from casework.models import (
     Job,
     MigrantCertificate,
     Objection,
+    Payment,
+    PaymentBatch,
     Person,
     Posting,
     Region,
@@ -137,6 +139,8 @@ register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 register_scope(Document, Scope("region_id", "documents.view_document"))
 register_scope(Application, Scope("region_id", "casework.view_application"))
 register_scope(Posting, Scope("region_id", "casework.view_posting"))
+register_scope(PaymentBatch, Scope("region_id", "casework.view_paymentbatch"))
+register_scope(Payment, Scope("application__region_id", "casework.view_payment"))
 register_scope(Objection, Scope("entry__application__region_id", "casework.view_objection"))
 register_scope(
     MigrantCertificate,

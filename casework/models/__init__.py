@@ -25,6 +25,13 @@ from casework.models.certificates import (
     NoticeStatus,
 )
 from casework.models.jobs import Job, JobStatus
+from casework.models.payments import (
+    BankAccount,
+    BatchStatus,
+    Payment,
+    PaymentBatch,
+    PaymentStatus,
+)
 from casework.models.people import Household, Hukou, Person, Sex
 from casework.models.postings import (
     Objection,
@@ -46,6 +53,8 @@ __all__ = [
     "Appraisal",
     "AppraisalEntry",
     "AppraisalOpinion",
+    "BankAccount",
+    "BatchStatus",
     "FactSource",
     "Filing",
     "HouseholdVisit",
@@ -67,6 +76,9 @@ __all__ = [
     "Objection",
     "ObjectionChannel",
     "ObjectionStatus",
+    "Payment",
+    "PaymentBatch",
+    "PaymentStatus",
     "Period",
     "Person",
     "Posting",

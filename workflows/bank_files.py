@@ -1,0 +1,271 @@
+"""The files exchanged with the bank for a payment batch.
+
+Out: the bank file (代发文件), CSV (UTF-8 with BOM, as Excel and the banks' upload tools read
+it) or XLSX: one row per payment — sequence, reference, account holder, whole ID number (the
+bank checks it against the account), bank, account number, amount in yuan, memo — and a last
+row with the count and the total. Both are written row by row, never holding the batch in
+memory.
+
+In: the bank's return file (回盘文件), CSV: reference, account number, amount, result
+(成功 / 失败) and the bank's reason, and the same total row. It is checked whole before anything
+is written: an unknown, foreign or repeated reference, an account or amount that differs, a
+missing payment or a total that does not add up refuses the whole file, naming each row.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from casework import clock
+from casework.models import Payment, PaymentBatch, PaymentStatus
+from permissions import rules
+from permissions.audit import Actor
+from workflows.payments import check_batch_separation
+from workflows.transitions import move
+
+BANK_FILE_COLUMNS = [
+    "序号",
+    "参考号",
+    "户名",
+    "身份证号码",
+    "开户银行",
+    "账号",
+    "金额（元）",
+    "摘要",
+]
+RETURN_COLUMNS = ["参考号", "账号", "金额（元）", "结果", "原因"]
+TOTAL = "合计"
+PAID, FAILED = "成功", "失败"
+# The largest return file accepted (a county's batch is some tens of thousands of rows).
+MAX_RETURN_BYTES = 20 * 1024 * 1024
+
+
+def _rows(batch: PaymentBatch) -> Iterator[list]:
+    memo = f"{batch.program.name}{batch.period_start:%Y年%m月}"
+    payments = (
+        batch.payments.exclude(status=PaymentStatus.CANCELLED)
+        .select_related("application__applicant")
+        .order_by("id")
+    )
+    for n, payment in enumerate(payments.iterator(2000), start=1):
+        applicant = payment.application.applicant
+        yield [
+            n,
+            payment.reference,
+            applicant.name,
+            applicant.id_number,
+            payment.bank,
+            payment.account_number,
+            f"{payment.amount:.2f}",
+            memo,
+        ]
+
+
+def _total_row(batch) -> list:
+    return [TOTAL, batch.payment_count, "", "", "", "", f"{batch.total:.2f}", ""]
+
+
+def export(actor: Actor, batch: PaymentBatch, file_format: str):
+    """Record the export (status, audit) and return the file's content type, name and an
+    iterator of its chunks; refused to the batch's approver and to eligibility signers."""
+    if not rules.may_disburse(actor.officer, batch.region_id):
+        raise PermissionDenied(_("Your role may not export bank files here."))
+    check_batch_separation(actor.officer, batch, disbursing=True)
+    with transaction.atomic():
+        batch = move(batch, "export", actor, data={"format": file_format})
+    name = f"代发-{batch.program_id}-{batch.period_start:%Y%m}-{batch.pk}"
+    if file_format == "xlsx":
+        return (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{name}.xlsx",
+            iter([_xlsx(batch)]),
+        )
+    return "text/csv; charset=utf-8", f"{name}.csv", _csv(batch)
+
+
+def _csv(batch) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(row) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        return buffer.getvalue()
+
+    yield "\ufeff" + line(BANK_FILE_COLUMNS)
+    for row in _rows(batch):
+        yield line(row)
+    yield line(_total_row(batch))
+
+
+def _xlsx(batch) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("代发")
+    sheet.append(BANK_FILE_COLUMNS)
+    for row in _rows(batch):
+        sheet.append(row)
+    sheet.append(_total_row(batch))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    line: int
+    payment: Payment
+    paid: bool
+    reason: str
+
+
+def read_return_file(batch: PaymentBatch, data: bytes) -> list[ReturnRow]:
+    """Check a return file against the batch; raise ValidationError naming every bad row."""
+    if len(data) > MAX_RETURN_BYTES:
+        raise ValidationError({"file": _("The file is larger than 20 MB.")})
+    text = _decode(data)
+    lines = list(csv.reader(io.StringIO(text)))
+    if not lines or [cell.strip() for cell in lines[0]] != RETURN_COLUMNS:
+        raise ValidationError(
+            {
+                "file": _("The first row must be: %(columns)s")
+                % {"columns": ",".join(RETURN_COLUMNS)}
+            }
+        )
+    payments = {
+        p.reference: p for p in batch.payments.filter(status=PaymentStatus.PENDING).order_by()
+    }
+    errors, rows, seen, total_row = [], [], set(), None
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        cells = [cell.strip() for cell in cells] + [""] * (5 - len(cells))
+        if cells[0] == TOTAL:
+            total_row = (number, cells)
+            continue
+        problem, row = _check_row(number, cells, payments, seen)
+        if problem:
+            errors.append(problem)
+        else:
+            rows.append(row)
+    errors += _check_total(total_row, rows, payments, seen)
+    if errors:
+        raise ValidationError({"file": errors})
+    return rows
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError({"file": _("The file is neither UTF-8 nor GB18030 text.")})
+
+
+def _check_row(number, cells, payments, seen) -> tuple[str, ReturnRow | None]:
+    reference, account, amount, result, reason = cells[:5]
+    payment = payments.get(reference)
+    if payment is None:
+        return _("Row %(n)s: reference %(ref)s is not a pending payment of this batch.") % {
+            "n": number,
+            "ref": reference or "—",
+        }, None
+    if reference in seen:
+        return _("Row %(n)s: reference %(ref)s appears twice.") % {
+            "n": number,
+            "ref": reference,
+        }, None
+    seen.add(reference)
+    if account != payment.account_number:
+        return _("Row %(n)s: the account number differs from the bank file.") % {"n": number}, None
+    if _amount(amount) != payment.amount:
+        return _("Row %(n)s: the amount differs from the bank file.") % {"n": number}, None
+    if result not in (PAID, FAILED):
+        return _("Row %(n)s: the result must be 成功 or 失败.") % {"n": number}, None
+    if result == FAILED and not reason:
+        return _("Row %(n)s: a failed payment needs the bank's reason.") % {"n": number}, None
+    return "", ReturnRow(number, payment, result == PAID, reason[:200])
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        return Decimal(text).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _check_total(total_row, rows, payments, seen) -> list[str]:
+    errors = []
+    missing = len(set(payments) - seen)
+    if missing:
+        errors.append(
+            _("%(n)s payments of the batch are missing from the file; send the whole return.")
+            % {"n": missing}
+        )
+    if total_row is None:
+        return errors + [_("The last row must be the total (合计, count, amount).")]
+    number, cells = total_row
+    amount = sum((row.payment.amount for row in rows), Decimal("0.00"))
+    if cells[1] != str(len(rows)) or _amount(cells[2]) != amount:
+        errors.append(
+            _("Row %(n)s: the total does not add up to the rows (%(count)s rows, %(amount)s).")
+            % {"n": number, "count": len(rows), "amount": f"{amount:.2f}"}
+        )
+    return errors
+
+
+def import_return(actor: Actor, batch: PaymentBatch, data: bytes) -> dict:
+    """Import the bank's return file whole (or nothing): each payment becomes paid or failed
+    with the bank's reason, and the batch is reconciled."""
+    if not rules.may_disburse(actor.officer, batch.region_id):
+        raise PermissionDenied(_("Your role may not import bank returns here."))
+    check_batch_separation(actor.officer, batch, disbursing=True)
+    rows = read_return_file(batch, data)
+    at = clock.now()
+    paid = [row.payment.pk for row in rows if row.paid]
+    with transaction.atomic():
+        Payment.objects.filter(pk__in=paid).update(status=PaymentStatus.PAID, settled_at=at)
+        for row in rows:
+            if not row.paid:
+                Payment.objects.filter(pk=row.payment.pk).update(
+                    status=PaymentStatus.FAILED, bank_reason=row.reason, settled_at=at
+                )
+        summary = {
+            "paid": len(paid),
+            "failed": len(rows) - len(paid),
+            "paid_fen": sum(r.payment.amount_fen for r in rows if r.paid),
+        }
+        move(batch, "import_return", actor, data=summary)
+    return summary
+
+
+def return_file_for(batch: PaymentBatch, failures: dict[str, str] | None = None) -> bytes:
+    """A return file as the bank would send it (for the demo and tests): every pending payment
+    paid, except the references in ``failures`` (reference → reason)."""
+    failures = failures or {}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(RETURN_COLUMNS)
+    count, total = 0, Decimal("0.00")
+    for payment in batch.payments.filter(status=PaymentStatus.PENDING).order_by("id"):
+        failed = payment.reference in failures
+        writer.writerow(
+            [
+                payment.reference,
+                payment.account_number,
+                f"{payment.amount:.2f}",
+                FAILED if failed else PAID,
+                failures.get(payment.reference, ""),
+            ]
+        )
+        count, total = count + 1, total + payment.amount
+    writer.writerow([TOTAL, count, f"{total:.2f}", "", ""])
+    return buffer.getvalue().encode("utf-8")

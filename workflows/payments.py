@@ -1,0 +1,326 @@
+"""Paying enrolled recipients (资金发放): build a batch for a program, county and period, the
+fund manager approves or returns it, the disbursement officer exports the bank file, marks it
+sent, imports the bank's return file, and closes the batch; failed payments are re-issued in a
+follow-up batch once corrected.
+
+四权分离: whoever signed an eligibility step of an application in a batch may neither approve
+nor disburse it, and the batch's approver may not disburse it.
+"""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casework import clock
+from casework.models import Application, ApplicationStatus, Period, Program, Region
+from casework.models.payments import (
+    LIVE_PAYMENT_STATUSES,
+    BankAccount,
+    BatchStatus,
+    Payment,
+    PaymentBatch,
+    PaymentStatus,
+)
+from permissions import audit, rules
+from permissions.audit import Actor
+from permissions.models import AuditEntry
+from permissions.separation import SIGNING_LEVELS, SeparationOfDuties
+from workflows.transitions import OpinionForm, ReasonForm, Step, move, register_steps
+
+# Rows are read and written this many at a time, so a county-sized batch streams.
+CHUNK = 2000
+# Applications that are paid for a period they were recipients through (a suspension or
+# termination takes effect from the next period: ``paid_until``).
+_PAYABLE = [ApplicationStatus.ENROLLED, ApplicationStatus.SUSPENDED, ApplicationStatus.TERMINATED]
+
+
+def period_of(program: Program, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The payment period ``day`` falls in: the month for monthly standards, else the year."""
+    standard = program.standard_on(day)
+    if standard is not None and standard.period == Period.MONTH:
+        start = day.replace(day=1)
+        return start, program.next_period_start(day) - datetime.timedelta(days=1)
+    return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
+
+
+def due_for_payment(program: Program, county: Region, start: datetime.date, end: datetime.date):
+    """The applications of ``county`` to pay for the period: recipients through its whole
+    length, not yet paid (nor pending) for it."""
+    low, high = county.code, county.code[:6] + "999999"
+    already = Payment.objects.filter(
+        application=models.OuterRef("pk"), period_start=start, status__in=LIVE_PAYMENT_STATUSES
+    )
+    return (
+        Application.objects.filter(
+            program=program,
+            status__in=_PAYABLE,
+            region_id__gte=low,
+            region_id__lte=high,
+            paid_from__lte=start,
+        )
+        .filter(models.Q(paid_until__isnull=True) | models.Q(paid_until__gte=end))
+        .exclude(models.Exists(already))
+    )
+
+
+@dataclass(frozen=True)
+class Built:
+    batch: PaymentBatch | None
+    # Recipients left out, with why (no bank account on record).
+    skipped: list[tuple[int, str]]
+
+
+def build(actor: Actor, *, program: Program, county: Region, day: datetime.date) -> Built:
+    """Build the batch of ``program`` in ``county`` for the period holding ``day``, at the
+    standard in force when the period starts. One transaction: a build stopped halfway leaves
+    nothing, and the database refuses to pay anyone twice for a period."""
+    officer = actor.officer
+    if not rules.may_disburse(officer, county.code):
+        raise PermissionDenied(_("Your role may not build payment batches here."))
+    if county.level != "county":
+        raise ValidationError({"county": _("Payment batches are built per county.")})
+    start, end = period_of(program, day)
+    standard = program.standard_on(start)
+    if standard is None:
+        raise ValidationError({"program": _("The program has no standard in force then.")})
+    if start > clock.today():
+        raise ValidationError({"day": _("A period is paid once it has begun.")})
+    skipped = []
+    with transaction.atomic():
+        batch = PaymentBatch.objects.create(
+            program=program,
+            region=county,
+            period_start=start,
+            period_end=end,
+            built_by=officer,
+            built_at=clock.now(),
+        )
+        due = due_for_payment(program, county, start, end).order_by("region_id", "id")
+        count = total = 0
+        chunk = []
+        for application in due.only("id", "applicant_id", "region_id").iterator(CHUNK):
+            chunk.append(application)
+            if len(chunk) == CHUNK:
+                made, left_out = _pay(batch, chunk, standard.amount_fen, count)
+                count, total, skipped = (
+                    count + made,
+                    total + made * standard.amount_fen,
+                    skipped + left_out,
+                )
+                chunk = []
+        if chunk:
+            made, left_out = _pay(batch, chunk, standard.amount_fen, count)
+            count, total, skipped = (
+                count + made,
+                total + made * standard.amount_fen,
+                skipped + left_out,
+            )
+        if not count:
+            transaction.set_rollback(True)
+            return Built(None, skipped)
+        batch.payment_count, batch.total_fen = count, total
+        batch.save(update_fields=["payment_count", "total_fen"])
+        audit.record(
+            actor,
+            "build",
+            batch,
+            to_state=batch.status,
+            data={"payments": count, "total_fen": total, "skipped": len(skipped)},
+        )
+    return Built(batch, skipped)
+
+
+def follow_up(actor: Actor, batch: PaymentBatch) -> Built:
+    """Re-issue the failed payments of a reconciled or closed batch in a new batch of the same
+    period, to each recipient's account as now on record (corrected after the failure)."""
+    if not rules.may_disburse(actor.officer, batch.region_id):
+        raise PermissionDenied(_("Your role may not build payment batches here."))
+    if batch.status not in (BatchStatus.RECONCILED, BatchStatus.CLOSED):
+        raise ValidationError(_("Failed payments are re-issued once the bank's return is in."))
+    already = Payment.objects.filter(
+        application=models.OuterRef("application"),
+        period_start=batch.period_start,
+        status__in=LIVE_PAYMENT_STATUSES,
+    )
+    failed = (
+        batch.payments.filter(status=PaymentStatus.FAILED)
+        .exclude(models.Exists(already))
+        .select_related("application")
+        .order_by("id")
+    )
+    with transaction.atomic():
+        again = PaymentBatch.objects.create(
+            program=batch.program,
+            region=batch.region,
+            period_start=batch.period_start,
+            period_end=batch.period_end,
+            follows=batch,
+            built_by=actor.officer,
+            built_at=clock.now(),
+        )
+        count, total, skipped = 0, 0, []
+        for payment in failed:
+            made, left_out = _pay(again, [payment.application], payment.amount_fen, count)
+            count, total = count + made, total + made * payment.amount_fen
+            skipped += left_out
+        if not count:
+            transaction.set_rollback(True)
+            return Built(None, skipped)
+        again.payment_count, again.total_fen = count, total
+        again.save(update_fields=["payment_count", "total_fen"])
+        audit.record(
+            actor,
+            "build",
+            again,
+            to_state=again.status,
+            data={"payments": count, "total_fen": total, "follows": batch.pk},
+        )
+    return Built(again, skipped)
+
+
+def _pay(batch, applications, amount_fen, offset) -> tuple[int, list[tuple[int, str]]]:
+    accounts = {
+        account.person_id: account
+        for account in BankAccount.objects.filter(
+            person_id__in=[a.applicant_id for a in applications], replaced_at__isnull=True
+        )
+    }
+    payments, skipped = [], []
+    for application in applications:
+        account = accounts.get(application.applicant_id)
+        if account is None:
+            skipped.append((application.pk, _("No bank account on record.")))
+            continue
+        payments.append(
+            Payment(
+                batch=batch,
+                application_id=application.pk,
+                period_start=batch.period_start,
+                amount_fen=amount_fen,
+                bank=account.bank,
+                account_number=account.account_number,
+                reference=_reference(batch, offset + len(payments) + 1),
+            )
+        )
+    Payment.objects.bulk_create(payments)
+    return len(payments), skipped
+
+
+def _reference(batch, n: int) -> str:
+    return f"CW{batch.pk:06d}{n:07d}{secrets.token_hex(2).upper()}"
+
+
+# Separation of duties.
+
+
+def signed_eligibility(officer, batch) -> bool:
+    """Whether ``officer`` signed any eligibility step of an application paid in ``batch``."""
+    actions = [action for actions in SIGNING_LEVELS.values() for action in actions]
+    ids = (
+        Payment.objects.filter(batch=batch)
+        .annotate(key=Cast("application_id", models.CharField()))
+        .values("key")
+    )
+    return AuditEntry.objects.filter(
+        actor=officer,
+        content_type__app_label="casework",
+        content_type__model="application",
+        action__in=actions,
+        object_id__in=ids,
+    ).exists()
+
+
+def check_batch_separation(officer, batch, *, disbursing: bool) -> None:
+    if signed_eligibility(officer, batch):
+        raise SeparationOfDuties(
+            _("You signed an eligibility step of an application in this batch.")
+        )
+    if (
+        disbursing
+        and AuditEntry.objects.filter(
+            actor=officer,
+            action="approve",
+            content_type__model="paymentbatch",
+            object_id=str(batch.pk),
+        ).exists()
+    ):
+        raise SeparationOfDuties(_("You approved this batch; another officer pays it."))
+
+
+# Steps.
+
+
+def _approve(batch, actor, data):
+    check_batch_separation(actor.officer, batch, disbursing=False)
+    with transaction.atomic():
+        return move(batch, "approve", actor, opinion=data.get("opinion", ""))
+
+
+def _return(batch, actor, data):
+    with transaction.atomic():
+        current = move(batch, "send_back", actor, opinion=data["opinion"], reason=data["opinion"])
+        current.payments.update(status=PaymentStatus.CANCELLED)
+    return current
+
+
+def _mark_sent(batch, actor, data):
+    check_batch_separation(actor.officer, batch, disbursing=True)
+    with transaction.atomic():
+        return move(batch, "mark_sent", actor, opinion=data.get("opinion", ""))
+
+
+def _close(batch, actor, data):
+    with transaction.atomic():
+        return move(batch, "close", actor, opinion=data.get("opinion", ""))
+
+
+def _may_approve(user, batch) -> bool:
+    return rules.may_approve_payments(user, batch.region_id)
+
+
+def _may_disburse(user, batch) -> bool:
+    return rules.may_disburse(user, batch.region_id)
+
+
+register_steps(
+    PaymentBatch,
+    Step(
+        "approve",
+        gettext_lazy("Approve the batch"),
+        "approve",
+        _approve,
+        _may_approve,
+        form=OpinionForm,
+        confirm=gettext_lazy("Approve this batch for payment?"),
+    ),
+    Step(
+        "return",
+        gettext_lazy("Return the batch"),
+        "send_back",
+        _return,
+        _may_approve,
+        form=ReasonForm,
+        aside=True,
+        confirm=gettext_lazy("Return this batch? Its payments are cancelled."),
+    ),
+    Step(
+        "mark_sent",
+        gettext_lazy("Mark the bank file sent"),
+        "mark_sent",
+        _mark_sent,
+        _may_disburse,
+    ),
+    Step("close", gettext_lazy("Close the batch"), "close", _close, _may_disburse),
+    labels={
+        "build": gettext_lazy("Batch built"),
+        "send_back": gettext_lazy("Returned"),
+        "export": gettext_lazy("Bank file exported"),
+        "import_return": gettext_lazy("Bank return imported"),
+    },
+)
