@@ -12,6 +12,7 @@ from casework.id_numbers import normalize_id_number
 from casework.models import (
     Application,
     ApplicationStatus,
+    BatchStatus,
     CertificateKind,
     CertificateNotice,
     CertificateStatus,
@@ -21,6 +22,7 @@ from casework.models import (
     NoticeStatus,
     Objection,
     ObjectionStatus,
+    PaymentBatch,
     Person,
     Posting,
     PostingLevel,
@@ -185,6 +187,16 @@ class PostingFilter(InRegionMixin, django_filters.FilterSet):
             return queryset
         ended = Q(status=PostingStatus.OPEN, ends_on__lt=clock.today())
         return queryset.filter(ended if value else ~ended)
+
+
+class PaymentBatchFilter(django_filters.FilterSet):
+    program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=BatchStatus.choices)
+    year = django_filters.NumberFilter(label=_("Year"), field_name="period_start__year")
+
+    class Meta:
+        model = PaymentBatch
+        fields = ["program", "status", "year"]
 
 
 class ObjectionFilter(django_filters.FilterSet):

@@ -11,3 +11,58 @@ def yuan(fen: int) -> Decimal:
 def fen(amount: Decimal) -> int:
     """A yuan amount (at most two decimal places) as integer fen."""
     return int((amount * 100).to_integral_exact())
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS = ["", "拾", "佰", "仟"]
+_GROUP_UNITS = ["", "万", "亿", "万亿"]
+
+
+def in_words(fen: int) -> str:
+    """An amount in the capital numerals of financial documents (大写): 96000 → 玖佰陆拾元整,
+    123456 → 壹仟贰佰叁拾肆元伍角陆分, 100005 → 壹仟元零伍分."""
+    if fen < 0:
+        raise ValueError("negative amount")
+    yuan_part, jiao, cents = fen // 100, fen // 10 % 10, fen % 10
+    words = _integer_words(yuan_part) + "元" if yuan_part else ""
+    if not jiao and not cents:
+        return (words or "零元") + "整"
+    if jiao:
+        words += _DIGITS[jiao] + "角"
+    elif words:
+        words += "零"
+    if cents:
+        words += _DIGITS[cents] + "分"
+    return words
+
+
+def _integer_words(number: int) -> str:
+    groups = []
+    while number:
+        groups.append(number % 10000)
+        number //= 10000
+    words, zero_pending = "", False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            zero_pending = bool(words)
+            continue
+        if words and (zero_pending or group < 1000):
+            words += "零"
+        words += _group_words(group) + _GROUP_UNITS[index]
+        zero_pending = False
+    return words
+
+
+def _group_words(group: int) -> str:
+    words, zero = "", False
+    for position in range(3, -1, -1):
+        digit = group // 10**position % 10
+        if digit == 0:
+            zero = bool(words)
+            continue
+        if zero:
+            words += "零"
+            zero = False
+        words += _DIGITS[digit] + _SMALL_UNITS[position]
+    return words

@@ -44,7 +44,7 @@ def run_form_action(form, action) -> bool:
 def run_step(request, name: str, obj) -> bool:
     """Run a named step from a page's POST and say how it went in a message."""
     try:
-        perform(name, obj, Actor.from_request(request), request.POST)
+        perform(name, obj, Actor.from_request(request), request.POST, request.FILES)
     except LookupError:
         messages.error(request, _("No such step."))
     except (ValidationError, PermissionDenied, TransitionConflict) as error:

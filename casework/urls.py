@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import application_views, certificate_views, posting_views, views
+from casework import application_views, certificate_views, payment_views, posting_views, views
 
 # Page names must not collide with the API router's (``<basename>-<action>``).
 urlpatterns = [
@@ -28,6 +28,12 @@ urlpatterns = [
         application_views.application_step,
         name="application-step",
     ),
+    path("payments/", payment_views.batch_list, name="batch-list"),
+    path("payments/build/", payment_views.batch_build, name="batch-build"),
+    path("payments/<int:pk>/", payment_views.batch_detail, name="batch-detail"),
+    path("payments/<int:pk>/steps/<slug:name>/", payment_views.batch_step, name="batch-step"),
+    path("payments/<int:pk>/bank-file/", payment_views.batch_bank_file, name="batch-bank-file"),
+    path("payments/<int:pk>/follow-up/", payment_views.batch_follow_up, name="batch-follow-up"),
     path("postings/", posting_views.posting_list, name="posting-list"),
     path("postings/open/", posting_views.posting_open, name="posting-open"),
     path("postings/close/", posting_views.posting_close_many, name="postings-close-page"),

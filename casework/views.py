@@ -16,7 +16,7 @@ from casework.people import register_person
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from workflows import inbox
+from workflows import inbox, payments
 
 
 @login_required
@@ -80,10 +80,27 @@ def person_detail(request, pk: int):
     person = get_visible_or_404(
         request.user, Person.objects.select_related("region", "household"), pk=pk
     )
+    may_record = rules.may_record_bank_account(request.user, person)
+    form = payments.BankAccountForm(request.POST or None) if may_record else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        if run_form_action(
+            form,
+            lambda: payments.record_bank_account(
+                Actor.from_request(request), person, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("Bank account recorded."))
+            return redirect("person-detail", pk=pk)
     return render(
         request,
         "casework/person_detail.html",
-        {"person": person, "full_id_number": rules.may_see_full_id_number(request.user, person)},
+        {
+            "person": person,
+            "full_id_number": rules.may_see_full_id_number(request.user, person),
+            "accounts": person.bank_accounts.select_related("recorded_by"),
+            "show_accounts": rules.may_see_account_numbers(request.user),
+            "account_form": form,
+        },
     )
 
 

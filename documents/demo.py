@@ -32,6 +32,7 @@ def demo_offices(city: str, county: str, townships: dict[str, str]) -> list[Issu
                 "name": name,
                 "number_prefix": prefix,
                 "region": Region.objects.get(pk=region),
+                "phone": "0797-5210001",
             },
         )
         offices.append(office)

@@ -34,6 +34,8 @@ class IssuingOffice(models.Model):
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="offices"
     )
     active = models.BooleanField(_("active"), default=True)
+    # Printed on letters to the public as the number to call with questions.
+    phone = models.CharField(_("enquiry phone"), max_length=40, blank=True)
 
     objects = IssuingOfficeQuerySet.as_manager()
 

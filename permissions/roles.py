@@ -61,6 +61,8 @@ _CERTIFICATES = (
 )
 # Batches and their payments; whole account numbers need view_bankaccount on top.
 _VIEW_PAYMENTS = ("casework.view_paymentbatch", "casework.view_payment")
+# Recoveries of what was paid on false facts, and supervisors' findings on batches.
+_VIEW_RECOVERIES = ("casework.view_recovery", "casework.view_repayment", "casework.view_finding")
 _VIEW_CERTIFICATES = ("casework.view_migrantcertificate", "casework.view_certificatenotice")
 # Revoking or re-issuing a signed document is an approver's decision.
 _MANAGE_DOCUMENTS = ("documents.change_document",)
@@ -100,7 +102,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.CITY_FILING_OFFICER: _VIEW_PEOPLE + ("casework.file_at_city",),
     Role.FUND_MANAGER: _VIEW_PEOPLE
     + _VIEW_PAYMENTS
-    + ("casework.view_bankaccount", "casework.approve_paymentbatch"),
+    + ("casework.view_bankaccount", "casework.approve_paymentbatch")
+    + _VIEW_RECOVERIES
+    + ("casework.add_repayment", "casework.change_recovery"),
     Role.DISBURSEMENT_OFFICER: _VIEW_PEOPLE
     + _VIEW_PAYMENTS
     + (
@@ -109,11 +113,14 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "casework.add_paymentbatch",
         "casework.change_paymentbatch",
         "casework.disburse_paymentbatch",
-    ),
+    )
+    + _VIEW_RECOVERIES
+    + ("casework.add_repayment",),
     Role.SUPERVISOR: _VIEW_PEOPLE
     + _VIEW_CERTIFICATES
     + _VIEW_PAYMENTS
-    + ("permissions.view_auditentry",),
+    + _VIEW_RECOVERIES
+    + ("permissions.view_auditentry", "casework.add_finding"),
     Role.INVESTIGATOR: _VIEW_PEOPLE,
     Role.CASE_APPROVER: _VIEW_PEOPLE,
     Role.MIGRANT_SERVICE_OFFICER: _VIEW_PEOPLE + _EDIT_PEOPLE + _CERTIFICATES,

@@ -172,3 +172,22 @@ def may_record_bank_account(user, person: Person) -> bool:
 def may_see_objection_reporters(user) -> bool:
     """Who raised an objection is shown to supervisors only (and never in documents)."""
     return user.is_superuser or user.has_role(Role.SUPERVISOR)
+
+
+def may_record_repayment(user, recovery) -> bool:
+    """Fund managers and disbursement officers record repayments in their jurisdiction."""
+    return user.has_perm("casework.add_repayment") and code_in_jurisdiction(
+        user, recovery.application.region_id
+    )
+
+
+def may_write_off_recovery(user, recovery) -> bool:
+    """Only the fund manager of the recipient's county writes a recovery off."""
+    return user.has_perm("casework.change_recovery") and code_in_jurisdiction(
+        user, recovery.application.region_id
+    )
+
+
+def may_record_finding(user, batch) -> bool:
+    """Supervisors record findings on the batches of their jurisdiction."""
+    return user.has_perm("casework.add_finding") and code_in_jurisdiction(user, batch.region_id)

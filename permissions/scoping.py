@@ -17,6 +17,7 @@ from casework.models import (
     Application,
     CertificateNotice,
     CertificateStatus,
+    Finding,
     Household,
     Job,
     MigrantCertificate,
@@ -25,7 +26,9 @@ from casework.models import (
     PaymentBatch,
     Person,
     Posting,
+    Recovery,
     Region,
+    Repayment,
 )
 from documents.models import Document
 from permissions.models import ObjectGrant, Officer, PersonGrant
@@ -141,6 +144,9 @@ register_scope(Application, Scope("region_id", "casework.view_application"))
 register_scope(Posting, Scope("region_id", "casework.view_posting"))
 register_scope(PaymentBatch, Scope("region_id", "casework.view_paymentbatch"))
 register_scope(Payment, Scope("application__region_id", "casework.view_payment"))
+register_scope(Recovery, Scope("application__region_id", "casework.view_recovery"))
+register_scope(Repayment, Scope("recovery__application__region_id", "casework.view_repayment"))
+register_scope(Finding, Scope("batch__region_id", "casework.view_finding"))
 register_scope(Objection, Scope("entry__application__region_id", "casework.view_objection"))
 register_scope(
     MigrantCertificate,

@@ -1,10 +1,18 @@
 """Shared fixtures: a small region tree, officers of each role, an API client."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from casework.factories import PersonFactory, RegionFactory
+from casework.factories import (
+    ApplicationFactory,
+    BankAccountFactory,
+    PersonFactory,
+    RegionFactory,
+)
+from casework.models import ApplicationStatus
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
 
@@ -85,6 +93,41 @@ def county_approver(make_officer):
 @pytest.fixture
 def city_filing_officer(make_officer):
     return make_officer(Role.CITY_FILING_OFFICER, CITY, username="city_filing_officer")
+
+
+@pytest.fixture
+def fund_manager(make_officer):
+    return make_officer(Role.FUND_MANAGER, COUNTY, username="fund_manager")
+
+
+@pytest.fixture
+def disburser(make_officer):
+    return make_officer(Role.DISBURSEMENT_OFFICER, COUNTY, username="disburser")
+
+
+@pytest.fixture
+def recipient(regions, village_officer):
+    """An application at ``status`` paid from ``paid_from``, with a bank account unless not."""
+
+    def make(
+        status=ApplicationStatus.ENROLLED,
+        paid_from=datetime.date(2026, 1, 1),
+        account=True,
+        village=VILLAGE,
+        **values,
+    ):
+        application = ApplicationFactory(
+            applicant__region=regions[village],
+            status=status,
+            paid_from=paid_from,
+            created_by=village_officer,
+            **values,
+        )
+        if account:
+            BankAccountFactory(person=application.applicant, recorded_by=village_officer)
+        return application
+
+    return make
 
 
 @pytest.fixture

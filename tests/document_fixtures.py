@@ -58,7 +58,11 @@ def signing(settings, key_dir):
 def offices(regions, signing):
     return {
         code: IssuingOffice.objects.create(
-            code=code, name=name, number_prefix=prefix, region=regions[region]
+            code=code,
+            name=name,
+            number_prefix=prefix,
+            region=regions[region],
+            phone="0797-5210001",
         )
         for code, (name, prefix, region) in OFFICES.items()
     }

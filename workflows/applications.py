@@ -445,10 +445,11 @@ def _issue_form(application, actor):
 
 def issue_not_confirmed(application, actor, reason):
     """The signed 不予确认告知书 for a rejected applicant."""
+    office = issuing.office_for(application.region_id)
     return issuing.issue(
         issuing.IssueRequest(
             kind=DocumentKind.NOT_CONFIRMED_NOTICE,
-            office=issuing.office_for(application.region_id),
+            office=office,
             region=application.region,
             title="不予确认告知书",
             data={
@@ -459,7 +460,7 @@ def issue_not_confirmed(application, actor, reason):
                 "reasons": [reason],
                 "reconsideration_body": "安和县人民政府",
                 "court": "安和县人民法院",
-                "phone": "",
+                "phone": office.phone,
             },
             public_summary=[
                 ("申请人", mask_name(application.applicant.name)),

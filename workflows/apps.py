@@ -10,11 +10,13 @@ class WorkflowsConfig(AppConfig):
         # Each process registers its steps when its module is imported.
         from workflows import (  # noqa: F401
             applications,
+            bank_files,
             certificates,
             payments,
             postings,
             processes,
             recipients,
+            recoveries,
             reviews,
             transitions,
         )

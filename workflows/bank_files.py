@@ -18,17 +18,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from casework import clock
+from casework import clock, money
+from casework.id_numbers import mask_name
 from casework.models import Payment, PaymentBatch, PaymentStatus
+from documents import issuing
+from documents.kinds import DocumentKind
+from documents.rendering import chinese_date
+from documents.tasks import start_batch
 from permissions import rules
 from permissions.audit import Actor
 from workflows.payments import check_batch_separation
-from workflows.transitions import move
+from workflows.transitions import OpinionForm, Step, move, perform, register_steps
 
 BANK_FILE_COLUMNS = [
     "序号",
@@ -75,11 +83,7 @@ def _total_row(batch) -> list:
 def export(actor: Actor, batch: PaymentBatch, file_format: str):
     """Record the export (status, audit) and return the file's content type, name and an
     iterator of its chunks; refused to the batch's approver and to eligibility signers."""
-    if not rules.may_disburse(actor.officer, batch.region_id):
-        raise PermissionDenied(_("Your role may not export bank files here."))
-    check_batch_separation(actor.officer, batch, disbursing=True)
-    with transaction.atomic():
-        batch = move(batch, "export", actor, data={"format": file_format})
+    batch = perform("export", batch, actor, {"opinion": file_format})
     name = f"代发-{batch.program_id}-{batch.period_start:%Y%m}-{batch.pk}"
     if file_format == "xlsx":
         return (
@@ -225,10 +229,28 @@ def _check_total(total_row, rows, payments, seen) -> list[str]:
 def import_return(actor: Actor, batch: PaymentBatch, data: bytes) -> dict:
     """Import the bank's return file whole (or nothing): each payment becomes paid or failed
     with the bank's reason, and the batch is reconciled."""
-    if not rules.may_disburse(actor.officer, batch.region_id):
-        raise PermissionDenied(_("Your role may not import bank returns here."))
+    upload = SimpleUploadedFile("return.csv", data, content_type="text/csv")
+    batch = perform("import_return", batch, actor, {}, {"file": upload})
+    return batch.import_summary
+
+
+class ExportForm(OpinionForm):
+    pass
+
+
+class ReturnFileForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("The bank's return file (CSV)"))
+
+
+def _export(batch, actor, data):
     check_batch_separation(actor.officer, batch, disbursing=True)
-    rows = read_return_file(batch, data)
+    with transaction.atomic():
+        return move(batch, "export", actor, data={"format": data.get("opinion", "")})
+
+
+def _import_return(batch, actor, data):
+    check_batch_separation(actor.officer, batch, disbursing=True)
+    rows = read_return_file(batch, data["file"].read())
     at = clock.now()
     paid = [row.payment.pk for row in rows if row.paid]
     with transaction.atomic():
@@ -243,8 +265,84 @@ def import_return(actor: Actor, batch: PaymentBatch, data: bytes) -> dict:
             "failed": len(rows) - len(paid),
             "paid_fen": sum(r.payment.amount_fen for r in rows if r.paid),
         }
-        move(batch, "import_return", actor, data=summary)
-    return summary
+        job = _letters(batch, paid, actor)
+        summary["letters_job"] = str(job.pk) if job else None
+        current = move(batch, "import_return", actor, data=summary)
+    current.import_summary = summary
+    return current
+
+
+def _letters(batch, paid_ids, actor):
+    """One signed notification letter (告知书) per paid recipient, issued in the background
+    with progress (a county's batch is thousands of letters)."""
+    if not paid_ids:
+        return None
+    office = issuing.office_for(batch.region_id)
+    paid_on = chinese_date(clock.today())
+    period = (
+        f"{batch.period_start.year}年度"
+        if batch.period_end.month == 12 and batch.period_start.month == 1
+        else f"{batch.period_start:%Y年%m月}"
+    )
+    requests = []
+    payments = (
+        Payment.objects.filter(pk__in=paid_ids)
+        .select_related("application__applicant", "application__region")
+        .order_by("id")
+    )
+    for payment in payments.iterator(2000):
+        applicant = payment.application.applicant
+        requests.append(
+            issuing.IssueRequest(
+                kind=DocumentKind.PAYMENT_LETTER,
+                office=office,
+                region=payment.application.region,
+                title=f"{batch.program.name}发放告知书",
+                data={
+                    "recipient": applicant.name,
+                    "program": batch.program.name,
+                    "period": period,
+                    "amount": f"{payment.amount:.2f}",
+                    "amount_in_words": money.in_words(payment.amount_fen),
+                    "bank": payment.bank,
+                    "account": payment.masked_account_number,
+                    "paid_on": paid_on,
+                    "phone": office.phone,
+                },
+                public_summary=[
+                    ("收款人", mask_name(applicant.name)),
+                    ("发放期间", period),
+                    ("金额", f"{payment.amount:.2f}元"),
+                ],
+                subject=payment,
+            )
+        )
+    return start_batch(actor.officer, f"{batch}告知书", requests)
+
+
+def _may_disburse(user, batch) -> bool:
+    return rules.may_disburse(user, batch.region_id)
+
+
+register_steps(
+    PaymentBatch,
+    Step(
+        "export",
+        gettext_lazy("Export the bank file"),
+        "export",
+        _export,
+        _may_disburse,
+        form=ExportForm,
+    ),
+    Step(
+        "import_return",
+        gettext_lazy("Import the bank's return file"),
+        "import_return",
+        _import_return,
+        _may_disburse,
+        form=ReturnFileForm,
+    ),
+)
 
 
 def return_file_for(batch: PaymentBatch, failures: dict[str, str] | None = None) -> bytes:

@@ -530,7 +530,11 @@ def _today(signers: Signers, made) -> None:
                 name, who, data = TODAY[state]
                 if name == "revoke":
                     amount = program.standard_on(today).amount
-                    data = {**data, "amount_to_recover": f"{amount:.2f}"}
+                    data = {
+                        **data,
+                        "amount_to_recover": f"{amount:.2f}",
+                        "false_since": f"{today.year}-01-01",
+                    }
                 perform(name, application, actors[who], data)
             elif state in ("reviewed", "suspended"):
                 village = Actor(signers.villages[application.region_id])

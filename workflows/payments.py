@@ -11,6 +11,7 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Cast
@@ -26,7 +27,10 @@ from casework.models.payments import (
     Payment,
     PaymentBatch,
     PaymentStatus,
+    validate_account_number,
 )
+from casework.money import yuan
+from casework.region_codes import TOWNSHIP, region_code_at
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
@@ -216,6 +220,44 @@ def _reference(batch, n: int) -> str:
     return f"CW{batch.pk:06d}{n:07d}{secrets.token_hex(2).upper()}"
 
 
+class BankAccountForm(forms.Form):
+    bank = forms.CharField(label=gettext_lazy("Bank"), max_length=60)
+    account_number = forms.CharField(label=gettext_lazy("Account number"), max_length=40)
+
+    def clean_account_number(self):
+        # Cards are printed and read out in groups of four.
+        number = self.cleaned_data["account_number"].replace(" ", "")
+        validate_account_number(number)
+        return number
+
+
+def record_bank_account(actor: Actor, person, bank: str, account_number: str) -> BankAccount:
+    """Record the account a recipient is paid into; the previous one is kept, marked replaced
+    (a correction after a failed payment is a new row, with who recorded it)."""
+    if not rules.may_record_bank_account(actor.officer, person):
+        raise PermissionDenied(_("Your role may not record bank accounts."))
+    validate_account_number(account_number)
+    with transaction.atomic():
+        at = clock.now()
+        BankAccount.objects.select_for_update().filter(
+            person=person, replaced_at__isnull=True
+        ).update(replaced_at=at)
+        account = BankAccount.objects.create(
+            person=person,
+            bank=bank,
+            account_number=account_number,
+            recorded_by=actor.officer,
+            recorded_at=at,
+        )
+        audit.record(
+            actor,
+            "record_bank_account",
+            person,
+            data={"bank": bank, "account": account.masked_number},
+        )
+    return account
+
+
 # Separation of duties.
 
 
@@ -324,3 +366,92 @@ register_steps(
         "import_return": gettext_lazy("Bank return imported"),
     },
 )
+
+
+# What the fund manager reviews.
+
+
+@dataclass(frozen=True)
+class Subtotal:
+    code: str
+    name: str
+    township: str
+    payments: int
+    total_fen: int
+
+    @property
+    def total(self):
+        return yuan(self.total_fen)
+
+
+def breakdown(batch: PaymentBatch) -> list[Subtotal]:
+    """The batch's live payments per village, villages ordered by code (so each township's
+    come together); one grouped query and one for the names."""
+    rows = (
+        batch.payments.filter(status__in=[*LIVE_PAYMENT_STATUSES, PaymentStatus.FAILED])
+        .values("application__region_id")
+        .annotate(payments=models.Count("pk"), total=models.Sum("amount_fen"))
+        .order_by("application__region_id")
+    )
+    codes = [row["application__region_id"] for row in rows]
+    townships = {code: region_code_at(code, TOWNSHIP) for code in codes}
+    names = dict(
+        Region.objects.filter(code__in=set(codes) | set(townships.values())).values_list(
+            "code", "name"
+        )
+    )
+    return [
+        Subtotal(
+            code,
+            names.get(code, code),
+            names.get(townships[code], townships[code]),
+            row["payments"],
+            row["total"],
+        )
+        for code, row in zip(codes, rows, strict=True)
+    ]
+
+
+def previous_batch(batch: PaymentBatch) -> PaymentBatch | None:
+    """The last batch of the same program and county for an earlier period."""
+    return (
+        PaymentBatch.objects.filter(
+            program=batch.program_id,
+            region=batch.region_id,
+            period_start__lt=batch.period_start,
+            follows__isnull=True,
+        )
+        .exclude(status=BatchStatus.RETURNED)
+        .order_by("-period_start", "-id")
+        .first()
+    )
+
+
+def changes_since_last(batch: PaymentBatch) -> dict[str, int]:
+    """Recipients new in this batch, and those of the last period's batch missing from it by
+    their status now (suspended, terminated, revoked, other)."""
+    before = previous_batch(batch)
+    now = set(
+        batch.payments.exclude(status=PaymentStatus.CANCELLED).values_list(
+            "application_id", flat=True
+        )
+    )
+    if before is None:
+        return {
+            "previous": None,
+            "new": len(now),
+            "suspended": 0,
+            "terminated": 0,
+            "revoked": 0,
+            "other": 0,
+        }
+    then = set(
+        before.payments.exclude(status=PaymentStatus.CANCELLED).values_list(
+            "application_id", flat=True
+        )
+    )
+    gone = Application.objects.filter(pk__in=then - now).values_list("status", flat=True)
+    counts = {"suspended": 0, "terminated": 0, "revoked": 0, "other": 0}
+    for status in gone:
+        counts[status if status in counts else "other"] += 1
+    return {"previous": before.pk, "new": len(now - then), **counts}

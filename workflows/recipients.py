@@ -21,6 +21,7 @@ from permissions import rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
 from permissions.separation import SIGNING_LEVELS, SeparationOfDuties, check_separation
+from workflows import recoveries
 from workflows.transitions import (
     OpinionForm,
     ReasonForm,
@@ -248,6 +249,17 @@ class RevokeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Name the steps that were signed falsely.")},
     )
+    false_since = forms.DateField(
+        label=gettext_lazy("Facts false since"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": gettext_lazy("Give the date from which the facts were false.")},
+    )
+
+    def clean_false_since(self):
+        day = self.cleaned_data["false_since"]
+        if day > clock.today():
+            raise ValidationError(_("The date of the false facts cannot be in the future."))
+        return day
 
 
 def signers_of(application, levels) -> list[dict]:
@@ -311,17 +323,24 @@ def _revoke(application, actor, data):
     signers = signers_of(application, data["false_steps"])
     amount_fen = money.fen(data["amount_to_recover"])
     with transaction.atomic():
-        return move(
+        current = move(
             application,
             "revoke",
             actor,
             opinion=data["opinion"],
-            data={"amount_to_recover_fen": amount_fen, "false_signers": signers},
+            data={
+                "amount_to_recover_fen": amount_fen,
+                "false_signers": signers,
+                "false_since": data["false_since"].isoformat(),
+            },
             reason=data["opinion"],
             amount_to_recover_fen=amount_fen,
             false_signers=signers,
             paid_until=_payments_stop(application),
         )
+        # 追回: the payments since the facts became false (else the amount entered).
+        recoveries.open_recovery(actor, current, data["false_since"], amount_fen)
+        return current
 
 
 def _may_decide(user, application) -> bool:

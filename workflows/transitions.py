@@ -124,15 +124,16 @@ def available_steps(user, obj: models.Model) -> list[Step]:
     return sorted(steps, key=lambda step: step.aside)
 
 
-def perform(name: str, obj: models.Model, actor: Actor, data) -> models.Model:
-    """Validate ``data`` with the step's form and run it; raises ValidationError (bad input),
-    PermissionDenied (role or place), LookupError (no such step) or TransitionConflict."""
+def perform(name: str, obj: models.Model, actor: Actor, data, files=None) -> models.Model:
+    """Validate ``data`` (and uploaded ``files``) with the step's form and run it; raises
+    ValidationError (bad input), PermissionDenied (role or place), LookupError (no such step)
+    or TransitionConflict."""
     step = steps_of(type(obj)).get(name)
     if step is None:
         raise LookupError(name)
     if not step.allowed(actor.officer, obj):
         raise PermissionDenied(_("Your role may not do this here."))
-    form = step.form(data)
+    form = step.form(data, files)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     try:

@@ -45,7 +45,9 @@ class TransitionsMixin:
     def transitions(self, request, pk=None, name=None):
         obj = self.get_object()
         try:
-            moved = transitions.perform(name, obj, Actor.from_request(request), request.data)
+            moved = transitions.perform(
+                name, obj, Actor.from_request(request), request.data, request.FILES
+            )
         except LookupError:
             raise Http404 from None
         serializer = self.detail_serializer_class(moved, context=self.get_serializer_context())

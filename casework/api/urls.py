@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from casework.api import views
 from casework.api.applications import ApplicationViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
+from casework.api.payments import PaymentBatchViewSet
 from casework.api.postings import ObjectionViewSet, PostingViewSet
 from casework.api.tasks import TaskViewSet
 from documents.api import DocumentViewSet, VerifyCodeView, VerifyUploadView
@@ -23,6 +24,7 @@ router.register("objections", ObjectionViewSet, basename="objection")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -43,6 +43,7 @@ from casework.models.postings import (
     PostingStatus,
 )
 from casework.models.programs import Eligibility, Period, Program, ProgramKind, ProgramStandard
+from casework.models.recoveries import Finding, Recovery, RecoveryStatus, Repayment
 from casework.models.regions import Region, RegionLevel
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "CertificateStatus",
     "Eligibility",
     "FeedbackTopic",
+    "Finding",
     "Household",
     "Hukou",
     "Job",
@@ -88,7 +90,10 @@ __all__ = [
     "Program",
     "ProgramKind",
     "ProgramStandard",
+    "Recovery",
+    "RecoveryStatus",
     "Region",
     "RegionLevel",
+    "Repayment",
     "Sex",
 ]

@@ -224,6 +224,7 @@ def test_revocation_names_the_signers_of_the_false_steps(
             "opinion": "虚报子女数",
             "amount_to_recover": "1200.00",
             "false_steps": ["village", "county_recheck"],
+            "false_since": "2025-01-01",
         },
     )
     assert revoked.status == S.REVOKED and revoked.amount_to_recover_fen == 120000

@@ -8,57 +8,31 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from openpyxl import load_workbook
 
-from casework.factories import ApplicationFactory, BankAccountFactory
+from casework.factories import BankAccountFactory
 from casework.models import (
     Application,
     ApplicationStatus,
     BankAccount,
+    Job,
     Payment,
     PaymentBatch,
     PaymentStatus,
     Program,
 )
+from documents.models import Document
 from permissions import audit
 from permissions.audit import Actor
 from permissions.roles import Role
 from permissions.separation import SeparationOfDuties
-from tests.conftest import COUNTY, OTHER_TOWNSHIP_VILLAGE, VILLAGE
+from tests.conftest import COUNTY, OTHER_TOWNSHIP_VILLAGE
 from workflows import bank_files, payments
 from workflows.transitions import perform
 
 S = ApplicationStatus
 YEAR_2026 = datetime.date(2026, 1, 1)
-
-
-@pytest.fixture
-def fund_manager(make_officer):
-    return make_officer(Role.FUND_MANAGER, COUNTY, username="fund_manager")
-
-
-@pytest.fixture
-def disburser(make_officer):
-    return make_officer(Role.DISBURSEMENT_OFFICER, COUNTY, username="disburser")
-
-
-@pytest.fixture
-def recipient(regions, village_officer):
-    """An application at ``status`` paid from ``paid_from``, with a bank account unless not."""
-
-    def make(status=S.ENROLLED, paid_from=YEAR_2026, account=True, village=VILLAGE, **values):
-        application = ApplicationFactory(
-            applicant__region=regions[village],
-            status=status,
-            paid_from=paid_from,
-            created_by=village_officer,
-            **values,
-        )
-        if account:
-            BankAccountFactory(person=application.applicant, recorded_by=village_officer)
-        return application
-
-    return make
 
 
 @pytest.fixture
@@ -186,7 +160,7 @@ def test_a_returned_batch_frees_its_recipients(recipient, disburser, fund_manage
 
 
 @pytest.fixture
-def approved(recipient, disburser, fund_manager, county):
+def approved(recipient, disburser, fund_manager, county, offices):
     for _ in range(3):
         recipient()
     batch = build(disburser, county).batch
@@ -249,7 +223,12 @@ def test_return_close_and_reissue_after_a_failure(approved, disburser, village_o
         batch,
         bank_files.return_file_for(batch, {failing.reference: "账户已销户"}),
     )
-    assert summary == {"paid": 2, "failed": 1, "paid_fen": 192000}
+    assert summary["letters_job"]
+    assert {k: summary[k] for k in ("paid", "failed", "paid_fen")} == {
+        "paid": 2,
+        "failed": 1,
+        "paid_fen": 192000,
+    }
     failing.refresh_from_db()
     assert failing.status == "failed" and failing.bank_reason == "账户已销户"
     batch = perform("close", PaymentBatch.objects.get(pk=batch.pk), Actor(disburser), {})
@@ -265,3 +244,45 @@ def test_return_close_and_reissue_after_a_failure(approved, disburser, village_o
     assert Payment.objects.filter(status__in=["pending", "paid"]).count() == 3
     assert Application.objects.count() == 3
     assert PaymentStatus.FAILED in Payment.objects.values_list("status", flat=True)
+
+
+@pytest.mark.django_db
+def test_paid_recipients_get_a_signed_letter(
+    approved, disburser, offices, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    bank_file(disburser, approved)
+    batch = perform("mark_sent", PaymentBatch.objects.get(), Actor(disburser), {})
+    failing = batch.payments.order_by("id").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = bank_files.import_return(
+            Actor(disburser),
+            batch,
+            bank_files.return_file_for(batch, {failing.reference: "户名不符"}),
+        )
+    job = Job.objects.get(pk=summary["letters_job"])
+    assert job.status == "done" and job.done == job.total == 2
+    letters = Document.objects.filter(kind="payment_letter")
+    assert letters.count() == 2
+    assert not Document.objects.for_subject(failing).exists()
+    assert letters.first().context["amount_in_words"] == "玖佰陆拾元整"
+
+
+@pytest.mark.django_db
+def test_recording_a_bank_account_keeps_the_old_one(client, recipient, disburser, village_officer):
+    person = recipient().applicant
+    client.force_login(disburser)
+    url = reverse("person-detail", args=[person.pk])
+    bad = client.post(url, {"bank": "示范农商行", "account_number": "6217-12"})
+    assert "account_number" in bad.context["account_form"].errors
+    client.post(url, {"bank": "示范农商行", "account_number": "6217 9900 0000 0000 123"})
+    accounts = list(BankAccount.objects.filter(person=person).order_by("recorded_at", "id"))
+    assert len(accounts) == 2 and accounts[0].replaced_at and accounts[1].replaced_at is None
+    assert accounts[1].account_number == "6217990000000000123"
+    assert "6217990000000000123" in client.get(url).content.decode()
+    client.force_login(village_officer)
+    page = client.get(url)
+    assert page.context["account_form"] is None
+    assert "6217990000000000123" not in page.content.decode()
+    with pytest.raises(PermissionDenied):
+        payments.record_bank_account(Actor(village_officer), person, "x", "6217990000000000999")

@@ -1,0 +1,210 @@
+"""API for payment batches (../shared/API.md ``payment-batches/``): build by POST, the steps
+as transitions (``approve``, ``return``, ``export``, ``mark_sent``, ``import_return`` with a
+multipart ``file``, ``close``), the bank file and the bank's return as file endpoints, the
+payments of a batch, and follow-up batches for failed payments."""
+
+from urllib.parse import quote
+
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from casework.api.errors import error_response
+from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
+from casework.filters import PaymentBatchFilter
+from casework.models import Payment, PaymentBatch, Program, Region
+from permissions import rules
+from permissions.audit import Actor
+from permissions.scoping import visible_to
+from workflows import bank_files, payments
+
+
+class PaymentBatchSerializer(TransitionFieldsMixin, serializers.ModelSerializer):
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PaymentBatch
+        fields = [
+            "id",
+            "program",
+            "program_name",
+            "region",
+            "period_start",
+            "period_end",
+            "follows",
+            "status",
+            "status_display",
+            "status_reason",
+            "payment_count",
+            "total",
+            "built_at",
+            "available_transitions",
+        ]
+
+    def get_total(self, batch) -> str:
+        return f"{batch.total:.2f}"
+
+
+class PaymentBatchDetailSerializer(CaseFieldsMixin, PaymentBatchSerializer):
+    by_village = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
+
+    class Meta(PaymentBatchSerializer.Meta):
+        fields = PaymentBatchSerializer.Meta.fields + ["by_village", "changes", "history"]
+
+    def get_by_village(self, batch) -> list[dict]:
+        return [
+            {
+                "village": row.code,
+                "village_name": row.name,
+                "township_name": row.township,
+                "payments": row.payments,
+                "total": f"{row.total:.2f}",
+            }
+            for row in payments.breakdown(batch)
+        ]
+
+    def get_changes(self, batch) -> dict:
+        return payments.changes_since_last(batch)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    applicant_name = serializers.CharField(source="application.applicant.name")
+    applicant_id_number = serializers.CharField(source="application.applicant.masked_id_number")
+    account_number = serializers.SerializerMethodField()
+    amount = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "application",
+            "applicant_name",
+            "applicant_id_number",
+            "bank",
+            "account_number",
+            "amount",
+            "reference",
+            "status",
+            "status_display",
+            "bank_reason",
+        ]
+
+    def get_account_number(self, payment) -> str:
+        if rules.may_see_account_numbers(self.context["request"].user):
+            return payment.account_number
+        return payment.masked_account_number
+
+    def get_amount(self, payment) -> str:
+        return f"{payment.amount:.2f}"
+
+
+class BuildSerializer(serializers.Serializer):
+    program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
+    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    day = serializers.DateField(help_text="any day of the period to pay")
+
+
+class PaymentBatchViewSet(
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Payment batches of the caller's jurisdiction (supervisors read every one of it)."""
+
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = PaymentBatchFilter
+    detail_serializer_class = PaymentBatchDetailSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return visible_to(self.request.user, PaymentBatch).select_related("program")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return BuildSerializer
+        if self.action == "retrieve":
+            return PaymentBatchDetailSerializer
+        return PaymentBatchSerializer
+
+    @extend_schema(request=BuildSerializer, responses=PaymentBatchDetailSerializer)
+    def create(self, request, *args, **kwargs):
+        """``build``: the batch of a program, county and period from the recipients due."""
+        incoming = BuildSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        built = payments.build(
+            Actor.from_request(request),
+            program=data["program"],
+            county=data["county"],
+            day=data["day"],
+        )
+        return self._built(built)
+
+    def _built(self, built):
+        skipped = [{"application": pk, "message": message} for pk, message in built.skipped]
+        if built.batch is None:
+            return error_response(
+                "invalid",
+                _("Nobody is due for payment in that period."),
+                status.HTTP_400_BAD_REQUEST,
+                {"skipped": [row["message"] for row in skipped]},
+            )
+        body = PaymentBatchDetailSerializer(built.batch, context=self.get_serializer_context())
+        return Response({**body.data, "skipped": skipped}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PaymentBatchDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request, pk=None):
+        """A new batch re-issuing this batch's failed payments to the accounts now on record."""
+        return self._built(payments.follow_up(Actor.from_request(request), self.get_object()))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", enum=["csv", "xlsx"], default="csv")],
+        responses={(200, "text/csv"): bytes},
+    )
+    @action(detail=True, methods=["get"], url_path="bank-file")
+    def bank_file(self, request, pk=None):
+        """The bank file; fetching it records the ``export`` transition."""
+        kind = "xlsx" if request.query_params.get("kind") == "xlsx" else "csv"
+        content_type, name, chunks = bank_files.export(
+            Actor.from_request(request), self.get_object(), kind
+        )
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+
+    @extend_schema(request={"multipart/form-data": {"type": "object"}}, responses=None)
+    @action(detail=True, methods=["post"], url_path="bank-return")
+    def bank_return(self, request, pk=None):
+        """The bank's return file (multipart ``file``), imported whole or refused whole."""
+        upload = request.FILES.get("file")
+        if upload is None:
+            return error_response(
+                "invalid",
+                _("Attach the bank's return file."),
+                status.HTTP_400_BAD_REQUEST,
+                {"file": [_("This field is required.")]},
+            )
+        summary = bank_files.import_return(
+            Actor.from_request(request), self.get_object(), upload.read()
+        )
+        return Response(summary)
+
+    @extend_schema(responses=PaymentSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="payments")
+    def payment_list(self, request, pk=None):
+        batch = self.get_object()
+        rows = batch.payments.select_related("application__applicant").order_by("id")
+        page = self.paginate_queryset(rows)
+        serializer = PaymentSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)

@@ -1,0 +1,151 @@
+"""Pages: payment batches (list and build, the fund manager's review, the bank files)."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from casework import clock
+from casework.filters import PaymentBatchFilter
+from casework.models import PaymentBatch, Program, Region
+from casework.pages import describe, paginate, querystring_without_page, run_step
+from permissions import rules
+from permissions.audit import Actor
+from permissions.scoping import get_visible_or_404, visible_to
+from workflows import bank_files, payments
+from workflows.transitions import available_steps, history
+
+# Steps the page offers as buttons of their own rather than as step forms.
+_OWN_BUTTONS = {"export"}
+
+
+class BuildForm(forms.Form):
+    program = forms.ModelChoiceField(label=gettext_lazy("Program"), queryset=Program.objects.all())
+    county = forms.ModelChoiceField(
+        label=gettext_lazy("County"), queryset=Region.objects.filter(level="county")
+    )
+    day = forms.DateField(
+        label=gettext_lazy("A day of the period to pay"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = visible_to(user, Region).filter(level="county")
+        self.fields["day"].initial = clock.today()
+
+
+@login_required
+def batch_list(request):
+    found = PaymentBatchFilter(
+        request.GET,
+        queryset=visible_to(request.user, PaymentBatch).select_related("program", "region"),
+    )
+    may_build = request.user.has_perm("casework.disburse_paymentbatch")
+    return render(
+        request,
+        "casework/batch_list.html",
+        {
+            "filter": found,
+            "page": paginate(request, found.qs),
+            "querystring": querystring_without_page(request),
+            "build_form": BuildForm(user=request.user) if may_build else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_build(request):
+    form = BuildForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, describe(ValidationError(form.errors.as_data())))
+        return redirect("batch-list")
+    try:
+        built = payments.build(Actor.from_request(request), **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, describe(error))
+        return redirect("batch-list")
+    return _after_build(request, built)
+
+
+def _after_build(request, built):
+    if built.skipped:
+        messages.warning(
+            request,
+            _("%(n)s recipients left out: %(why)s")
+            % {"n": len(built.skipped), "why": built.skipped[0][1]},
+        )
+    if built.batch is None:
+        messages.error(request, _("Nobody is due for payment in that period."))
+        return redirect("batch-list")
+    messages.success(request, _("Batch built; the fund manager reviews it next."))
+    return redirect("batch-detail", pk=built.batch.pk)
+
+
+@login_required
+def batch_detail(request, pk: int):
+    batch = get_visible_or_404(
+        request.user, PaymentBatch.objects.select_related("program", "region", "follows"), pk=pk
+    )
+    rows = batch.payments.select_related("application__applicant", "application__region")
+    steps = [s for s in available_steps(request.user, batch) if s.name not in _OWN_BUTTONS]
+    return render(
+        request,
+        "casework/batch_detail.html",
+        {
+            "batch": batch,
+            "by_village": payments.breakdown(batch),
+            "changes": payments.changes_since_last(batch),
+            "page": paginate(request, rows.order_by("id")),
+            "show_accounts": rules.may_see_account_numbers(request.user),
+            "steps": [(step, step.form()) for step in steps],
+            "may_export": any(s.name == "export" for s in available_steps(request.user, batch)),
+            "may_follow_up": rules.may_disburse(request.user, batch.region_id)
+            and batch.status in ("reconciled", "closed")
+            and batch.payments.filter(status="failed").exists(),
+            "history": history(batch),
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_step(request, pk: int, name: str):
+    run_step(request, name, get_visible_or_404(request.user, PaymentBatch, pk=pk))
+    return redirect("batch-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_bank_file(request, pk: int):
+    """Download the bank file (CSV or XLSX); the export is recorded on the batch."""
+    batch = get_visible_or_404(request.user, PaymentBatch.objects.select_related("program"), pk=pk)
+    kind = "xlsx" if request.POST.get("kind") == "xlsx" else "csv"
+    try:
+        content_type, name, chunks = bank_files.export(Actor.from_request(request), batch, kind)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, describe(error))
+        return redirect("batch-detail", pk=pk)
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+@require_POST
+def batch_follow_up(request, pk: int):
+    batch = get_visible_or_404(request.user, PaymentBatch, pk=pk)
+    try:
+        built = payments.follow_up(Actor.from_request(request), batch)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, describe(error))
+        return redirect("batch-detail", pk=pk)
+    return _after_build(request, built)
