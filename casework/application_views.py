@@ -10,14 +10,14 @@ from django.views.decorators.http import require_POST
 from casework import clock
 from casework.application_forms import ApplicationForm, AppraisalForm, BulkStepForm
 from casework.filters import ApplicationFilter
-from casework.models import Application
+from casework.models import Application, Recovery
 from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
 from casework.posting_views import OpenPostingForm
 from documents.models import Document
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from workflows import applications, bulk
+from workflows import applications, bulk, recoveries
 from workflows.transitions import available_steps, history
 
 
@@ -90,11 +90,26 @@ def application_detail(request, pk: int):
             "facts": application.facts.select_related("recorded_by"),
             "visits": application.visits.select_related("officer"),
             "reviews": application.annual_reviews.select_related("officer"),
+            **_recovery_context(request.user, application),
             "steps": [(step, step.form()) for step in available_steps(request.user, application)],
             "history": history(application),
             "documents": visible_to(request.user, Document.objects.for_subject(application)),
         },
     )
+
+
+def _recovery_context(user, application) -> dict:
+    recovery = visible_to(user, Recovery.objects.filter(application=application)).first()
+    if recovery is None:
+        return {}
+    return {
+        "recovery": recovery,
+        "repayments": recovery.repayments.select_related("recorded_by"),
+        "repayment_form": recoveries.RepaymentForm(initial={"paid_on": clock.today()})
+        if rules.may_record_repayment(user, recovery) and recovery.status == "open"
+        else None,
+        "recovery_steps": [(s, s.form()) for s in available_steps(user, recovery)],
+    }
 
 
 @login_required

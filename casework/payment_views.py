@@ -12,15 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework import clock
+from casework import clock, reports
 from casework.filters import PaymentBatchFilter
-from casework.models import PaymentBatch, Program, Region
+from casework.models import Payment, PaymentBatch, Program, Recovery, Region
+from casework.money import yuan
 from casework.pages import describe, paginate, querystring_without_page, run_step
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from workflows import bank_files, payments
-from workflows.transitions import available_steps, history
+from workflows import bank_files, payments, recoveries
+from workflows.transitions import TransitionConflict, available_steps, history
 
 # Steps the page offers as buttons of their own rather than as step forms.
 _OWN_BUTTONS = {"export"}
@@ -112,8 +113,57 @@ def batch_detail(request, pk: int):
             and batch.status in ("reconciled", "closed")
             and batch.payments.filter(status="failed").exists(),
             "history": history(batch),
+            "findings": batch.findings.select_related("officer"),
+            "finding_form": FindingForm()
+            if rules.may_record_finding(request.user, batch)
+            else None,
         },
     )
+
+
+class FindingForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Finding"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+@login_required
+@require_POST
+def batch_finding(request, pk: int):
+    batch = get_visible_or_404(request.user, PaymentBatch, pk=pk)
+    try:
+        recoveries.record_finding(Actor.from_request(request), batch, request.POST.get("text", ""))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, describe(error))
+    else:
+        messages.success(request, _("Finding recorded."))
+    return redirect("batch-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def recovery_repay(request, pk: int):
+    recovery = get_visible_or_404(
+        request.user, Recovery.objects.select_related("application"), pk=pk
+    )
+    form = recoveries.RepaymentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        recoveries.record_repayment(Actor.from_request(request), recovery, **form.cleaned_data)
+    except (ValidationError, PermissionDenied, TransitionConflict) as error:
+        messages.error(request, describe(error))
+    else:
+        messages.success(request, _("Repayment recorded."))
+    return redirect("application-detail", pk=recovery.application_id)
+
+
+@login_required
+@require_POST
+def recovery_step(request, pk: int, name: str):
+    recovery = get_visible_or_404(request.user, Recovery, pk=pk)
+    run_step(request, name, recovery)
+    return redirect("application-detail", pk=recovery.application_id)
 
 
 @login_required
@@ -149,3 +199,30 @@ def batch_follow_up(request, pk: int):
         messages.error(request, describe(error))
         return redirect("batch-detail", pk=pk)
     return _after_build(request, built)
+
+
+@login_required
+def paid_report(request):
+    """Paid totals by program, period, township and village, with the XLSX of the same."""
+    if not request.user.has_perm("casework.view_payment"):
+        raise PermissionDenied(_("Your role may not see payments."))
+    year = request.GET.get("year", "")
+    program = request.GET.get("program", "")
+    rows = reports.paid_totals(
+        visible_to(request.user, Payment),
+        year=int(year) if year.isdigit() else None,
+        program=program,
+    )
+    return render(
+        request,
+        "casework/paid_report.html",
+        {
+            "rows": rows,
+            "year": year,
+            "program": program,
+            "programs": Program.objects.all(),
+            "payments": sum(row.payments for row in rows),
+            "total": yuan(sum(row.total_fen for row in rows)),
+            "querystring": request.GET.urlencode(),
+        },
+    )

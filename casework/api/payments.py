@@ -12,16 +12,28 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from casework import reports
 from casework.api.errors import error_response
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.filters import PaymentBatchFilter
-from casework.models import Payment, PaymentBatch, Program, Region
+from casework.models import (
+    Finding,
+    Payment,
+    PaymentBatch,
+    Program,
+    Recovery,
+    Region,
+    Repayment,
+)
+from casework.money import yuan
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from workflows import bank_files, payments
+from workflows import bank_files, payments, recoveries
 
 
 class PaymentBatchSerializer(TransitionFieldsMixin, serializers.ModelSerializer):
@@ -104,6 +116,139 @@ class PaymentSerializer(serializers.ModelSerializer):
 
     def get_amount(self, payment) -> str:
         return f"{payment.amount:.2f}"
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    officer = serializers.CharField(source="officer.__str__", read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "officer", "text", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+
+
+class RepaymentSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+    class Meta:
+        model = Repayment
+        fields = ["id", "amount", "paid_on", "receipt", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+
+
+class RecoverySerializer(TransitionFieldsMixin, serializers.ModelSerializer):
+    applicant_name = serializers.CharField(source="application.applicant.name", read_only=True)
+    amount_due = serializers.SerializerMethodField()
+    outstanding = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recovery
+        fields = [
+            "id",
+            "application",
+            "applicant_name",
+            "false_since",
+            "amount_due",
+            "outstanding",
+            "status",
+            "status_display",
+            "status_reason",
+            "available_transitions",
+        ]
+
+    def get_amount_due(self, recovery) -> str:
+        return f"{recovery.amount_due:.2f}"
+
+    def get_outstanding(self, recovery) -> str:
+        return f"{recovery.outstanding:.2f}"
+
+
+class RecoveryDetailSerializer(CaseFieldsMixin, RecoverySerializer):
+    repayments = RepaymentSerializer(many=True, read_only=True)
+
+    class Meta(RecoverySerializer.Meta):
+        fields = RecoverySerializer.Meta.fields + ["repayments", "history"]
+
+
+class RecoveryViewSet(
+    TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """What revoked recipients must pay back; ``POST {id}/repayments/`` records a repayment,
+    transition ``write_off`` gives up the rest."""
+
+    detail_serializer_class = RecoveryDetailSerializer
+
+    def get_queryset(self):
+        return visible_to(self.request.user, Recovery).select_related("application__applicant")
+
+    def get_serializer_class(self):
+        return RecoveryDetailSerializer if self.action == "retrieve" else RecoverySerializer
+
+    @extend_schema(request=RepaymentSerializer, responses=RecoveryDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def repayments(self, request, pk=None):
+        recovery = self.get_object()
+        recoveries.record_repayment(
+            Actor.from_request(request),
+            recovery,
+            request.data.get("amount"),
+            request.data.get("paid_on"),
+            request.data.get("receipt", ""),
+        )
+        recovery = self.get_queryset().get(pk=recovery.pk)
+        return Response(
+            RecoveryDetailSerializer(recovery, context=self.get_serializer_context()).data
+        )
+
+
+class PaidTotalsXLSXRenderer(BaseRenderer):
+    """The paid totals report as a workbook (``?format=xlsx``)."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return reports.paid_totals_xlsx(data["rows"] if isinstance(data, dict) else [])
+
+
+class PaidTotalsView(APIView):
+    """``reports/payments/?year=&program=``: paid totals by program, period, township and
+    village in the caller's jurisdiction, with the grand total; ``?format=xlsx`` as a
+    workbook."""
+
+    renderer_classes = [JSONRenderer, PaidTotalsXLSXRenderer]
+
+    def get(self, request, format=None):
+        year = request.query_params.get("year")
+        rows = reports.paid_totals(
+            visible_to(request.user, Payment),
+            year=int(year) if year and year.isdigit() else None,
+            program=request.query_params.get("program", ""),
+        )
+        if getattr(request.accepted_renderer, "format", "") == "xlsx":
+            response = Response({"rows": rows})
+            response["Content-Disposition"] = "attachment; filename=paid-totals.xlsx"
+            return response
+        total = sum(row.total_fen for row in rows)
+        return Response(
+            {
+                "rows": [
+                    {
+                        "program": row.program,
+                        "period_start": row.period_start,
+                        "township": row.township,
+                        "village": row.village,
+                        "payments": row.payments,
+                        "total": f"{row.total:.2f}",
+                    }
+                    for row in rows
+                ],
+                "payments": sum(row.payments for row in rows),
+                "total": f"{yuan(total):.2f}",
+            }
+        )
 
 
 class BuildSerializer(serializers.Serializer):
@@ -199,6 +344,20 @@ class PaymentBatchViewSet(
             Actor.from_request(request), self.get_object(), upload.read()
         )
         return Response(summary)
+
+    @extend_schema(request=FindingSerializer, responses=FindingSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def findings(self, request, pk=None):
+        """Supervisors' findings on the batch; supervisors POST ``{"text"}`` to add one."""
+        batch = self.get_object()
+        if request.method == "POST":
+            text = FindingSerializer(data=request.data)
+            text.is_valid(raise_exception=True)
+            recoveries.record_finding(
+                Actor.from_request(request), batch, text.validated_data["text"]
+            )
+        rows = batch.findings.select_related("officer").order_by("recorded_at", "id")
+        return Response(FindingSerializer(rows, many=True).data)
 
     @extend_schema(responses=PaymentSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="payments")

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from casework.api import views
 from casework.api.applications import ApplicationViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
-from casework.api.payments import PaymentBatchViewSet
+from casework.api.payments import PaidTotalsView, PaymentBatchViewSet, RecoveryViewSet
 from casework.api.postings import ObjectionViewSet, PostingViewSet
 from casework.api.tasks import TaskViewSet
 from documents.api import DocumentViewSet, VerifyCodeView, VerifyUploadView
@@ -25,6 +25,7 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("recoveries", RecoveryViewSet, basename="recovery")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("documents/verify/", VerifyUploadView.as_view(), name="api-document-verify"),
     path("verify/<str:code>/", VerifyCodeView.as_view(), name="api-verify-code"),
     path("jobs/<uuid:pk>/", views.JobView.as_view(), name="api-job"),
+    path("reports/payments/", PaidTotalsView.as_view(), name="api-report-payments"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

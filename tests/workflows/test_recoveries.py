@@ -35,16 +35,6 @@ PAID_2025, PAID_2026 = 60000, 96000
 
 
 @pytest.fixture
-def fund_manager(make_officer):
-    return make_officer(Role.FUND_MANAGER, COUNTY, username="fund_manager")
-
-
-@pytest.fixture
-def disburser(make_officer):
-    return make_officer(Role.DISBURSEMENT_OFFICER, COUNTY, username="disburser")
-
-
-@pytest.fixture
 def supervisor(make_officer):
     return make_officer(Role.SUPERVISOR, COUNTY, username="supervisor")
 
