@@ -286,3 +286,14 @@ def test_recording_a_bank_account_keeps_the_old_one(client, recipient, disburser
     assert "6217990000000000123" not in page.content.decode()
     with pytest.raises(PermissionDenied):
         payments.record_bank_account(Actor(village_officer), person, "x", "6217990000000000999")
+
+
+@pytest.mark.django_db
+def test_an_eligibility_signer_may_not_disburse(approved, make_officer):
+    signer = make_officer(Role.DISBURSEMENT_OFFICER, COUNTY)
+    application = approved.payments.first().application
+    with transaction.atomic():
+        audit.record(Actor(signer), "approve", application)
+    with pytest.raises(SeparationOfDuties):
+        bank_files.export(Actor(signer), approved, "csv")
+    assert PaymentBatch.objects.get().status == "approved"
