@@ -2,6 +2,8 @@
 
 Runs against a throw-away test database (SQLite by default, PostgreSQL when DATABASE_URL is
 set) that it builds and drops itself. Later issues add their operations to OPERATIONS.
+Payments (issue 5, benchmarks/payments.py): a batch of BENCH_RECIPIENTS (50,000) recipients
+built and its bank file exported, each against its budget of 20 s and 500 MB.
 """
 
 import os
@@ -184,6 +186,10 @@ def main():
 
         entries = AuditEntry.objects.count()
         rows.append(("audit: verify chain", entries, *measure(verify_chain, repeat=3)))
+        # Last, so its 50,000 recipients change none of the sizes above.
+        from benchmarks.payments import payment_lines
+
+        payments = payment_lines()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"{'operation':<36} {'size':>8} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
@@ -199,6 +205,8 @@ def main():
         f"posting of 1,000 rows: {posting / 1000:.2f} s (budget 8 s), {posting_pages} pages, "
         f"{posting / posting_pages:.0f} ms per page"
     )
+    for line in payments:
+        print(line)
 
 
 if __name__ == "__main__":

@@ -15,15 +15,20 @@ from casework.factories import (
     synthetic_id_number,
     synthetic_name,
 )
-from casework.models import Hukou, Region
+from casework.models import Hukou, PaymentBatch, Region
 from documents import demo as documents_demo
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
 from workflows.demo import (
+    Payers,
     Signers,
+    load_demo_accounts,
     load_demo_applications,
     load_demo_certificates,
     load_demo_chain,
+    load_demo_last_period,
+    load_demo_this_period,
+    settle_demo_batch,
 )
 
 DEMO_PASSWORD = "casework-demo"
@@ -66,7 +71,19 @@ def demo_loaded() -> bool:
 
 @transaction.atomic
 def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, int]:
-    """Build the demo county once; returns what was created."""
+    """Build the demo county once, in one transaction (a failure leaves nothing); returns what
+    was created. The paid recipients' notification letters of last year's batch are queued
+    when it commits and issued by the worker that `make demo` starts."""
+    created, payers, sent = _load_county(households_per_village, seed)
+    county = Region.objects.get(code=COUNTY)
+    if sent is not None:
+        settle_demo_batch(payers, sent)
+    load_demo_this_period(payers, county)
+    created["payment_batches"] = PaymentBatch.objects.count()
+    return created
+
+
+def _load_county(households_per_village: int, seed: int):
     rng = random.Random(seed)
     RegionFactory(code=PROVINCE, name="示范省")
     RegionFactory(code=CITY, name="示范市")
@@ -126,14 +143,20 @@ def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, i
             city=officers["city_officer"],
         )
     )
-    return {
+    # Payments: bank accounts, and last year's batch up to its bank file sent.
+    payers = Payers(disburser=officers["disburser"], fund_manager=officers["fund_manager"])
+    accounts = load_demo_accounts(officers["disburser"], county, seed)
+    sent = load_demo_last_period(payers, county)
+    created = {
         "applications": reward_applications,
         "certificates": certificates,
         "villages": len(villages),
         "persons": persons,
         "officers": len(ACCOUNTS),
         "documents": documents,
+        "bank_accounts": accounts,
     }
+    return created, payers, sent
 
 
 def _family(rng: random.Random) -> list[tuple[datetime.date, bool]]:

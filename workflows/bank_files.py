@@ -29,6 +29,7 @@ from openpyxl import Workbook
 from casework import clock, money
 from casework.id_numbers import mask_name
 from casework.models import Payment, PaymentBatch, PaymentStatus
+from casework.money import yuan
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
@@ -59,21 +60,20 @@ def _rows(batch: PaymentBatch) -> Iterator[list]:
     memo = f"{batch.program.name}{batch.period_start:%Y年%m月}"
     payments = (
         batch.payments.exclude(status=PaymentStatus.CANCELLED)
-        .select_related("application__applicant")
         .order_by("id")
+        .values_list(
+            "reference",
+            "application__applicant__name",
+            "application__applicant__id_number",
+            "bank",
+            "account_number",
+            "amount_fen",
+        )
     )
-    for n, payment in enumerate(payments.iterator(2000), start=1):
-        applicant = payment.application.applicant
-        yield [
-            n,
-            payment.reference,
-            applicant.name,
-            applicant.id_number,
-            payment.bank,
-            payment.account_number,
-            f"{payment.amount:.2f}",
-            memo,
-        ]
+    for n, (reference, name, id_number, bank, account, amount_fen) in enumerate(
+        payments.iterator(2000), start=1
+    ):
+        yield [n, reference, name, id_number, bank, account, f"{yuan(amount_fen):.2f}", memo]
 
 
 def _total_row(batch) -> list:

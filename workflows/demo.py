@@ -1,11 +1,14 @@
 """Demo cases moved through the real steps: migrant certificates of both kinds in every state
 with notices between two townships, and reward applications in every state of the chain, from
-the village stage to the recipients' annual review, termination and revocation."""
+the village stage to the recipients' annual review, termination and revocation; and the
+recipients' payments: bank accounts, last year's batch closed, this year's open."""
 
 import datetime
+import random
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.test.utils import override_settings
 
 from casework import clock
@@ -17,13 +20,15 @@ from casework.models import (
     Hukou,
     MigrantCertificate,
     Objection,
+    PaymentBatch,
+    PaymentStatus,
     Person,
     Posting,
     Program,
     Region,
 )
 from permissions.audit import Actor
-from workflows import applications, certificates, postings, recipients
+from workflows import applications, bank_files, certificates, payments, postings, recipients
 from workflows.transitions import perform
 
 # The steps that bring a fresh application to each demo state: (step, by the registration
@@ -287,7 +292,7 @@ STOPS = [
     S.ENROLLED,
 ]
 # The demo states above the village: where each one's history stops before today's step
-# (if any) brings it there. Recipients (the last five) were filed at the city last year.
+# (if any) brings it there. Recipients (the last five) were filed at the city in past years.
 STOP_OF = {
     "township_checked": S.TOWNSHIP_CHECKED,
     "township_posted": S.TOWNSHIP_CHECKED,
@@ -305,7 +310,17 @@ STOP_OF = {
     "terminated": S.ENROLLED,
     "revoked": S.ENROLLED,
 }
-RECIPIENT_STATES = {"due_for_review", "reviewed", "suspended", "terminated", "revoked"}
+# How many years ago each recipient state was filed at the city. Filing pays from the next
+# period (the calendar year for the reward), so those filed the year before last were paid for
+# last year too (last period's closed batch) and had last year's annual review.
+FILED_YEARS_AGO = {
+    "due_for_review": 1,
+    "revoked": 1,
+    "reviewed": 2,
+    "suspended": 2,
+    "terminated": 2,
+}
+RECIPIENT_STATES = set(FILED_YEARS_AGO)
 # One application each, in order of priority: fewer elders, fewer states.
 ABOVE_THE_VILLAGE = [
     "township_posted",
@@ -369,9 +384,11 @@ def load_demo_chain(signers: Signers) -> int:
     """Reward applications above the village stage, in every state: at the township (checked,
     on an open township posting, deferred, withdrawn), at the county (awaiting the recheck,
     rechecked, on an open county posting, awaiting approval, deferred, approved), and
-    recipients filed last year (due for this year's review, reviewed, suspended, terminated,
-    revoked for fraud). Each goes through the real steps on the days they would have been
-    taken; elders already applying are left alone, and with few elders fewer states are built."""
+    recipients: filed last year (due for their first review this year; one revoked for fraud)
+    or the year before last (paid for last year and reviewed then; this year reviewed,
+    suspended by the review, or terminated). Each goes through the real steps on the days they
+    would have been taken; elders already applying are left alone, and with few elders fewer
+    states are built."""
     today = clock.today()
     pools = {
         code: list(
@@ -385,21 +402,44 @@ def load_demo_chain(signers: Signers) -> int:
         for code in signers.villages
     }
     villages = list(pools)
-    this_year, last_year = [], []
+    # Planned (elder, state) by years ago: 0 this year, 1 last year, 2 the year before last.
+    planned = {0: [], 1: [], 2: []}
     for index, state in enumerate(ABOVE_THE_VILLAGE):
-        year = today.year - 1 if state in RECIPIENT_STATES else today.year
+        ago = FILED_YEARS_AGO.get(state, 0)
+        year = today.year - ago
         # Round the villages, so both have cases at every level.
         order = villages[index % len(villages) :] + villages[: index % len(villages)]
         for code in order:
             person = next((p for p in pools[code] if year - p.birth_date.year >= 60), None)
             if person is not None:
                 pools[code].remove(person)
-                (last_year if year < today.year else this_year).append((person, state))
+                planned[ago].append((person, state))
                 break
-    made = _chain(signers, last_year, today.year - 1, datetime.date(today.year - 1, 9, 1))
-    made += _chain(signers, this_year, today.year, today - datetime.timedelta(days=40))
+    made = []
+    for ago in (2, 1):
+        year = today.year - ago
+        made += _chain(signers, planned[ago], year, datetime.date(year, 9, 1))
+    _last_years_reviews(signers, made, today.year - 1)
+    made += _chain(signers, planned[0], today.year, today - datetime.timedelta(days=40))
     _today(signers, made)
     return len(made)
+
+
+def _last_years_reviews(signers: Signers, made, year: int) -> None:
+    """Last year's annual review of the recipients filed the year before (before its payment,
+    by the review deadline)."""
+    day = datetime.date(year, 3, 10)
+    ids = [pk for pk, state in made if FILED_YEARS_AGO.get(state) == 2]
+    review = {
+        "reviewed_on": day.isoformat(),
+        "met_in_person": "on",
+        "alive": "on",
+        "still_eligible": "on",
+    }
+    with _on(day):
+        for application in Application.objects.filter(pk__in=ids).order_by("pk"):
+            village = Actor(signers.villages[application.region_id])
+            perform("annual_review", application, village, review)
 
 
 def _chain(signers: Signers, planned, year: int, start: datetime.date) -> list:
@@ -541,3 +581,111 @@ def _today(signers: Signers, made) -> None:
                 unfit = {"still_eligible": "", "opinion": "本人已迁出本县，待核实"}
                 data = {**review, **unfit} if state == "suspended" else review
                 perform("annual_review", application, village, data)
+
+
+# Payments. The demo pays the rural reward: its periods are calendar years, so last period is
+# last year, paid to the recipients filed the year before last, and this period is this year
+# (on any day of the year, unlike months, whose batches need recipients filed some months ago).
+BANK = "示范农村商业银行城关支行"
+# Recipients, and a few applicants near the end of the chain, whose accounts are on record.
+WITH_ACCOUNTS = [S.ENROLLED, S.SUSPENDED, S.TERMINATED, S.REVOKED, S.APPROVED, S.AWAITING_APPROVAL]
+
+
+@dataclass(frozen=True)
+class Payers:
+    """The county's disbursement officer (builds, exports, imports, closes) and fund manager
+    (approves): neither signed any eligibility step, nor may one do the other's part."""
+
+    disburser: object
+    fund_manager: object
+
+
+def load_demo_accounts(disburser, county: Region, seed: int = 2026) -> int:
+    """Bank accounts of the county's recipients, recorded the day after their filing, and of
+    the applicants awaiting approval or filing, recorded today, except one recipient filed
+    last year: this year's batch leaves them out (a skipped row). Returns how many."""
+    rng = random.Random(seed)
+    people = list(
+        _in_county(Application.objects, county)
+        .filter(program__code="rural-reward", status__in=WITH_ACCOUNTS)
+        .select_related("applicant", "filing")
+        .order_by("pk")
+    )
+    this_year = datetime.date(clock.today().year, 1, 1)
+    new_recipients = [a for a in people if a.status == S.ENROLLED and a.paid_from == this_year]
+    without = new_recipients[-1].pk if new_recipients else None
+    recorded = 0
+    for application in people:
+        if application.pk == without:
+            continue
+        day = clock.today()
+        if application.filing is not None:
+            day = min(day, application.filing.filed_on + datetime.timedelta(days=1))
+        with _on(day):
+            payments.record_bank_account(
+                Actor(disburser),
+                application.applicant,
+                BANK,
+                f"621799{rng.randrange(10**13):013d}",
+            )
+        recorded += 1
+    return recorded
+
+
+def _in_county(queryset, county: Region):
+    return queryset.filter(region_id__gte=county.code, region_id__lte=county.code[:6] + "999999")
+
+
+def load_demo_last_period(payers: Payers, county: Region) -> PaymentBatch | None:
+    """Last year's batch of the rural reward, built in June, approved by the fund manager, its
+    bank file exported and sent; the bank's return is :func:`settle_demo_batch`. None when no
+    recipient was paid from last year.
+
+    The rural reward rather than a monthly special-assistance program: its period is the
+    calendar year, so last period's recipients (filed the year before last, see
+    ``FILED_YEARS_AGO``) and this period's exist on any day of the year, with no second chain
+    of facts for the special programs."""
+    program = Program.objects.get(code="rural-reward")
+    year = clock.today().year - 1
+    disburser, fund_manager = Actor(payers.disburser), Actor(payers.fund_manager)
+    with _on(datetime.date(year, 6, 1)):
+        batch = payments.build(disburser, program=program, county=county, day=clock.today()).batch
+    if batch is None:
+        return None
+    with _on(datetime.date(year, 6, 3)):
+        batch = perform("approve", batch, fund_manager, {"opinion": "经审核，同意发放"})
+    with _on(datetime.date(year, 6, 5)):
+        _content_type, _name, chunks = bank_files.export(disburser, batch, "csv")
+        for _chunk in chunks:
+            pass
+        batch = perform("mark_sent", batch, disburser, {})
+    return batch
+
+
+def settle_demo_batch(payers: Payers, batch: PaymentBatch) -> PaymentBatch:
+    """The bank's return of a sent batch a week later (every payment made but one, to a closed
+    account), then the batch closed; the paid recipients' letters are queued for the worker."""
+    disburser = Actor(payers.disburser)
+    day = batch.period_start.replace(month=6, day=12)
+    failed = batch.payments.filter(status=PaymentStatus.PENDING).order_by("-pk").first()
+    data = bank_files.return_file_for(batch, {failed.reference: "账户已销户"})
+    with _on(day):
+        bank_files.import_return(disburser, batch, data)
+    with _on(day + datetime.timedelta(days=3)), transaction.atomic():
+        batch = PaymentBatch.objects.get(pk=batch.pk)
+        return perform("close", batch, disburser, {})
+
+
+def load_demo_this_period(payers: Payers, county: Region) -> PaymentBatch | None:
+    """This year's batch, built and approved today: open, waiting for its bank file. The
+    recipient without an account on record is left out."""
+    program = Program.objects.get(code="rural-reward")
+    with transaction.atomic():
+        built = payments.build(
+            Actor(payers.disburser), program=program, county=county, day=clock.today()
+        )
+        if built.batch is None:
+            return None
+        return perform(
+            "approve", built.batch, Actor(payers.fund_manager), {"opinion": "经审核，同意发放"}
+        )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock
-from casework.models import Application, ApplicationStatus, Period, Program, Region
+from casework.models import Application, ApplicationStatus, Program, Region
 from casework.models.payments import (
     LIVE_PAYMENT_STATUSES,
     BankAccount,
@@ -45,12 +45,8 @@ _PAYABLE = [ApplicationStatus.ENROLLED, ApplicationStatus.SUSPENDED, Application
 
 
 def period_of(program: Program, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The payment period ``day`` falls in: the month for monthly standards, else the year."""
-    standard = program.standard_on(day)
-    if standard is not None and standard.period == Period.MONTH:
-        start = day.replace(day=1)
-        return start, program.next_period_start(day) - datetime.timedelta(days=1)
-    return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
+    """The payment period ``day`` falls in (month, quarter or year, by the standard)."""
+    return program.payment_period(day)
 
 
 def due_for_payment(program: Program, county: Region, start: datetime.date, end: datetime.date):
@@ -106,25 +102,13 @@ def build(actor: Actor, *, program: Program, county: Region, day: datetime.date)
             built_at=clock.now(),
         )
         due = due_for_payment(program, county, start, end).order_by("region_id", "id")
-        count = total = 0
-        chunk = []
-        for application in due.only("id", "applicant_id", "region_id").iterator(CHUNK):
-            chunk.append(application)
-            if len(chunk) == CHUNK:
-                made, left_out = _pay(batch, chunk, standard.amount_fen, count)
-                count, total, skipped = (
-                    count + made,
-                    total + made * standard.amount_fen,
-                    skipped + left_out,
-                )
-                chunk = []
-        if chunk:
-            made, left_out = _pay(batch, chunk, standard.amount_fen, count)
-            count, total, skipped = (
-                count + made,
-                total + made * standard.amount_fen,
-                skipped + left_out,
-            )
+        amount, count = standard.payment_fen, 0
+        # (application id, applicant id) pairs: no model instances for a county's recipients.
+        for chunk in _chunks(due.values_list("id", "applicant_id").iterator(CHUNK)):
+            made, left_out = _pay(batch, chunk, amount, count)
+            count += made
+            skipped += left_out
+        total = count * amount
         if not count:
             transaction.set_rollback(True)
             return Built(None, skipped)
@@ -170,7 +154,8 @@ def follow_up(actor: Actor, batch: PaymentBatch) -> Built:
         )
         count, total, skipped = 0, 0, []
         for payment in failed:
-            made, left_out = _pay(again, [payment.application], payment.amount_fen, count)
+            pair = (payment.application_id, payment.application.applicant_id)
+            made, left_out = _pay(again, [pair], payment.amount_fen, count)
             count, total = count + made, total + made * payment.amount_fen
             skipped += left_out
         if not count:
@@ -188,27 +173,42 @@ def follow_up(actor: Actor, batch: PaymentBatch) -> Built:
     return Built(again, skipped)
 
 
-def _pay(batch, applications, amount_fen, offset) -> tuple[int, list[tuple[int, str]]]:
+def _chunks(rows):
+    """``rows`` in lists of ``CHUNK``."""
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _pay(batch, pairs, amount_fen, offset) -> tuple[int, list[tuple[int, str]]]:
+    """Pay each (application id, applicant id) of ``pairs`` into the applicant's current
+    account; those without one are skipped with why."""
     accounts = {
-        account.person_id: account
-        for account in BankAccount.objects.filter(
-            person_id__in=[a.applicant_id for a in applications], replaced_at__isnull=True
-        )
+        person_id: (bank, number)
+        for person_id, bank, number in BankAccount.objects.filter(
+            person_id__in=[applicant for _application, applicant in pairs],
+            replaced_at__isnull=True,
+        ).values_list("person_id", "bank", "account_number")
     }
     payments, skipped = [], []
-    for application in applications:
-        account = accounts.get(application.applicant_id)
+    for application_id, applicant_id in pairs:
+        account = accounts.get(applicant_id)
         if account is None:
-            skipped.append((application.pk, _("No bank account on record.")))
+            skipped.append((application_id, _("No bank account on record.")))
             continue
         payments.append(
             Payment(
                 batch=batch,
-                application_id=application.pk,
+                application_id=application_id,
                 period_start=batch.period_start,
                 amount_fen=amount_fen,
-                bank=account.bank,
-                account_number=account.account_number,
+                bank=account[0],
+                account_number=account[1],
                 reference=_reference(batch, offset + len(payments) + 1),
             )
         )

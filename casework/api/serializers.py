@@ -121,6 +121,7 @@ class ProgramSerializer(serializers.ModelSerializer):
         data.update(
             standard_amount=f"{standard.amount:.2f}" if standard else None,
             period=standard.period if standard else None,
+            payment_cycle=standard.cycle if standard else None,
             effective_from=standard.effective_from.isoformat() if standard else None,
             min_age=standard.min_age if standard else None,
             min_mother_age=standard.min_mother_age if standard else None,

@@ -35,6 +35,32 @@ class Period(models.TextChoices):
     ONCE = "once", _("once")
 
 
+class PaymentCycle(models.TextChoices):
+    """How often recipients are paid (a monthly amount may be paid by the quarter)."""
+
+    MONTH = "month", _("monthly")
+    QUARTER = "quarter", _("quarterly")
+    YEAR = "year", _("yearly")
+
+
+# Months in a payment cycle and in an amount's period.
+_MONTHS = {"month": 1, "quarter": 3, "year": 12, "once": 12}
+
+
+def cycle_bounds(cycle: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the payment cycle ``day`` falls in."""
+    months = _MONTHS[cycle]
+    first_month = (day.month - 1) // months * months + 1
+    start = datetime.date(day.year, first_month, 1)
+    following = first_month + months
+    next_start = (
+        datetime.date(day.year + 1, 1, 1)
+        if following > 12
+        else datetime.date(day.year, following, 1)
+    )
+    return start, next_start - datetime.timedelta(days=1)
+
+
 class Program(models.Model):
     """A program officers enrol people in; administrators edit it and its standards."""
 
@@ -68,13 +94,14 @@ class Program(models.Model):
         in_force = [s for s in self.standards.all() if s.effective_from <= day]
         return max(in_force, key=lambda standard: standard.effective_from, default=None)
 
-    def next_period_start(self, day: datetime.date) -> datetime.date:
-        """The first day of the payment period after the one ``day`` falls in: monthly standards
-        pay by the month, yearly and one-time ones by the calendar year."""
+    def payment_period(self, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The payment period ``day`` falls in, by the cycle of the standard in force then."""
         standard = self.standard_on(day)
-        if standard is not None and standard.period == Period.MONTH:
-            return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-        return datetime.date(day.year + 1, 1, 1)
+        return cycle_bounds(standard.cycle if standard else PaymentCycle.YEAR, day)
+
+    def next_period_start(self, day: datetime.date) -> datetime.date:
+        """The first day of the payment period after the one ``day`` falls in."""
+        return self.payment_period(day)[1] + datetime.timedelta(days=1)
 
 
 class ProgramStandard(models.Model):
@@ -88,6 +115,13 @@ class ProgramStandard(models.Model):
         _("amount (fen)"), help_text=_("Per person per period, in fen (1 yuan = 100 fen).")
     )
     period = models.CharField(_("period"), max_length=6, choices=Period.choices)
+    payment_cycle = models.CharField(
+        _("payment cycle"),
+        max_length=8,
+        choices=PaymentCycle.choices,
+        blank=True,
+        help_text=_("Blank: as often as the amount's period (a one-time amount: once a year)."),
+    )
     min_age = models.PositiveSmallIntegerField(
         _("minimum age of the applicant"), null=True, blank=True
     )
@@ -109,6 +143,21 @@ class ProgramStandard(models.Model):
         return f"{self.program} {self.effective_from}: {self.amount}"
 
     @property
+    def cycle(self) -> str:
+        """The payment cycle in effect."""
+        if self.payment_cycle:
+            return self.payment_cycle
+        return PaymentCycle.MONTH if self.period == Period.MONTH else PaymentCycle.YEAR
+
+    @property
+    def payment_fen(self) -> int:
+        """What one payment of a cycle pays: a monthly amount paid by the quarter is three
+        months' worth."""
+        if self.period == Period.ONCE:
+            return self.amount_fen
+        return self.amount_fen * _MONTHS[self.cycle] // _MONTHS[self.period]
+
+    @property
     def amount(self) -> Decimal:
         """The amount in yuan, as a Decimal with two places."""
         return yuan(self.amount_fen)
@@ -116,3 +165,11 @@ class ProgramStandard(models.Model):
     def clean(self) -> None:
         if self.amount_fen == 0:
             raise ValidationError({"amount_fen": _("The amount must be more than zero.")})
+        if (
+            self.payment_cycle
+            and self.period
+            and _MONTHS[self.payment_cycle] < _MONTHS[self.period]
+        ):
+            raise ValidationError(
+                {"payment_cycle": _("A yearly amount cannot be paid more often than yearly.")}
+            )

@@ -297,3 +297,54 @@ def test_an_eligibility_signer_may_not_disburse(approved, make_officer):
     with pytest.raises(SeparationOfDuties):
         bank_files.export(Actor(signer), approved, "csv")
     assert PaymentBatch.objects.get().status == "approved"
+
+
+@pytest.mark.parametrize(
+    ("cycle", "day", "bounds"),
+    [
+        (
+            "month",
+            datetime.date(2026, 12, 15),
+            (datetime.date(2026, 12, 1), datetime.date(2026, 12, 31)),
+        ),
+        (
+            "quarter",
+            datetime.date(2026, 11, 24),
+            (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)),
+        ),
+        (
+            "quarter",
+            datetime.date(2026, 2, 28),
+            (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
+        ),
+        (
+            "year",
+            datetime.date(2026, 7, 1),
+            (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+        ),
+    ],
+)
+def test_payment_cycles(cycle, day, bounds):
+    from casework.models.programs import cycle_bounds
+
+    assert cycle_bounds(cycle, day) == bounds
+
+
+@pytest.mark.django_db
+def test_a_monthly_amount_paid_by_the_quarter(recipient, disburser, county):
+    program = Program.objects.get(code="special-deceased")
+    standard = program.standard_on(datetime.date(2026, 11, 24))
+    standard.payment_cycle = "quarter"
+    standard.save()
+    recipient(program=program, paid_from=datetime.date(2026, 10, 1))
+    recipient(program=program, paid_from=datetime.date(2027, 1, 1))
+    built = payments.build(
+        Actor(disburser), program=program, county=county, day=datetime.date(2026, 11, 24)
+    )
+    batch = built.batch
+    assert (batch.period_start, batch.period_end) == (
+        datetime.date(2026, 10, 1),
+        datetime.date(2026, 12, 31),
+    )
+    assert batch.payment_count == 1 and batch.total_fen == 3 * standard.amount_fen
+    assert program.next_period_start(datetime.date(2026, 11, 24)) == datetime.date(2027, 1, 1)
