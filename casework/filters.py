@@ -13,9 +13,12 @@ from casework.models import (
     Application,
     ApplicationStatus,
     BatchStatus,
+    CaseStatus,
     CertificateKind,
     CertificateNotice,
     CertificateStatus,
+    ClueSource,
+    EnforcementCase,
     Hukou,
     MigrantCertificate,
     NoticeKind,
@@ -197,6 +200,21 @@ class PaymentBatchFilter(django_filters.FilterSet):
     class Meta:
         model = PaymentBatch
         fields = ["program", "status", "year"]
+
+
+class CaseFilter(InRegionMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Case number or subject"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=ClueSource.choices)
+    year = django_filters.NumberFilter(label=_("Year"), field_name="received_on__year")
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+
+    class Meta:
+        model = EnforcementCase
+        fields = ["q", "status", "source", "year", "region"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(subject__icontains=value))
 
 
 class ObjectionFilter(django_filters.FilterSet):

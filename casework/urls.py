@@ -1,6 +1,13 @@
 from django.urls import path
 
-from casework import application_views, certificate_views, payment_views, posting_views, views
+from casework import (
+    application_views,
+    case_views,
+    certificate_views,
+    payment_views,
+    posting_views,
+    views,
+)
 
 # Page names must not collide with the API router's (``<basename>-<action>``).
 urlpatterns = [
@@ -42,6 +49,11 @@ urlpatterns = [
         payment_views.recovery_step,
         name="recovery-step",
     ),
+    path("cases/", case_views.case_list, name="case-list"),
+    path("cases/new/", case_views.case_create, name="case-create"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/informant/", case_views.case_informant, name="case-informant"),
+    path("cases/<int:pk>/steps/<slug:name>/", case_views.case_step, name="case-step"),
     path("postings/", posting_views.posting_list, name="posting-list"),
     path("postings/open/", posting_views.posting_open, name="posting-open"),
     path("postings/close/", posting_views.posting_close_many, name="postings-close-page"),

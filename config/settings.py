@@ -261,6 +261,11 @@ CASEWORK_ANNUAL_REVIEW_DUE = os.environ.get("CASEWORK_ANNUAL_REVIEW_DUE", "06-30
 # A posting notice longer than this is issued by a background job, off the request.
 CASEWORK_INLINE_NOTICE_ROWS = int(os.environ.get("CASEWORK_INLINE_NOTICE_ROWS", "200"))
 
+# Enforcement cases: working days from receipt to the registration proposal, days from
+# registration to the decision.
+CASEWORK_REGISTRATION_WORKING_DAYS = int(os.environ.get("CASEWORK_REGISTRATION_WORKING_DAYS", "7"))
+CASEWORK_CASE_DECISION_DAYS = int(os.environ.get("CASEWORK_CASE_DECISION_DAYS", "90"))
+
 # Page sizes for every list page; the API allows up to 200 per page (../shared/API.md).
 CASEWORK_PAGE_SIZE = 50
 CASEWORK_API_MAX_PAGE_SIZE = 200

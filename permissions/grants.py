@@ -51,6 +51,19 @@ def grant_access(
         raise ValidationError({"reason": _("Reason: please say why access is granted.")})
     if expires_at is not None and expires_at <= clock.now():
         raise ValidationError({"expires_at": _("Expires at: must be in the future.")})
+    return put_grant(actor, user=user, obj=obj, reason=reason, expires_at=expires_at)
+
+
+def put_grant(
+    actor: audit.Actor,
+    *,
+    user: Officer,
+    obj: Model,
+    reason: str,
+    expires_at: datetime.datetime | None = None,
+) -> ObjectGrant:
+    """Write the grant and its audit entry; the caller has decided the actor may (an
+    administrator's grant, a case approver's assignment)."""
     grant_model = _grant_model(obj)
     with transaction.atomic():
         grant, _created = grant_model.objects.update_or_create(
@@ -82,6 +95,11 @@ def revoke_access(actor: audit.Actor, grant: ObjectGrant, *, reason: str) -> Non
     """Withdraw a grant; the object disappears from the grantee's lists at once."""
     if not rules.may_grant_access(actor.officer, grant.content_object):
         raise PermissionDenied(_("You may not revoke access to this record."))
+    remove_grant(actor, grant, reason=reason)
+
+
+def remove_grant(actor: audit.Actor, grant: ObjectGrant, *, reason: str) -> None:
+    """Delete the grant with its audit entry; the caller has decided the actor may."""
     with transaction.atomic():
         _delete_with_entry(actor, grant, "revoke_access", reason)
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from casework.models import Person, Region
+from casework.models import EnforcementCase, Person, Region
 from permissions.roles import Role
 
 
@@ -74,6 +74,21 @@ class PersonGrant(ObjectGrant):
         verbose_name_plural = _("person grants")
         indexes = [
             models.Index(fields=["user", "permission", "content_object"], name="persongrant_lookup")
+        ]
+
+
+class CaseGrant(ObjectGrant):
+    """An investigator assigned to an enforcement case (the only way they see it)."""
+
+    content_object = models.ForeignKey(
+        EnforcementCase, on_delete=models.CASCADE, related_name="grants"
+    )
+
+    class Meta(ObjectGrant.Meta):
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        indexes = [
+            models.Index(fields=["user", "permission", "content_object"], name="casegrant_lookup")
         ]
 
 

@@ -117,12 +117,20 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _VIEW_RECOVERIES
     + ("casework.add_repayment",),
     Role.SUPERVISOR: _VIEW_PEOPLE
+    + ("casework.view_enforcementcase", "casework.see_informant")
     + _VIEW_CERTIFICATES
     + _VIEW_PAYMENTS
     + _VIEW_RECOVERIES
     + ("permissions.view_auditentry", "casework.add_finding"),
-    Role.INVESTIGATOR: _VIEW_PEOPLE,
-    Role.CASE_APPROVER: _VIEW_PEOPLE,
+    # Investigators see only the cases assigned to them (object grants), never by jurisdiction.
+    Role.INVESTIGATOR: _VIEW_PEOPLE
+    + ("casework.add_enforcementcase", "casework.change_enforcementcase"),
+    Role.CASE_APPROVER: _VIEW_PEOPLE
+    + (
+        "casework.view_enforcementcase",
+        "casework.approve_enforcementcase",
+        "casework.see_informant",
+    ),
     Role.MIGRANT_SERVICE_OFFICER: _VIEW_PEOPLE + _EDIT_PEOPLE + _CERTIFICATES,
     Role.ADMINISTRATOR: _VIEW_PEOPLE
     + _EDIT_PEOPLE

@@ -1,5 +1,8 @@
 """Yes/no answers to "may this officer do this?" for pages, API views and actions alike."""
 
+from django.db.models import Q
+
+from casework import clock
 from casework.models import (
     Application,
     ApplicationStatus,
@@ -191,3 +194,34 @@ def may_write_off_recovery(user, recovery) -> bool:
 def may_record_finding(user, batch) -> bool:
     """Supervisors record findings on the batches of their jurisdiction."""
     return user.has_perm("casework.add_finding") and code_in_jurisdiction(user, batch.region_id)
+
+
+def may_record_clue(user, region_code: str) -> bool:
+    """Investigators record clues of their jurisdiction."""
+    return user.has_perm("casework.add_enforcementcase") and code_in_jurisdiction(user, region_code)
+
+
+def is_assigned(user, case) -> bool:
+    """Whether the officer is one of the case's investigators (holds a current grant)."""
+    return (
+        case.grants.filter(user=user)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now()))
+        .exists()
+    )
+
+
+def may_investigate(user, case) -> bool:
+    """The assigned investigators work the case (propose, record)."""
+    return user.has_perm("casework.change_enforcementcase") and is_assigned(user, case)
+
+
+def may_approve_case(user, case) -> bool:
+    """Case approvers of the jurisdiction decide on registration, decisions and closing."""
+    return user.has_perm("casework.approve_enforcementcase") and code_in_jurisdiction(
+        user, case.region_id
+    )
+
+
+def may_see_informant(user, case) -> bool:
+    """Who reported a clue: case approvers and supervisors of the jurisdiction only."""
+    return user.has_perm("casework.see_informant") and code_in_jurisdiction(user, case.region_id)

@@ -17,6 +17,7 @@ from casework.models import (
     Application,
     CertificateNotice,
     CertificateStatus,
+    EnforcementCase,
     Finding,
     Household,
     Job,
@@ -31,7 +32,7 @@ from casework.models import (
     Repayment,
 )
 from documents.models import Document
-from permissions.models import ObjectGrant, Officer, PersonGrant
+from permissions.models import CaseGrant, ObjectGrant, Officer, PersonGrant
 from permissions.roles import Role
 
 
@@ -142,6 +143,10 @@ register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 register_scope(Document, Scope("region_id", "documents.view_document"))
 register_scope(Application, Scope("region_id", "casework.view_application"))
 register_scope(Posting, Scope("region_id", "casework.view_posting"))
+register_scope(
+    EnforcementCase,
+    Scope("region_id", "casework.view_enforcementcase", grant_model=CaseGrant),
+)
 register_scope(PaymentBatch, Scope("region_id", "casework.view_paymentbatch"))
 register_scope(Payment, Scope("application__region_id", "casework.view_payment"))
 register_scope(Recovery, Scope("application__region_id", "casework.view_recovery"))

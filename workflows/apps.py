@@ -11,6 +11,7 @@ class WorkflowsConfig(AppConfig):
         from workflows import (  # noqa: F401
             applications,
             bank_files,
+            cases,
             certificates,
             payments,
             postings,

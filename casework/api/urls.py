@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from casework.api import views
 from casework.api.applications import ApplicationViewSet
+from casework.api.cases import CaseViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
 from casework.api.payments import PaidTotalsView, PaymentBatchViewSet, RecoveryViewSet
 from casework.api.postings import ObjectionViewSet, PostingViewSet
@@ -26,6 +27,7 @@ router.register("notices", NoticeViewSet, basename="notice")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("recoveries", RecoveryViewSet, basename="recovery")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

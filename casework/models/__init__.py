@@ -13,6 +13,13 @@ from casework.models.applications import (
     HouseholdVisit,
     Level,
 )
+from casework.models.cases import (
+    CaseInformant,
+    CaseNumberSequence,
+    CaseStatus,
+    ClueSource,
+    EnforcementCase,
+)
 from casework.models.certificates import (
     CertificateAttachment,
     CertificateKind,
@@ -55,6 +62,11 @@ __all__ = [
     "AppraisalEntry",
     "AppraisalOpinion",
     "BankAccount",
+    "CaseInformant",
+    "CaseNumberSequence",
+    "CaseStatus",
+    "ClueSource",
+    "EnforcementCase",
     "BatchStatus",
     "FactSource",
     "Filing",

@@ -1,0 +1,114 @@
+"""Pages: two-illegal enforcement cases (list, clue, detail, the informant for approvers)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from casework import clock
+from casework.filters import CaseFilter
+from casework.models import EnforcementCase, Region
+from casework.pages import paginate, querystring_without_page, run_form_action, run_step
+from permissions import rules
+from permissions.audit import Actor
+from permissions.scoping import get_visible_or_404, visible_to
+from workflows import cases
+from workflows.transitions import available_steps, history
+
+
+class ClueForm(forms.ModelForm):
+    informant_name = forms.CharField(
+        label=gettext_lazy("Informant's name"), max_length=50, required=False
+    )
+    informant_contact = forms.CharField(
+        label=gettext_lazy("Informant's contact"), max_length=100, required=False
+    )
+
+    class Meta:
+        model = EnforcementCase
+        fields = ["region", "source", "received_on", "subject", "summary"]
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = visible_to(user, Region).filter(
+            level__in=["county", "township", "village"]
+        )
+        self.fields["received_on"].initial = clock.today()
+
+    def _post_clean(self):
+        # The workflow validates the case with its recorder; build the instance only.
+        forms.models.construct_instance(self, self.instance, self._meta.fields)
+
+
+@login_required
+def case_list(request):
+    found = CaseFilter(
+        request.GET, queryset=visible_to(request.user, EnforcementCase).select_related("region")
+    )
+    return render(
+        request,
+        "casework/case_list.html",
+        {
+            "filter": found,
+            "page": paginate(request, found.qs),
+            "querystring": querystring_without_page(request),
+            "may_record": request.user.has_perm("casework.add_enforcementcase"),
+        },
+    )
+
+
+@login_required
+def case_create(request):
+    if not request.user.has_perm("casework.add_enforcementcase"):
+        raise PermissionDenied(_("Your role may not record clues here."))
+    form = ClueForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        informant = {
+            "name": form.cleaned_data["informant_name"],
+            "contact": form.cleaned_data["informant_contact"],
+        }
+        if run_form_action(
+            form, lambda: cases.record_clue(Actor.from_request(request), form.instance, informant)
+        ):
+            messages.success(request, _("Clue recorded."))
+            return redirect("case-detail", pk=form.instance.pk)
+    return render(request, "casework/case_form.html", {"form": form})
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = get_visible_or_404(request.user, EnforcementCase.objects.select_related("region"), pk=pk)
+    return render(
+        request,
+        "casework/case_detail.html",
+        {
+            "case": case,
+            "investigators": [g.user for g in case.grants.select_related("user")],
+            "steps": [(step, step.form()) for step in available_steps(request.user, case)],
+            "history": history(case),
+            "may_see_informant": rules.may_see_informant(request.user, case),
+        },
+    )
+
+
+@login_required
+def case_informant(request, pk: int):
+    """Who reported the clue: approvers and supervisors only, each showing audited."""
+    case = get_visible_or_404(request.user, EnforcementCase, pk=pk)
+    informant = cases.informant_of(Actor.from_request(request), case)
+    return render(request, "casework/case_informant.html", {"case": case, "informant": informant})
+
+
+@login_required
+@require_POST
+def case_step(request, pk: int, name: str):
+    run_step(request, name, get_visible_or_404(request.user, EnforcementCase, pk=pk))
+    return redirect("case-detail", pk=pk)
