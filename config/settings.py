@@ -265,6 +265,15 @@ CASEWORK_INLINE_NOTICE_ROWS = int(os.environ.get("CASEWORK_INLINE_NOTICE_ROWS", 
 # registration to the decision.
 CASEWORK_REGISTRATION_WORKING_DAYS = int(os.environ.get("CASEWORK_REGISTRATION_WORKING_DAYS", "7"))
 CASEWORK_CASE_DECISION_DAYS = int(os.environ.get("CASEWORK_CASE_DECISION_DAYS", "90"))
+# The one extension of the decision deadline the approver may grant.
+CASEWORK_CASE_EXTENSION_DAYS = int(os.environ.get("CASEWORK_CASE_EXTENSION_DAYS", "30"))
+# The fine the decision form suggests (yuan): with illegal gains at or over the threshold, a
+# multiple of the gains; otherwise a fixed range.
+CASEWORK_FINE_RULE = {
+    "gains_threshold": 10_000,
+    "gains_multiple": (2, 6),
+    "fixed_range": (10_000, 30_000),
+}
 
 # Page sizes for every list page; the API allows up to 200 per page (../shared/API.md).
 CASEWORK_PAGE_SIZE = 50
