@@ -3,21 +3,29 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework import clock
+from casework.case_decision_views import decisions_context
 from casework.filters import CaseFilter
 from casework.models import EnforcementCase, Region
-from casework.pages import paginate, querystring_without_page, run_form_action, run_step
+from casework.pages import (
+    describe,
+    paginate,
+    querystring_without_page,
+    run_form_action,
+    run_step,
+)
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from workflows import cases
-from workflows.transitions import available_steps, history
+from workflows import case_files, cases
+from workflows.transitions import TransitionConflict, available_steps, history
 
 
 class ClueForm(forms.ModelForm):
@@ -86,13 +94,20 @@ def case_create(request):
 @login_required
 def case_detail(request, pk: int):
     case = get_visible_or_404(request.user, EnforcementCase.objects.select_related("region"), pk=pk)
+    investigating = rules.may_investigate(request.user, case)
     return render(
         request,
         "casework/case_detail.html",
         {
             "case": case,
             "investigators": [g.user for g in case.grants.select_related("user")],
-            "steps": [(step, step.form()) for step in available_steps(request.user, case)],
+            "steps": [
+                (step, step.form())
+                for step in available_steps(request.user, case)
+                if step.name != "record_execution"  # a form per decision, in the table
+            ],
+            **decisions_context(case, investigating),
+            **case_files.case_file_context(case, investigating),
             "history": history(case),
             "may_see_informant": rules.may_see_informant(request.user, case),
         },
@@ -112,3 +127,70 @@ def case_informant(request, pk: int):
 def case_step(request, pk: int, name: str):
     run_step(request, name, get_visible_or_404(request.user, EnforcementCase, pk=pk))
     return redirect("case-detail", pk=pk)
+
+
+def _add_to_case_file(request, pk: int, add, done: str):
+    """Run one addition to a case's file from a page's POST; say how it went and go back."""
+    case = get_visible_or_404(request.user, EnforcementCase, pk=pk)
+    try:
+        add(Actor.from_request(request), case)
+    except (ValidationError, PermissionDenied, TransitionConflict) as error:
+        messages.error(request, describe(error))
+    else:
+        messages.success(request, done)
+    return redirect("case-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_add_party(request, pk: int):
+    return _add_to_case_file(
+        request,
+        pk,
+        lambda actor, case: case_files.add_party(actor, case, request.POST),
+        _("Party recorded."),
+    )
+
+
+@login_required
+@require_POST
+def case_add_evidence(request, pk: int):
+    return _add_to_case_file(
+        request,
+        pk,
+        lambda actor, case: case_files.add_evidence(
+            actor,
+            case,
+            request.FILES.get("file"),
+            request.POST.get("kind", ""),
+            request.POST.get("description", ""),
+            request.POST.get("collected_on", ""),
+        ),
+        _("Evidence recorded."),
+    )
+
+
+@login_required
+@require_POST
+def case_add_action(request, pk: int):
+    return _add_to_case_file(
+        request,
+        pk,
+        lambda actor, case: case_files.add_action(
+            actor, case, request.POST.get("happened_on", ""), request.POST.get("description", "")
+        ),
+        _("Chronology entry recorded."),
+    )
+
+
+@login_required
+def case_evidence_download(request, pk: int, evidence_id: int):
+    """An evidence file, for whoever sees the case (anyone else: 404)."""
+    case = get_visible_or_404(request.user, EnforcementCase, pk=pk)
+    evidence = case_files.evidence_of(case, evidence_id)
+    return FileResponse(
+        evidence.file.open("rb"),
+        content_type=case_files.content_type_of(evidence),
+        as_attachment=True,
+        filename=case_files.download_name(evidence),
+    )

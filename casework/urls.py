@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from casework import (
     application_views,
+    case_decision_views,
     case_views,
     certificate_views,
     payment_views,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("payments/", payment_views.batch_list, name="batch-list"),
     path("payments/build/", payment_views.batch_build, name="batch-build"),
     path("payments/report/", payment_views.paid_report, name="paid-report"),
+    path("reports/enforcement/", include("casework.report_views")),
     path("payments/<int:pk>/", payment_views.batch_detail, name="batch-detail"),
     path("payments/<int:pk>/steps/<slug:name>/", payment_views.batch_step, name="batch-step"),
     path("payments/<int:pk>/bank-file/", payment_views.batch_bank_file, name="batch-bank-file"),
@@ -54,6 +56,19 @@ urlpatterns = [
     path("cases/<int:pk>/", case_views.case_detail, name="case-detail"),
     path("cases/<int:pk>/informant/", case_views.case_informant, name="case-informant"),
     path("cases/<int:pk>/steps/<slug:name>/", case_views.case_step, name="case-step"),
+    path("cases/<int:pk>/parties/", case_views.case_add_party, name="case-add-party"),
+    path("cases/<int:pk>/evidence/", case_views.case_add_evidence, name="case-add-evidence"),
+    path(
+        "cases/<int:pk>/evidence/<int:evidence_id>/file/",
+        case_views.case_evidence_download,
+        name="case-evidence-download",
+    ),
+    path("cases/<int:pk>/chronology/", case_views.case_add_action, name="case-add-action"),
+    path(
+        "cases/<int:pk>/measures/",
+        case_decision_views.case_propose_measure,
+        name="case-propose-measure",
+    ),
     path("postings/", posting_views.posting_list, name="posting-list"),
     path("postings/open/", posting_views.posting_open, name="posting-open"),
     path("postings/close/", posting_views.posting_close_many, name="postings-close-page"),

@@ -66,6 +66,7 @@ SAMPLE_TITLES = {
     DocumentKind.CASE_REGISTRATION: "两非案件立案审批表",
     DocumentKind.CASE_DECISION: "两非案件处理决定书",
     DocumentKind.CASE_CLOSING: "两非案件结案审批表",
+    DocumentKind.ENFORCEMENT_REPORT: "安和县2026年度两非案件查处情况统计表",
 }
 
 

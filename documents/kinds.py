@@ -20,6 +20,7 @@ class DocumentKind(models.TextChoices):
     CASE_REGISTRATION = "case_registration", _("case registration form")
     CASE_DECISION = "case_decision", _("case decision")
     CASE_CLOSING = "case_closing", _("case closing form")
+    ENFORCEMENT_REPORT = "enforcement_report", _("two-illegal enforcement statistics")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ KINDS: dict[str, KindSpec] = {
     DocumentKind.CASE_REGISTRATION: KindSpec("documents/case_registration.html", "两非立"),
     DocumentKind.CASE_DECISION: KindSpec("documents/case_decision.html", "两非决"),
     DocumentKind.CASE_CLOSING: KindSpec("documents/case_closing.html", "两非结"),
+    DocumentKind.ENFORCEMENT_REPORT: KindSpec("documents/enforcement_report.html", "两非统"),
 }
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from documents import issuing, keys
+from documents.demo import SAMPLE_TITLES
 from documents.models import IssuingOffice
 from documents.samples import sample_data
 from permissions.audit import Actor
@@ -14,17 +15,8 @@ OFFICES = {
     "chengguan": ("城关镇人民政府", "城关镇", TOWNSHIP),
     "shiqiao": ("石桥乡人民政府", "石桥乡", OTHER_TOWNSHIP),
 }
-TITLES = {
-    "application_form": "计划生育家庭奖励扶助申请审批表",
-    "posting_notice": "农村部分计划生育家庭奖励扶助对象公示",
-    "not_confirmed_notice": "不予确认告知书",
-    "payment_letter": "奖励扶助金发放告知书",
-    "migrant_certificate": "流动人口婚育证明",
-    "service_certificate": "流动人口计划生育服务证",
-    "case_registration": "两非案件立案审批表",
-    "case_decision": "两非案件处理决定书",
-    "case_closing": "两非案件结案审批表",
-}
+# The sample title of each kind, as the demo issues them.
+TITLES = {str(kind): title for kind, title in SAMPLE_TITLES.items()}
 
 
 @pytest.fixture(scope="session")

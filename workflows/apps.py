@@ -11,6 +11,8 @@ class WorkflowsConfig(AppConfig):
         from workflows import (  # noqa: F401
             applications,
             bank_files,
+            case_decisions,
+            case_files,
             cases,
             certificates,
             payments,

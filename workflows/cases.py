@@ -118,9 +118,8 @@ class RegisterForm(forms.Form):
         return chosen
 
 
-def _register(case, actor, data):
-    check_separation(actor.officer, "approve_case", case)
-    outside = [str(o) for o in data["investigators"] if not code_in_jurisdiction(o, case.region_id)]
+def _check_investigators(case, investigators) -> None:
+    outside = [str(o) for o in investigators if not code_in_jurisdiction(o, case.region_id)]
     if outside:
         raise ValidationError(
             {
@@ -128,6 +127,11 @@ def _register(case, actor, data):
                 % {"names": "、".join(outside)}
             }
         )
+
+
+def _register(case, actor, data):
+    check_separation(actor.officer, "approve_case", case)
+    _check_investigators(case, data["investigators"])
     today = clock.today()
     with transaction.atomic():
         registered = move(
@@ -192,6 +196,28 @@ def investigators_do_not_approve(officer, case, **context) -> str | None:
     return None
 
 
+class AssignForm(RegisterForm):
+    opinion = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        error_messages={"required": gettext_lazy("Give the reason.")},
+    )
+
+
+def _assign(case, actor, data):
+    _check_investigators(case, data["investigators"])
+    with transaction.atomic():
+        current = move(
+            case,
+            "reassign",
+            actor,
+            opinion=data["opinion"],
+            data={"investigators": [o.username for o in data["investigators"]]},
+        )
+        assign(actor, current, list(data["investigators"]))
+    return current
+
+
 register_steps(
     EnforcementCase,
     Step(
@@ -236,6 +262,15 @@ register_steps(
         _send_back,
         rules.may_approve_case,
         form=ReasonForm,
+        aside=True,
+    ),
+    Step(
+        "assign",
+        gettext_lazy("Reassign the investigators"),
+        "reassign",
+        _assign,
+        rules.may_approve_case,
+        form=AssignForm,
         aside=True,
     ),
     labels={

@@ -2,18 +2,23 @@
 registration steps as transitions, and the informant for approvers and supervisors (audited).
 Lists and details never carry the informant."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from casework.api.case_decisions import DispositionsMixin
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.filters import CaseFilter
-from casework.models import EnforcementCase, Region
+from casework.models import CaseAction, CaseParty, EnforcementCase, Evidence, Region
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from workflows import cases
+from workflows import case_files, cases
 
 
 class CaseSerializer(TransitionFieldsMixin, serializers.ModelSerializer):
@@ -73,7 +78,61 @@ class ClueSerializer(serializers.ModelSerializer):
         ]
 
 
+class CasePartySerializer(serializers.ModelSerializer):
+    """A party; a person's ID number is always masked here (lists and API answers)."""
+
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseParty
+        fields = [
+            "id",
+            "name",
+            "role",
+            "role_display",
+            "id_number",
+            "is_medical_staff",
+            "licence_number",
+            "employer",
+            "public_employee",
+            "from_outside",
+            "recorded_at",
+        ]
+
+    def get_id_number(self, party) -> str:
+        return party.shown_id_number
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    collected_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "description",
+            "sha256",
+            "size",
+            "collected_by",
+            "collected_on",
+            "recorded_at",
+        ]
+
+
+class CaseActionSerializer(serializers.ModelSerializer):
+    officer = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseAction
+        fields = ["id", "happened_on", "description", "officer", "recorded_at"]
+
+
 class CaseViewSet(
+    DispositionsMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -121,3 +180,67 @@ class CaseViewSet(
         return Response(
             {"name": informant.name, "contact": informant.contact, "note": informant.note}
         )
+
+    @extend_schema(request=CasePartySerializer, responses=CasePartySerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def parties(self, request, pk=None):
+        """The parties; POST records one (assigned investigators, while registered)."""
+        case = self.get_object()
+        if request.method == "POST":
+            party = case_files.add_party(Actor.from_request(request), case, request.data)
+            return Response(CasePartySerializer(party).data, status=status.HTTP_201_CREATED)
+        return Response(CasePartySerializer(case.parties.all(), many=True).data)
+
+    @extend_schema(request=None, responses=EvidenceSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def evidence(self, request, pk=None):
+        """The evidence; POST (multipart ``file``, ``kind``, ``description``,
+        ``collected_on``) keeps one with its SHA-256."""
+        case = self.get_object()
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DjangoValidationError({"file": _("Choose the file to upload.")})
+            evidence = case_files.add_evidence(
+                Actor.from_request(request),
+                case,
+                upload,
+                request.data.get("kind", ""),
+                request.data.get("description", ""),
+                request.data.get("collected_on", ""),
+            )
+            return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        items = case.evidence.select_related("collected_by")
+        return Response(EvidenceSerializer(items, many=True).data)
+
+    @extend_schema(request=None, responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)/file")
+    def evidence_file(self, request, pk=None, evidence_id=None):
+        """Download an evidence file (whoever sees the case)."""
+        evidence = case_files.evidence_of(self.get_object(), evidence_id)
+        return FileResponse(
+            evidence.file.open("rb"),
+            content_type=case_files.content_type_of(evidence),
+            as_attachment=True,
+            filename=case_files.download_name(evidence),
+        )
+
+    @extend_schema(request=CaseActionSerializer, responses=CaseActionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def chronology(self, request, pk=None):
+        """The chronology; POST (``happened_on``, ``description``) adds an entry."""
+        case = self.get_object()
+        if request.method == "POST":
+            entry = case_files.add_action(
+                Actor.from_request(request),
+                case,
+                request.data.get("happened_on", ""),
+                request.data.get("description", ""),
+            )
+            return Response(CaseActionSerializer(entry).data, status=status.HTTP_201_CREATED)
+        entries = case.chronology.select_related("officer")
+        return Response(CaseActionSerializer(entries, many=True).data)

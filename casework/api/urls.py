@@ -1,6 +1,6 @@
 """The /api/v1/ routes of ../shared/API.md."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -36,6 +36,7 @@ urlpatterns = [
     path("verify/<str:code>/", VerifyCodeView.as_view(), name="api-verify-code"),
     path("jobs/<uuid:pk>/", views.JobView.as_view(), name="api-job"),
     path("reports/payments/", PaidTotalsView.as_view(), name="api-report-payments"),
+    path("reports/enforcement/", include("casework.api.enforcement_reports")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

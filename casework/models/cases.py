@@ -16,7 +16,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from casework.id_numbers import mask_id_number
 from casework.models.regions import Region
+from casework.money import yuan
 
 
 class ClueSource(models.TextChoices):
@@ -138,6 +140,14 @@ class EnforcementCase(ConcurrentTransitionMixin, models.Model):
         """The approver extends the decision deadline, once."""
         self.decision_due, self.deadline_extended = new_due, True
 
+    @transition(field=status, source=CaseStatus.REGISTERED, target=CaseStatus.REGISTERED)
+    def reassign(self) -> None:
+        """The approver changes the investigators assigned (grants follow)."""
+
+    @transition(field=status, source=CaseStatus.DECIDED, target=CaseStatus.DECIDED)
+    def record_execution(self) -> None:
+        """One decision was executed (fine paid, licence revoked, referral acknowledged)."""
+
     @transition(field=status, source=CaseStatus.REGISTERED, target=CaseStatus.DECISION_PROPOSED)
     def propose_decision(self) -> None:
         """The investigators propose a decision for each party (处理决定)."""
@@ -210,6 +220,13 @@ class CaseParty(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_id_number(self) -> str:
+        """A person's ID number masked; an institution's unit code as written."""
+        if self.role == PartyRole.INSTITUTION or len(self.id_number) != 18:
+            return self.id_number
+        return mask_id_number(self.id_number)
 
 
 class EvidenceKind(models.TextChoices):
@@ -325,6 +342,10 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party}: {self.get_kind_display()}"
+
+    @property
+    def amount(self):
+        return None if self.amount_fen is None else yuan(self.amount_fen)
 
 
 class CaseInformant(models.Model):
