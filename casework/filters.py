@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,7 @@ from casework.models import (
     Region,
     Sex,
 )
+from casework.models.cases import add_working_days
 
 
 def filter_region_subtree(queryset, field: str, code: str):
@@ -208,10 +210,22 @@ class CaseFilter(InRegionMixin, django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label=_("Source"), choices=ClueSource.choices)
     year = django_filters.NumberFilter(label=_("Year"), field_name="received_on__year")
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="past_deadline")
 
     class Meta:
         model = EnforcementCase
-        fields = ["q", "status", "source", "year", "region"]
+        fields = ["q", "status", "source", "year", "region", "overdue"]
+
+    def past_deadline(self, queryset, name, value):
+        """Clues past the registration deadline and cases past the decision deadline."""
+        if not value:
+            return queryset
+        today = clock.today()
+        cutoff = add_working_days(today, -settings.CASEWORK_REGISTRATION_WORKING_DAYS)
+        return queryset.filter(
+            Q(status=CaseStatus.CLUE, received_on__lt=cutoff)
+            | Q(status=CaseStatus.REGISTERED, decision_due__lt=today)
+        )
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__icontains=value) | Q(subject__icontains=value))

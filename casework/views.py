@@ -48,6 +48,7 @@ def task_inbox(request):
         "casework/task_inbox.html",
         {
             "steps": inbox.application_inbox(request.user),
+            "case_steps": inbox.case_inbox(request.user),
             "reviews": inbox.annual_reviews_due(request.user),
             "page": page,
             "rows": [

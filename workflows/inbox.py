@@ -9,12 +9,20 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework import clock, region_codes
-from casework.models import Application, ApplicationStatus, CertificateNotice, NoticeStatus
+from casework.models import (
+    Application,
+    ApplicationStatus,
+    CaseStatus,
+    CertificateNotice,
+    EnforcementCase,
+    NoticeStatus,
+)
+from casework.models.cases import add_working_days
 from permissions.scoping import visible_to
 from workflows import processes, recipients
 
@@ -130,9 +138,52 @@ def annual_reviews_due(user) -> ReviewsDue | None:
     return ReviewsDue(year, due, recipients.review_deadline(year), recipients.reviews_overdue())
 
 
+# Enforcement cases: the statuses that wait for the approver, and for the investigators.
+_CASES_FOR_APPROVERS = (
+    (CaseStatus.REGISTRATION_PROPOSED, _("Decide on registering")),
+    (CaseStatus.DECLINE_PROPOSED, _("Decide on not registering")),
+    (CaseStatus.DECISION_PROPOSED, _("Approve the decisions")),
+    (CaseStatus.CLOSING_PROPOSED, _("Approve the closing")),
+)
+_CASES_FOR_INVESTIGATORS = (
+    (CaseStatus.CLUE, _("Propose registering or not")),
+    (CaseStatus.REGISTERED, _("Investigate and propose decisions")),
+    (CaseStatus.DECIDED, _("Record the executions")),
+)
+
+
+def case_inbox(user) -> list[InboxRow]:
+    """The enforcement cases waiting for the user: proposals for approvers, their own cases
+    for investigators; a clue past its registration deadline or a case past its decision
+    deadline is overdue. One grouped query."""
+    if user.has_perm("casework.approve_enforcementcase"):
+        steps = _CASES_FOR_APPROVERS
+    elif user.has_perm("casework.change_enforcementcase"):
+        steps = _CASES_FOR_INVESTIGATORS
+    else:
+        return []
+    today = clock.today()
+    clue_cutoff = add_working_days(today, -settings.CASEWORK_REGISTRATION_WORKING_DAYS)
+    late = Q(status=CaseStatus.CLUE, received_on__lt=clue_cutoff) | Q(
+        status=CaseStatus.REGISTERED, decision_due__lt=today
+    )
+    counts = {
+        row["status"]: (row["waiting"], row["overdue"])
+        for row in visible_to(user, EnforcementCase)
+        .filter(status__in=[status for status, _action in steps])
+        .values("status")
+        .annotate(waiting=Count("pk"), overdue=Count("pk", filter=late))
+        .order_by()
+    }
+    return [
+        InboxRow(status, str(CaseStatus(status).label), str(action), *counts.get(status, (0, 0)))
+        for status, action in steps
+    ]
+
+
 def inbox_count(user) -> int:
-    """How many applications wait for the user at their steps (the home page's figure)."""
-    return sum(row.waiting for row in application_inbox(user))
+    """How many cases wait for the user at their steps (the home page's figure)."""
+    return sum(row.waiting for row in application_inbox(user) + case_inbox(user))
 
 
 def notices_waiting(user):

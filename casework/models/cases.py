@@ -43,9 +43,11 @@ class CaseStatus(models.TextChoices):
 
 
 def add_working_days(day: datetime.date, days: int) -> datetime.date:
-    """``days`` working days (Monday to Friday) after ``day``."""
+    """``days`` working days (Monday to Friday) after ``day`` (before it, for negative days)."""
+    step = datetime.timedelta(days=1 if days >= 0 else -1)
+    days = abs(days)
     while days:
-        day += datetime.timedelta(days=1)
+        day += step
         if day.weekday() < 5:
             days -= 1
     return day

@@ -11,7 +11,13 @@ from permissions.audit import Actor
 from permissions.roles import Role
 from permissions.separation import SeparationOfDuties
 from tests.conftest import COUNTY
-from tests.workflows.test_cases import case_approver, clue, investigators  # noqa: F401
+from tests.workflows.test_cases import (  # noqa: F401
+    CONTACT,
+    INFORMANT,
+    case_approver,
+    clue,
+    investigators,
+)
 from workflows import case_decisions, cases
 from workflows.transitions import available_steps, perform
 
@@ -113,6 +119,10 @@ def test_from_decisions_to_closing(login_api, registered, investigators, case_ap
     assert closed.json()["status"] == "closed"
     assert closed.json()["available_transitions"] == ["reopen"]
     assert Document.objects.for_subject(registered).filter(kind="case_closing").count() == 1
+    # The informant never reaches a document.
+    for document in Document.objects.for_subject(registered):
+        text = str(document.context) + str(document.public_summary)
+        assert INFORMANT not in text and CONTACT not in text
     assert login_api(investigators[0]).get(url(registered)).json()["available_transitions"] == []
 
 

@@ -190,3 +190,30 @@ def test_cases_through_the_pages(client, investigators, case_approver, regions):
     assert INFORMANT in client.get(reverse("case-informant", args=[case.pk])).content.decode()
     bad = client.post(reverse("case-create"), {"region": TOWNSHIP})
     assert bad.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_inbox_counts_cases_and_flags_the_late(
+    clue, login_api, investigators, case_approver, settings, client
+):
+    rows = {
+        row["status"]: row
+        for row in login_api(investigators[0]).get("/api/v1/tasks/summary/").json()["cases"]
+    }
+    assert (rows["clue"]["waiting"], rows["clue"]["overdue"]) == (1, 0)
+    settings.CASEWORK_TODAY = "2026-12-02"
+    rows = {
+        row["status"]: row
+        for row in login_api(investigators[0]).get("/api/v1/tasks/summary/").json()["cases"]
+    }
+    assert rows["clue"]["overdue"] == 1
+    assert (
+        login_api(investigators[1]).get("/api/v1/tasks/summary/").json()["cases"][0]["waiting"] == 0
+    )
+    approver_rows = login_api(case_approver).get("/api/v1/tasks/summary/").json()["cases"]
+    assert [row["status"] for row in approver_rows][0] == "registration_proposed"
+    client.force_login(case_approver)
+    listed = client.get("/cases/?overdue=true").context["page"].object_list
+    assert [case.pk for case in listed] == [clue]
+    page = client.get("/tasks/").content.decode()
+    assert "两非案件" in page
