@@ -65,6 +65,8 @@ SAMPLE_TITLES = {
     DocumentKind.SERVICE_CERTIFICATE: "流动人口计划生育服务证",
     DocumentKind.CASE_REGISTRATION: "两非案件立案审批表",
     DocumentKind.CASE_DECISION: "两非案件处理决定书",
+    DocumentKind.CASE_PRIOR_NOTICE: "行政处罚事先告知书",
+    DocumentKind.CASE_REFERRAL: "案件移送函",
     DocumentKind.CASE_CLOSING: "两非案件结案审批表",
     DocumentKind.ENFORCEMENT_REPORT: "安和县2026年度两非案件查处情况统计表",
 }

@@ -18,7 +18,9 @@ class DocumentKind(models.TextChoices):
     MIGRANT_CERTIFICATE = "migrant_certificate", _("migrant certificate")
     SERVICE_CERTIFICATE = "service_certificate", _("migrant service certificate")
     CASE_REGISTRATION = "case_registration", _("case registration form")
+    CASE_PRIOR_NOTICE = "case_prior_notice", _("prior notice of penalty")
     CASE_DECISION = "case_decision", _("case decision")
+    CASE_REFERRAL = "case_referral", _("case referral letter")
     CASE_CLOSING = "case_closing", _("case closing form")
     ENFORCEMENT_REPORT = "enforcement_report", _("two-illegal enforcement statistics")
 
@@ -44,7 +46,9 @@ KINDS: dict[str, KindSpec] = {
     DocumentKind.MIGRANT_CERTIFICATE: KindSpec("documents/migrant_certificate.html", "婚育证"),
     DocumentKind.SERVICE_CERTIFICATE: KindSpec("documents/migrant_certificate.html", "服务证"),
     DocumentKind.CASE_REGISTRATION: KindSpec("documents/case_registration.html", "两非立"),
+    DocumentKind.CASE_PRIOR_NOTICE: KindSpec("documents/case_prior_notice.html", "两非告"),
     DocumentKind.CASE_DECISION: KindSpec("documents/case_decision.html", "两非决"),
+    DocumentKind.CASE_REFERRAL: KindSpec("documents/case_referral.html", "两非移"),
     DocumentKind.CASE_CLOSING: KindSpec("documents/case_closing.html", "两非结"),
     DocumentKind.ENFORCEMENT_REPORT: KindSpec("documents/enforcement_report.html", "两非统"),
 }

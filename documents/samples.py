@@ -188,6 +188,30 @@ def sample_data(kind: str, *, rows: int = 12) -> dict:
             "reconsideration_body": "安和县人民政府",
             "court": "安和县人民法院",
         },
+        DocumentKind.CASE_PRIOR_NOTICE: lambda: {
+            "case_number": "安卫两非〔2026〕3号",
+            "party": {"name": "郑国华", "id_number": "360921********0031", "unit": ""},
+            "cause": "利用超声技术为他人进行非医学需要的胎儿性别鉴定",
+            "facts_found": [
+                "2026年7月至8月间，你为两名孕妇进行非医学需要的胎儿性别鉴定，收取费用1200元。"
+            ],
+            "violated": "《中华人民共和国人口与计划生育法》关于严禁非医学需要的胎儿性别鉴定",
+            "legal_basis": "《中华人民共和国人口与计划生育法》第三十九条",
+            "decisions": ["警告", "没收违法所得人民币1200元", "罚款人民币30000元"],
+            "statement_days": 3,
+            "hearing": True,
+            "contact": "0797-5210001",
+        },
+        DocumentKind.CASE_REFERRAL: lambda: {
+            "recipient": "安和县公安局",
+            "case_number": "安卫两非〔2026〕3号",
+            "party": {"name": "郑国华", "id_number": "360921********0031", "unit": ""},
+            "cause": "利用超声技术为他人进行非医学需要的胎儿性别鉴定",
+            "facts_found": ["当事人多次为孕妇鉴定胎儿性别并介绍终止妊娠，涉嫌非法行医。"],
+            "reason": "当事人的行为涉嫌犯罪，依照《行政执法机关移送涉嫌犯罪案件的规定》，",
+            "materials": ["案件调查报告", "询问笔录", "证据材料复印件"],
+            "contact": "0797-5210001",
+        },
         DocumentKind.CASE_CLOSING: lambda: {
             "case_number": "安卫两非〔2026〕3号",
             "cause": "利用超声技术为他人进行非医学需要的胎儿性别鉴定",

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock, money
-from casework.id_numbers import mask_id_number
 from casework.models import (
     ADMINISTRATIVE_PENALTIES,
     CaseParty,
@@ -30,6 +29,7 @@ from casework.models import (
     DispositionKind,
     DispositionStatus,
     EnforcementCase,
+    Region,
 )
 from casework.region_codes import COUNTY, region_code_at
 from documents import issuing
@@ -40,6 +40,10 @@ from permissions.audit import Actor
 from permissions.separation import check_separation
 from workflows.transitions import OpinionForm, ReasonForm, Step, move, register_steps
 
+VIOLATED = (
+    "《中华人民共和国人口与计划生育法》关于严禁非医学需要的胎儿性别鉴定和选择性别人工终止妊娠"
+)
+LEGAL_BASIS = "《中华人民共和国人口与计划生育法》第三十九条"
 # Measures that carry an amount.
 _WITH_AMOUNT = {DispositionKind.FINE, DispositionKind.CONFISCATION}
 
@@ -158,7 +162,11 @@ def _approve_decision(case, actor, data):
             dispositions__kind__in=ADMINISTRATIVE_PENALTIES
         ).distinct()
         for party in penalised:
+            _issue_prior_notice(approved, party, actor)
             _issue_decision(approved, party, actor)
+        referrals = approved.dispositions.filter(kind__in=list(REFERRED_TO)).select_related("party")
+        for referral in referrals:
+            _issue_referral(approved, referral, actor)
     return approved
 
 
@@ -173,21 +181,12 @@ def _issue_decision(case, party, actor):
             title="行政处罚决定书",
             data={
                 "case_number": case.number,
-                "party": {
-                    "name": party.name,
-                    "sex": "",
-                    "id_number": mask_id_number(party.id_number)
-                    if len(party.id_number) == 18
-                    else party.id_number,
-                    "unit": party.employer,
-                    "address": "",
-                },
+                "party": {**_party_data(party), "sex": "", "address": ""},
                 "cause": case.subject,
                 "facts_found": [m.grounds for m in measures],
                 "evidence": [e.description for e in case.evidence.all()],
-                "violated": "《中华人民共和国人口与计划生育法》关于严禁非医学需要的胎儿性别鉴定和"
-                "选择性别人工终止妊娠的规定",
-                "legal_basis": "《中华人民共和国人口与计划生育法》第三十九条",
+                "violated": VIOLATED,
+                "legal_basis": LEGAL_BASIS,
                 "decisions": [_measure_text(m) for m in measures],
                 "payment_deadline": "自收到本决定书之日起15日内",
                 "payment_place": "罚没款代收银行各营业网点",
@@ -215,6 +214,77 @@ MEASURE_WORDS = {
 def _office(case):
     """Decisions and closing reports are the county health commission's."""
     return issuing.office_for(region_code_at(case.region_id, COUNTY))
+
+
+# Who a referral goes to.
+REFERRED_TO = {
+    DispositionKind.POLICE_REFERRAL: "公安局",
+    DispositionKind.DISCIPLINE_REFERRAL: "纪委监委",
+}
+
+
+def _party_data(party) -> dict:
+    return {"name": party.name, "id_number": party.shown_id_number, "unit": party.employer}
+
+
+def _issue_prior_notice(case, party, actor):
+    """The prior notice of penalty (行政处罚事先告知书): the party may state their case or ask
+    for a hearing before the decision takes effect."""
+    measures = list(case.dispositions.filter(party=party, kind__in=ADMINISTRATIVE_PENALTIES))
+    return issuing.issue(
+        issuing.IssueRequest(
+            kind=DocumentKind.CASE_PRIOR_NOTICE,
+            office=_office(case),
+            region=case.region,
+            title="行政处罚事先告知书",
+            data={
+                "case_number": case.number,
+                "party": _party_data(party),
+                "cause": case.subject,
+                "facts_found": [m.grounds for m in measures],
+                "violated": VIOLATED,
+                "legal_basis": LEGAL_BASIS,
+                "decisions": [_measure_text(m) for m in measures],
+                "statement_days": 3,
+                "hearing": any(
+                    m.kind in (DispositionKind.FINE, DispositionKind.LICENCE_REVOCATION)
+                    for m in measures
+                ),
+                "contact": _office(case).phone,
+            },
+            public_summary=[("案号", case.number), ("文书", "行政处罚事先告知书")],
+            subject=case,
+        ),
+        actor,
+    )
+
+
+def _issue_referral(case, referral, actor):
+    """The referral letter (移送函) to the police or the discipline inspection body."""
+    county_name = Region.objects.get(code=region_code_at(case.region_id, COUNTY)).name
+    return issuing.issue(
+        issuing.IssueRequest(
+            kind=DocumentKind.CASE_REFERRAL,
+            office=_office(case),
+            region=case.region,
+            title="案件移送函",
+            data={
+                "recipient": f"{county_name}{REFERRED_TO[referral.kind]}",
+                "case_number": case.number,
+                "party": _party_data(referral.party),
+                "cause": case.subject,
+                "facts_found": [referral.grounds],
+                "reason": "当事人的行为涉嫌犯罪，"
+                if referral.kind == DispositionKind.POLICE_REFERRAL
+                else "当事人系党员或公职人员，",
+                "materials": [e.description for e in case.evidence.all()] or ["案件调查材料"],
+                "contact": _office(case).phone,
+            },
+            public_summary=[("案号", case.number), ("文书", "案件移送函")],
+            subject=case,
+        ),
+        actor,
+    )
 
 
 def _measure_text(disposition) -> str:
