@@ -1,7 +1,8 @@
-"""The viewflow flow of reward and assistance applications.
+"""The viewflow flows of the processes: reward and assistance applications and two-illegal
+cases.
 
-The application's django-fsm field ``Application.status`` is the single source of truth; the
-flow mirrors it and never writes it. See :class:`ApplicationFlow` for why.
+Each object's django-fsm ``status`` is the single source of truth; its flow mirrors it and
+never writes it. See :class:`ApplicationFlow` for why.
 """
 
 from contextlib import contextmanager
@@ -11,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from casework.models import Application, ApplicationStatus
-from workflows.models import ApplicationProcess
+from casework.models import ApplicationStatus, CaseStatus
+from workflows.models import ApplicationProcess, CaseProcess
 
 S = ApplicationStatus
 # Where an application waits for someone (or for a posting to close): one task each.
@@ -38,7 +39,7 @@ TERMINAL = (S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED)
 
 
 def _status_is(*statuses):
-    """A Switch condition: the application followed by the process is at one of ``statuses``."""
+    """A Switch condition: the object followed by the process is at one of ``statuses``."""
     wanted = frozenset(statuses)
 
     def condition(activation) -> bool:
@@ -48,17 +49,32 @@ def _status_is(*statuses):
     return condition
 
 
-def _waiting(status: ApplicationStatus):
-    """The task of an application waiting at ``status``: completed by the FSM transition that
-    moves it on (``processes.follow``), after which the ``route`` switch picks the next task."""
+def _waiting(status):
+    """The task of an object waiting at ``status``: completed by the FSM transition that moves
+    it on (``processes.follow``), after which the ``route`` switch picks the next task."""
     return flow.Handle(this.mirror).Annotation(title=status.label).Next(this.route)
 
 
-def _route():
-    switch = flow.Switch().Annotation(title=_("Route to the application's status"))
-    for status in WAITING:
+def _route(waiting, terminal):
+    switch = flow.Switch().Annotation(title=_("Route to the status"))
+    for status in waiting:
         switch.Case(getattr(this, status.value), _status_is(status))
-    return switch.Case(this.end, _status_is(*TERMINAL))
+    return switch.Case(this.end, _status_is(*terminal))
+
+
+class _Mirror:
+    """The bodies of a mirror flow's nodes: the process follows its object (``artifact``)."""
+
+    def begin(self, activation, artifact):
+        """StartHandle body: the new process follows ``artifact``."""
+        activation.process.artifact = artifact
+        return activation.process
+
+    def mirror(self, activation, artifact):
+        """Handle body: hand the (already moved) object to the process, so the ``route`` switch
+        reads its new status without loading it again."""
+        activation.process.artifact = artifact
+        return activation.process
 
 
 class _InTheMovesTransaction:
@@ -77,7 +93,7 @@ class _InTheMovesTransaction:
                 yield
 
 
-class ApplicationFlow(flow.Flow):
+class ApplicationFlow(_Mirror, flow.Flow):
     """Reward and assistance application
 
     A mirror of the application's status. ``Application.status`` (django-fsm) is the single
@@ -106,6 +122,7 @@ class ApplicationFlow(flow.Flow):
     """
 
     process_class = ApplicationProcess
+    waiting, terminal = WAITING, TERMINAL
     lock_impl = _InTheMovesTransaction()
     process_title = _("Reward and assistance application")
     process_description = _(
@@ -116,7 +133,7 @@ class ApplicationFlow(flow.Flow):
     start = (
         flow.StartHandle(this.begin).Annotation(title=_("Application submitted")).Next(this.route)
     )
-    route = _route()
+    route = _route(WAITING, TERMINAL)
 
     submitted = _waiting(S.SUBMITTED)
     visited = _waiting(S.VISITED)
@@ -136,13 +153,46 @@ class ApplicationFlow(flow.Flow):
 
     end = flow.End().Annotation(title=_("Closed"))
 
-    def begin(self, activation, application: Application):
-        """StartHandle body: the new process follows ``application``."""
-        activation.process.artifact = application
-        return activation.process
 
-    def mirror(self, activation, application: Application):
-        """Handle body: hand the (already moved) application to the process, so the ``route``
-        switch reads its new status without loading it again."""
-        activation.process.artifact = application
-        return activation.process
+C = CaseStatus
+CASE_WAITING = (
+    C.CLUE,
+    C.REGISTRATION_PROPOSED,
+    C.DECLINE_PROPOSED,
+    C.REGISTERED,
+    C.DECISION_PROPOSED,
+    C.DECIDED,
+    C.CLOSING_PROPOSED,
+)
+# A closed case may be reopened: the reopening starts a new process.
+CASE_TERMINAL = (C.CLOSED, C.DECLINED)
+
+
+class CaseFlow(_Mirror, flow.Flow):
+    """Two-illegal case
+
+    The same mirror as :class:`ApplicationFlow`: one task per waiting status of the case (the
+    investigators' and the approvers' by turns), moved by every FSM transition of the case;
+    the approvals are FSM steps with the separation-of-duties rules, and the flow records who
+    waited where and since when. A closed or declined case ends its process; a reopened one
+    starts a new process.
+    """
+
+    process_class = CaseProcess
+    waiting, terminal = CASE_WAITING, CASE_TERMINAL
+    lock_impl = _InTheMovesTransaction()
+    process_title = _("Two-illegal case")
+    process_description = _("Follows the case's status: one open task per case.")
+
+    start = flow.StartHandle(this.begin).Annotation(title=_("Clue recorded")).Next(this.route)
+    route = _route(CASE_WAITING, CASE_TERMINAL)
+
+    clue = _waiting(C.CLUE)
+    registration_proposed = _waiting(C.REGISTRATION_PROPOSED)
+    decline_proposed = _waiting(C.DECLINE_PROPOSED)
+    registered = _waiting(C.REGISTERED)
+    decision_proposed = _waiting(C.DECISION_PROPOSED)
+    decided = _waiting(C.DECIDED)
+    closing_proposed = _waiting(C.CLOSING_PROPOSED)
+
+    end = flow.End().Annotation(title=_("Closed"))

@@ -21,3 +21,12 @@ class ApplicationProcess(Process):
     def application(self):
         """The application this process follows (``artifact``, cached once read or set)."""
         return self.artifact
+
+
+class CaseProcess(Process):
+    """The process of one two-illegal case (its artifact); the case's status is the truth."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("case process")
+        verbose_name_plural = _("case processes")

@@ -1,8 +1,8 @@
-"""The viewflow process of each application follows the application's FSM status.
+"""The viewflow process of each application and each two-illegal case follows its FSM status.
 
-``follow`` is registered with ``transitions.on_move`` (see ``apps.py``), so every move of an
-application moves its process in the same transaction: a rolled-back move leaves the process
-as it was. The flow and why it only mirrors the status: ``workflows/flows.py``.
+``follow`` is registered with ``transitions.on_move`` (see ``apps.py``), so every move of a
+followed object moves its process in the same transaction: a rolled-back move leaves the
+process as it was. The flows and why they only mirror the status: ``workflows/flows.py``.
 """
 
 import datetime
@@ -16,25 +16,29 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from casework.models import Application, ApplicationStatus
-from workflows.flows import TERMINAL, WAITING, ApplicationFlow
+from casework.models import Application, ApplicationStatus, EnforcementCase
+from workflows.flows import WAITING, ApplicationFlow, CaseFlow
 
 # A task nobody has finished yet (Handle tasks stay NEW until the next move completes them).
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
-def _open_tasks() -> models.QuerySet:
-    """The open tasks of application processes (one content type lookup, cached by Django)."""
+# The flow that follows each model.
+FLOWS = {Application: ApplicationFlow, EnforcementCase: CaseFlow}
+
+
+def _open_tasks(model=Application) -> models.QuerySet:
+    """The open tasks of ``model``'s processes (one content type lookup, cached by Django)."""
     return Task.objects.filter(
         status__in=OPEN,
-        process__flow_class=ApplicationFlow,
-        process__artifact_content_type=ContentType.objects.get_for_model(Application),
+        process__flow_class=FLOWS[model],
+        process__artifact_content_type=ContentType.objects.get_for_model(model),
     )
 
 
-def open_tasks_of(applications: models.QuerySet) -> models.QuerySet:
-    """The open tasks of ``applications`` (a scoped queryset, used as a subquery)."""
-    return _open_tasks().filter(process__artifact_object_id__in=applications.values("pk"))
+def open_tasks_of(objects: models.QuerySet) -> models.QuerySet:
+    """The open tasks of ``objects`` (a scoped queryset, used as a subquery)."""
+    return _open_tasks(objects.model).filter(process__artifact_object_id__in=objects.values("pk"))
 
 
 def node(status: str):
@@ -45,8 +49,7 @@ def node(status: str):
 def follow(obj: models.Model, before: str) -> None:
     """Move the process of ``obj`` to its new status; the ``on_move`` listener.
 
-    Ignores anything that is not an Application, and a move that kept the status (the annual
-    review). The first move of an application starts its process (``start``), which routes to
+    Ignores objects no flow follows, and a move that kept the status (the annual review). The first move of an application starts its process (``start``), which routes to
     the task of the current status; every later move completes the open Handle task, whose
     ``route`` switch opens the task of the new status or ends the process. A process already
     at the current status (a listener called twice) is left alone.
@@ -60,23 +63,24 @@ def follow(obj: models.Model, before: str) -> None:
     move to a terminal status (the same, plus the End task, which counts the process's other
     open tasks and finishes the process). Nothing for other objects or an unchanged status.
     """
-    if not isinstance(obj, Application) or obj.status == before:
+    flow_class = FLOWS.get(type(obj))
+    if flow_class is None or obj.status == before:
         return
     task = open_task(obj)
     if task is None:
-        if before in TERMINAL and obj.status in TERMINAL:
+        if before in flow_class.terminal and obj.status in flow_class.terminal:
             return  # e.g. terminated -> revoked: the process ended with the first of them
-        ApplicationFlow.start.run(application=obj)
+        flow_class.start.run(artifact=obj)
     elif task.flow_task.name != obj.status:
-        task.flow_task.run(task, application=obj)
+        task.flow_task.run(task, artifact=obj)
 
 
-def open_task(application: Application) -> Task | None:
-    """The open task of the application's process: None before its first move (applications
-    made directly at a status, such as test and demo data) and once it is closed."""
+def open_task(obj) -> Task | None:
+    """The open task of the object's process: None before its first move (objects made
+    directly at a status, such as test and demo data) and once it is closed."""
     return (
-        _open_tasks()
-        .filter(process__artifact_object_id=application.pk)
+        _open_tasks(type(obj))
+        .filter(process__artifact_object_id=obj.pk)
         .select_related("process")
         .order_by("-created", "-pk")
         .first()

@@ -180,3 +180,34 @@ def test_decisions_through_the_page(client, registered, investigators, case_appr
         {"disposition": Disposition.objects.get().pk, "executed_on": "2026-11-24", "note": "已缴"},
     )
     assert Disposition.objects.get().status == "executed"
+
+
+@pytest.mark.django_db
+def test_the_case_process_mirrors_every_status(registered, investigators, case_approver):  # noqa: F811
+    from workflows.processes import open_task
+
+    def task_name(case):
+        task = open_task(case)
+        return task.flow_task.name if task else None
+
+    assert task_name(registered) == "registered"
+    person = registered.parties.first()
+    case_decisions.propose_measure(
+        Actor(investigators[0]), registered, {"party": person.pk, "kind": "warning", "grounds": "x"}
+    )
+    case = perform("propose_decision", registered, Actor(investigators[0]), {})
+    assert task_name(case) == "decision_proposed"
+    case = perform("approve_decision", case, Actor(case_approver), {})
+    assert task_name(case) == "decided"
+    execution = {
+        "disposition": Disposition.objects.get().pk,
+        "executed_on": "2026-11-24",
+        "note": "已警告",
+    }
+    case = perform("record_execution", case, Actor(investigators[0]), execution)
+    assert task_name(case) == "decided"  # an execution keeps the status: the same task
+    case = perform("propose_closing", case, Actor(investigators[0]), {"opinion": "已执行"})
+    case = perform("close", case, Actor(case_approver), {})
+    assert task_name(case) is None
+    case = perform("reopen", case, Actor(case_approver), {"opinion": "发现新线索"})
+    assert task_name(case) == "registered"
