@@ -20,10 +20,12 @@ from documents import demo as documents_demo
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
 from workflows.demo import (
+    CaseOfficers,
     Payers,
     Signers,
     load_demo_accounts,
     load_demo_applications,
+    load_demo_cases,
     load_demo_certificates,
     load_demo_chain,
     load_demo_last_period,
@@ -147,7 +149,11 @@ def _load_county(households_per_village: int, seed: int):
     payers = Payers(disburser=officers["disburser"], fund_manager=officers["fund_manager"])
     accounts = load_demo_accounts(officers["disburser"], county, seed)
     sent = load_demo_last_period(payers, county)
+    # Two-illegal cases in every state, and last year's, closed, for the yearly report.
+    investigators = (officers["investigator"], officers["investigator_2"])
+    cases = load_demo_cases(CaseOfficers(investigators, officers["case_approver"]))
     created = {
+        **cases,
         "applications": reward_applications,
         "certificates": certificates,
         "villages": len(villages),

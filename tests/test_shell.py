@@ -10,7 +10,14 @@ from django.urls import reverse
 
 from casework import clock
 from casework.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
-from casework.models import CertificateNotice, MigrantCertificate, Posting
+from casework.enforcement_reports import yearly
+from casework.models import (
+    CaseStatus,
+    CertificateNotice,
+    EnforcementCase,
+    MigrantCertificate,
+    Posting,
+)
 from documents.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +112,7 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
     settings.CASEWORK_SIGNING_PASSPHRASE = "demo"
     created = load_demo(households_per_village=1)
     assert created["villages"] >= 50
-    assert created["documents"] == 11 and created["certificates"] == 16
+    assert created["documents"] == 13 and created["certificates"] == 16
     statuses = set(MigrantCertificate.objects.values_list("kind", "status"))
     for kind in ("marriage_childbearing", "service"):
         for status in (
@@ -121,6 +128,17 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
     assert ("service", "awaiting_verification") in statuses
     assert CertificateNotice.objects.filter(status="sent").exists()
     assert created["applications"] >= 1
+    # Two-illegal cases in every state, and last year's closed for the yearly report.
+    assert set(EnforcementCase.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert created["cases"] == EnforcementCase.objects.count()
+    registered = EnforcementCase.objects.filter(status=CaseStatus.REGISTERED)
+    assert registered.filter(decision_due__lt=clock.today()).exists()
+    assert registered.filter(deadline_extended=True, decision_due__gte=clock.today()).exists()
+    last_year = clock.today().year - 1
+    report = yearly(EnforcementCase.objects.all(), last_year).total
+    assert report.cases_handled >= created["closed_cases_last_year"] >= 8
+    assert report.criminal_referrals and report.discipline_referrals and report.medical_staff
+    assert 0 < report.fines_collected_fen <= report.fines_imposed_fen
     assert Posting.objects.filter(status="open").count() >= 1
     assert set(Document.objects.values_list("status", flat=True)) == {
         "expired",
