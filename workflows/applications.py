@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import clock
 from casework.eligibility import Case, Fact, FactCode, Outcome, assess
+from casework.form_fields import PastDateField
 from casework.id_numbers import mask_name
 from casework.models import (
     Application,
@@ -107,7 +108,10 @@ class FactsForm(forms.Form):
 
 
 class VisitForm(FactsForm):
-    visited_on = forms.DateField(label=gettext_lazy("Visited on"))
+    visited_on = PastDateField(
+        label=gettext_lazy("Visited on"),
+        future_message=gettext_lazy("The visit date cannot be in the future."),
+    )
     met_in_person = forms.BooleanField(
         label=gettext_lazy("Met the applicant in person"), required=False
     )
@@ -116,12 +120,6 @@ class VisitForm(FactsForm):
         max_length=1000,
         error_messages={"required": gettext_lazy("Write the visit's conclusion and sign it.")},
     )
-
-    def clean_visited_on(self):
-        day = self.cleaned_data["visited_on"]
-        if day > clock.today():
-            raise ValidationError(_("The visit date cannot be in the future."))
-        return day
 
     def clean(self):
         data = super().clean()

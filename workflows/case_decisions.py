@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock, money
+from casework.form_fields import PastDateField
 from casework.models import (
     ADMINISTRATIVE_PENALTIES,
     CaseParty,
@@ -296,20 +297,12 @@ def _measure_text(disposition) -> str:
 
 class ExecutionForm(forms.Form):
     disposition = forms.IntegerField(label=gettext_lazy("Decision"))
-    executed_on = forms.DateField(
-        label=gettext_lazy("Executed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    executed_on = PastDateField(label=gettext_lazy("Executed on"))
     note = forms.CharField(
         label=gettext_lazy("How it was executed"),
         max_length=300,
         error_messages={"required": gettext_lazy("Say how it was executed.")},
     )
-
-    def clean_executed_on(self):
-        day = self.cleaned_data["executed_on"]
-        if day > clock.today():
-            raise ValidationError(_("The date cannot be in the future."))
-        return day
 
 
 def _record_execution(case, actor, data):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock
+from casework.form_fields import PastDateField
 from casework.id_numbers import normalize_id_number, validate_id_number
 from casework.models import (
     CaseAction,
@@ -47,12 +48,6 @@ _EVIDENCE_SIGNATURES = [
     (lambda head: head[4:8] == b"ftyp", "video/mp4", ".mp4"),
     (lambda head: head[:4] == b"RIFF" and head[8:12] == b"WAVE", "audio/wav", ".wav"),
 ]
-
-
-def _not_in_future(day, message: str):
-    if day is not None and day > clock.today():
-        raise ValidationError(message)
-    return day
 
 
 class PartyForm(forms.ModelForm):
@@ -136,25 +131,19 @@ class EvidenceForm(forms.Form):
             "max_length": gettext_lazy("Description: at most 300 characters."),
         },
     )
-    collected_on = forms.DateField(
+    collected_on = PastDateField(
         label=gettext_lazy("Collected on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        future_message=gettext_lazy("The date collected cannot be in the future."),
         error_messages={
             "required": gettext_lazy("Give the date the evidence was collected."),
             "invalid": gettext_lazy("Date collected: enter a date as YYYY-MM-DD."),
         },
     )
 
-    def clean_collected_on(self):
-        return _not_in_future(
-            self.cleaned_data["collected_on"], _("The date collected cannot be in the future.")
-        )
-
 
 class ChronologyForm(forms.Form):
-    happened_on = forms.DateField(
+    happened_on = PastDateField(
         label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": gettext_lazy("Give the date of what was done."),
             "invalid": gettext_lazy("Date: enter a date as YYYY-MM-DD."),
@@ -169,11 +158,6 @@ class ChronologyForm(forms.Form):
             "max_length": gettext_lazy("What was done: at most 2000 characters."),
         },
     )
-
-    def clean_happened_on(self):
-        return _not_in_future(
-            self.cleaned_data["happened_on"], _("The date cannot be in the future.")
-        )
 
 
 def _valid(form: forms.Form) -> dict:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock, money
+from casework.form_fields import PastDateField
 from casework.models import AnnualReview, Application, ApplicationStatus, Filing
 from permissions import rules
 from permissions.audit import Actor
@@ -133,8 +134,9 @@ def reviews_overdue(today: datetime.date | None = None) -> bool:
 
 
 class AnnualReviewForm(forms.Form):
-    reviewed_on = forms.DateField(
-        label=gettext_lazy("Reviewed on"), widget=forms.DateInput(attrs={"type": "date"})
+    reviewed_on = PastDateField(
+        label=gettext_lazy("Reviewed on"),
+        future_message=gettext_lazy("The review date cannot be in the future."),
     )
     met_in_person = forms.BooleanField(
         label=gettext_lazy("Met the recipient in person"), required=False
@@ -147,10 +149,7 @@ class AnnualReviewForm(forms.Form):
 
     def clean_reviewed_on(self):
         day = self.cleaned_data["reviewed_on"]
-        today = clock.today()
-        if day > today:
-            raise ValidationError(_("The review date cannot be in the future."))
-        if day.year != today.year:
+        if day.year != clock.today().year:
             raise ValidationError(_("Record this year's review."))
         return day
 
@@ -249,17 +248,11 @@ class RevokeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Name the steps that were signed falsely.")},
     )
-    false_since = forms.DateField(
+    false_since = PastDateField(
         label=gettext_lazy("Facts false since"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": gettext_lazy("Give the date from which the facts were false.")},
+        future_message=gettext_lazy("The date of the false facts cannot be in the future."),
     )
-
-    def clean_false_since(self):
-        day = self.cleaned_data["false_since"]
-        if day > clock.today():
-            raise ValidationError(_("The date of the false facts cannot be in the future."))
-        return day
 
 
 def signers_of(application, levels) -> list[dict]:

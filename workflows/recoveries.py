@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock, money
+from casework.form_fields import PastDateField
 from casework.models import (
     Application,
     Finding,
@@ -100,20 +101,15 @@ class RepaymentForm(forms.Form):
         decimal_places=2,
         error_messages={"min_value": gettext_lazy("The amount repaid must be more than zero.")},
     )
-    paid_on = forms.DateField(
-        label=gettext_lazy("Repaid on"), widget=forms.DateInput(attrs={"type": "date"})
+    paid_on = PastDateField(
+        label=gettext_lazy("Repaid on"),
+        future_message=gettext_lazy("The repayment date cannot be in the future."),
     )
     receipt = forms.CharField(
         label=gettext_lazy("Receipt"),
         max_length=200,
         error_messages={"required": gettext_lazy("Give the receipt number or a description.")},
     )
-
-    def clean_paid_on(self):
-        day = self.cleaned_data["paid_on"]
-        if day > clock.today():
-            raise ValidationError(_("The repayment date cannot be in the future."))
-        return day
 
 
 def record_repayment(
