@@ -11,7 +11,14 @@ from casework import clock
 from casework.application_forms import ApplicationForm, AppraisalForm, BulkStepForm
 from casework.filters import ApplicationFilter
 from casework.models import Application, Recovery
-from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
+from casework.pages import (
+    describe,
+    export_url,
+    paginate,
+    querystring_without_page,
+    run_form_action,
+    run_step,
+)
 from casework.posting_views import OpenPostingForm
 from documents.models import Document
 from permissions import rules
@@ -33,6 +40,7 @@ def application_list(request):
         request,
         "casework/application_list.html",
         {
+            "export_url": export_url(request, "application"),
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

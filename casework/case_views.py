@@ -16,6 +16,7 @@ from casework.filters import CaseFilter
 from casework.models import EnforcementCase, Region
 from casework.pages import (
     describe,
+    export_url,
     paginate,
     querystring_without_page,
     run_form_action,
@@ -65,6 +66,7 @@ def case_list(request):
         request,
         "casework/case_list.html",
         {
+            "export_url": export_url(request, "case"),
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

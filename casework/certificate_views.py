@@ -18,7 +18,14 @@ from casework.models import (
     CertificateStatus,
     MigrantCertificate,
 )
-from casework.pages import describe, paginate, querystring_without_page, run_form_action, run_step
+from casework.pages import (
+    describe,
+    export_url,
+    paginate,
+    querystring_without_page,
+    run_form_action,
+    run_step,
+)
 from documents.models import Document
 from permissions import rules
 from permissions.audit import Actor
@@ -37,6 +44,7 @@ def certificate_list(request):
         request,
         "casework/certificate_list.html",
         {
+            "export_url": export_url(request, "certificate"),
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

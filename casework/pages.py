@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from permissions.audit import Actor
@@ -22,6 +23,16 @@ def querystring_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def export_url(request, basename: str) -> str:
+    """The API list of ``basename`` with the page's filters, as a workbook (``?format=xlsx``)."""
+    base = reverse("api-me").removesuffix("me/")
+    path = reverse(f"{basename}-list", urlconf="casework.api.urls").lstrip("/")
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "xlsx"
+    return f"{base}{path}?{params.urlencode()}"
 
 
 def run_form_action(form, action) -> bool:

@@ -16,7 +16,7 @@ from casework import clock, reports
 from casework.filters import PaymentBatchFilter
 from casework.models import Payment, PaymentBatch, Program, Recovery, Region
 from casework.money import yuan
-from casework.pages import describe, paginate, querystring_without_page, run_step
+from casework.pages import describe, export_url, paginate, querystring_without_page, run_step
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
@@ -54,6 +54,7 @@ def batch_list(request):
         request,
         "casework/batch_list.html",
         {
+            "export_url": export_url(request, "payment-batch"),
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from casework.filters import PostingFilter
 from casework.models import Application, Objection, ObjectionChannel, Posting, Program, Region
-from casework.pages import describe, paginate, querystring_without_page, run_step
+from casework.pages import describe, export_url, paginate, querystring_without_page, run_step
 from casework.region_codes import region_code_at
 from documents.models import Document
 from permissions import rules
@@ -57,6 +57,7 @@ def posting_list(request):
         request,
         "casework/posting_list.html",
         {
+            "export_url": export_url(request, "posting"),
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

@@ -11,7 +11,7 @@ from casework.eligibility import conditions_of
 from casework.filters import PersonFilter
 from casework.forms import PersonForm
 from casework.models import Application, Person, Program
-from casework.pages import paginate, querystring_without_page, run_form_action
+from casework.pages import export_url, paginate, querystring_without_page, run_form_action
 from casework.people import register_person
 from permissions import rules
 from permissions.audit import Actor
@@ -68,6 +68,7 @@ def person_list(request):
         request,
         "casework/person_list.html",
         {
+            "export_url": export_url(request, "person"),
             "filter": person_filter,
             "page": paginate(request, person_filter.qs),
             "querystring": querystring_without_page(request),

@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from casework.api.errors import error_response
+from casework.api.xlsx import XLSXListMixin
 from documents import checks, verification
 from documents.filters import DocumentFilter
 from documents.models import Document, VerificationChannel
@@ -87,8 +88,10 @@ class PublicDocumentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
     """Documents issued in the caller's jurisdiction; ``{id}/pdf/`` downloads the signed file."""
+
+    xlsx_title = "文书"
 
     serializer_class = DocumentSerializer
     filter_backends = [filters.DjangoFilterBackend]

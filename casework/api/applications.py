@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from casework.api.transitions import CaseFieldsMixin, TransitionsMixin
+from casework.api.xlsx import XLSXListMixin
 from casework.eligibility import Fact, FactCode
 from casework.filters import ApplicationFilter
 from casework.models import Application, AppraisalOpinion, Person, Program
@@ -149,6 +150,7 @@ class BulkSerializer(serializers.Serializer):
 
 
 class ApplicationViewSet(
+    XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -157,6 +159,8 @@ class ApplicationViewSet(
 ):
     """Applications in the caller's jurisdiction; the village stage's steps as transitions and
     ``POST appraise/`` for a democratic appraisal of many applications at once."""
+
+    xlsx_title = "奖励扶助申请"
 
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ApplicationFilter

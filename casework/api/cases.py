@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from casework.api.case_decisions import DispositionsMixin
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
+from casework.api.xlsx import XLSXListMixin
 from casework.filters import CaseFilter
 from casework.models import CaseAction, CaseParty, EnforcementCase, Evidence, Region
 from permissions.audit import Actor
@@ -132,6 +133,7 @@ class CaseActionSerializer(serializers.ModelSerializer):
 
 
 class CaseViewSet(
+    XLSXListMixin,
     DispositionsMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -141,6 +143,8 @@ class CaseViewSet(
 ):
     """Cases the caller may see: assigned investigators; approvers and supervisors of the
     jurisdiction. Anyone else gets 404."""
+
+    xlsx_title = "两非案件"
 
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = CaseFilter

@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
+from casework.api.xlsx import XLSXListMixin
 from casework.filters import CertificateFilter, NoticeFilter
 from casework.models import CertificateAttachment, CertificateNotice, MigrantCertificate, Region
 from permissions import rules
@@ -107,6 +108,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class CertificateViewSet(
+    XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -114,6 +116,8 @@ class CertificateViewSet(
     viewsets.GenericViewSet,
 ):
     """Certificates issued by the caller's townships (and those awaiting their verification)."""
+
+    xlsx_title = "流动人口证明"
 
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = CertificateFilter
@@ -243,8 +247,10 @@ class NoticeSerializer(TransitionFieldsMixin, serializers.ModelSerializer):
         return notice.overdue()
 
 
-class NoticeViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet):
+class NoticeViewSet(XLSXListMixin, TransitionsMixin, viewsets.ReadOnlyModelViewSet):
     """Notices addressed to or sent from the caller's townships; ``acknowledge`` as a transition."""
+
+    xlsx_title = "地区间通知"
 
     serializer_class = NoticeSerializer
     detail_serializer_class = NoticeSerializer

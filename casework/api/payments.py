@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from casework import reports
 from casework.api.errors import error_response
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
+from casework.api.xlsx import XLSXListMixin
 from casework.filters import PaymentBatchFilter
 from casework.models import (
     Finding,
@@ -171,10 +172,16 @@ class RecoveryDetailSerializer(CaseFieldsMixin, RecoverySerializer):
 
 
 class RecoveryViewSet(
-    TransitionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    XLSXListMixin,
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """What revoked recipients must pay back; ``POST {id}/repayments/`` records a repayment,
     transition ``write_off`` gives up the rest."""
+
+    xlsx_title = "追回"
 
     detail_serializer_class = RecoveryDetailSerializer
 
@@ -258,6 +265,7 @@ class BuildSerializer(serializers.Serializer):
 
 
 class PaymentBatchViewSet(
+    XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -265,6 +273,8 @@ class PaymentBatchViewSet(
     viewsets.GenericViewSet,
 ):
     """Payment batches of the caller's jurisdiction (supervisors read every one of it)."""
+
+    xlsx_title = "资金发放批次"
 
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PaymentBatchFilter

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from casework.api.errors import error_response
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
+from casework.api.xlsx import XLSXListMixin
 from casework.filters import ObjectionFilter, PostingFilter
 from casework.models import (
     Objection,
@@ -86,6 +87,7 @@ class CloseManySerializer(serializers.Serializer):
 
 
 class PostingViewSet(
+    XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -94,6 +96,8 @@ class PostingViewSet(
 ):
     """Postings in the caller's jurisdiction; POST opens a posting of a level (per-row results;
     a long list's notice is issued by the background job named in ``job``)."""
+
+    xlsx_title = "张榜公示"
 
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PostingFilter
@@ -203,6 +207,7 @@ class ObjectionCreateSerializer(serializers.Serializer):
 
 
 class ObjectionViewSet(
+    XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -210,6 +215,8 @@ class ObjectionViewSet(
     viewsets.GenericViewSet,
 ):
     """Objections to entries of postings in the caller's jurisdiction; uphold / dismiss."""
+
+    xlsx_title = "异议"
 
     serializer_class = ObjectionSerializer
     detail_serializer_class = ObjectionSerializer

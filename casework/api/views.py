@@ -6,6 +6,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from casework.api import serializers
+from casework.api.xlsx import XLSXListMixin
 from casework.filters import PersonFilter, RegionFilter
 from casework.models import Person, Program, Region
 from casework.people import register_person
@@ -13,8 +14,10 @@ from permissions.audit import Actor
 from permissions.scoping import jobs_visible_to, visible_to
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
     """Regions the caller reaches: their jurisdiction's subtree and the regions above it."""
+
+    xlsx_title = "行政区划"
 
     serializer_class = serializers.RegionSerializer
     filter_backends = [DjangoFilterBackend]
@@ -26,12 +29,15 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PersonViewSet(
+    XLSXListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Persons in the caller's jurisdiction or granted to them; ID numbers masked in lists."""
+
+    xlsx_title = "人员"
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = PersonFilter
@@ -64,8 +70,10 @@ class JobView(generics.RetrieveAPIView):
         return jobs_visible_to(self.request.user)
 
 
-class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
     """The programs, each with the standard in force today and its eligibility conditions."""
+
+    xlsx_title = "扶助项目"
 
     serializer_class = serializers.ProgramSerializer
     lookup_field = "code"
