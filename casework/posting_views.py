@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from casework import clock
 from casework.filters import PostingFilter
 from casework.models import Application, Objection, ObjectionChannel, Posting, Program, Region
 from casework.pages import describe, export_url, paginate, querystring_without_page, run_step
@@ -105,7 +106,15 @@ def posting_detail(request, pk: int):
             "objections": [
                 (o, [(s, s.form()) for s in available_steps(request.user, o)]) for o in objections
             ],
-            "steps": [(s, s.form()) for s in available_steps(request.user, posting)],
+            # Closing is offered from the day after the period; the step itself refuses earlier.
+            "steps": [
+                (s, s.form())
+                for s in available_steps(request.user, posting)
+                if s.name != "close" or clock.today() > posting.ends_on
+            ],
+            "runs_until": posting.ends_on
+            if posting.status == "open" and clock.today() <= posting.ends_on
+            else None,
             "history": history(posting),
             "objection_form": ObjectionForm(posting=posting)
             if may_handle and posting.status == "open"

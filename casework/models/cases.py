@@ -14,6 +14,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from casework.id_numbers import mask_id_number
@@ -38,7 +39,7 @@ class CaseStatus(models.TextChoices):
     DECISION_PROPOSED = "decision_proposed", _("decisions proposed")
     DECIDED = "decided", _("decided, being executed")
     CLOSING_PROPOSED = "closing_proposed", _("closing proposed")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("case status", "closed")
     DECLINED = "declined", _("not registered")
 
 

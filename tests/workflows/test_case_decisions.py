@@ -116,7 +116,7 @@ def test_from_decisions_to_closing(login_api, registered, investigators, case_ap
     )
     assert proposed.json()["status"] == "closing_proposed"
     closed = login_api(case_approver).post(url(registered, "transitions/close/"), {}, format="json")
-    assert closed.json()["status"] == "closed"
+    assert closed.json()["status"] == "closed" and closed.json()["status_display"] == "已结案"
     assert closed.json()["available_transitions"] == ["reopen"]
     assert Document.objects.for_subject(registered).filter(kind="case_closing").count() == 1
     # The informant never reaches a document.

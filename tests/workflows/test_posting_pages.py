@@ -49,6 +49,9 @@ def test_post_object_resolve_and_close_through_the_pages(
     objection = Objection.objects.get()
     page = client.get(reverse("posting-detail", args=[posting.pk])).content.decode()
     assert "反映隐瞒生育" in page and "李某" not in page
+    # Before the period ends the page says when it can close instead of offering the step.
+    assert "期满次日起方可结束" in page
+    assert reverse("posting-step", args=[posting.pk, "close"]) not in page
 
     supervisor = make_officer(Role.SUPERVISOR, COUNTY)
     client.force_login(supervisor)
