@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from casework.models import Household, Person, Program, ProgramStandard, Region
+from casework.models import (
+    Household,
+    Person,
+    Program,
+    ProgramExclusion,
+    ProgramStandard,
+    Region,
+)
 
 
 @admin.register(Region)
@@ -31,7 +38,14 @@ class ProgramStandardInline(admin.TabularInline):
 
     model = ProgramStandard
     extra = 0
-    fields = ("effective_from", "amount_fen", "period", "min_age", "min_mother_age")
+    fields = (
+        "effective_from",
+        "amount_fen",
+        "period",
+        "payment_cycle",
+        "min_age",
+        "min_mother_age",
+    )
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -40,12 +54,20 @@ class ProgramStandardInline(admin.TabularInline):
         return False
 
 
+class ProgramExclusionInline(admin.TabularInline):
+    """Programs one person cannot hold together with this one."""
+
+    model = ProgramExclusion
+    fk_name = "program"
+    extra = 0
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "eligibility", "posting_days", "active")
     list_filter = ("kind", "active")
     search_fields = ("code", "name")
-    inlines = [ProgramStandardInline]
+    inlines = [ProgramStandardInline, ProgramExclusionInline]
 
     def has_delete_permission(self, request, obj=None):
         return False

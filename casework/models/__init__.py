@@ -58,7 +58,14 @@ from casework.models.postings import (
     PostingLevel,
     PostingStatus,
 )
-from casework.models.programs import Eligibility, Period, Program, ProgramKind, ProgramStandard
+from casework.models.programs import (
+    Eligibility,
+    Period,
+    Program,
+    ProgramExclusion,
+    ProgramKind,
+    ProgramStandard,
+)
 from casework.models.recoveries import Finding, Recovery, RecoveryStatus, Repayment
 from casework.models.regions import Region, RegionLevel
 
@@ -118,6 +125,7 @@ __all__ = [
     "PostingLevel",
     "PostingStatus",
     "Program",
+    "ProgramExclusion",
     "ProgramKind",
     "ProgramStandard",
     "Recovery",

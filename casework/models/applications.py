@@ -17,7 +17,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from casework import clock
 from casework.models.people import Person
-from casework.models.programs import Program
+from casework.models.programs import Program, excluded_programs
 from casework.models.regions import Region, RegionLevel
 from casework.money import yuan
 
@@ -104,6 +104,8 @@ _RETURNABLE = [
     S.APPROVED,
 ]
 _RECIPIENT = [S.ENROLLED, S.SUSPENDED]
+# Applications that hold nothing any more: they do not stand in the way of a new one.
+_ENDED = [S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED]
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -249,6 +251,18 @@ class Application(ConcurrentTransitionMixin, models.Model):
             errors["applicant"] = [
                 _("This person already has an application to this program for this year.")
             ]
+        elif self.program_id and self.applicant_id:
+            conflict = self._entitlement_conflict()
+            if conflict is not None:
+                # Named by program only: the other application may lie outside the officer's
+                # jurisdiction (the person moved), and its details stay there.
+                errors["applicant"] = [
+                    _(
+                        "This person already holds or is applying for %(program)s, which "
+                        "excludes this program."
+                    )
+                    % {"program": conflict.program.name}
+                ]
         if errors:
             raise ValidationError(errors)
 
@@ -260,6 +274,20 @@ class Application(ConcurrentTransitionMixin, models.Model):
             .exclude(status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN])
             .exclude(pk=self.pk)
             .exists()
+        )
+
+    def _entitlement_conflict(self) -> "Application | None":
+        """A live application or entitlement of the applicant, anywhere, in this program or one
+        that excludes it (``ProgramExclusion``)."""
+        return (
+            Application.objects.filter(
+                applicant_id=self.applicant_id,
+                program_id__in=excluded_programs(self.program_id),
+            )
+            .exclude(status__in=_ENDED)
+            .exclude(pk=self.pk)
+            .select_related("program")
+            .first()
         )
 
     @property

@@ -173,3 +173,34 @@ class ProgramStandard(models.Model):
             raise ValidationError(
                 {"payment_cycle": _("A yearly amount cannot be paid more often than yearly.")}
             )
+
+
+class ProgramExclusion(models.Model):
+    """Two programs one person cannot hold (or apply for) at once; administrators keep the
+    table. A program also excludes itself: one live application or entitlement per person."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="+"
+    )
+    excludes = models.ForeignKey(
+        Program, verbose_name=_("excludes"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("program exclusion")
+        verbose_name_plural = _("program exclusions")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "excludes"], name="one_exclusion_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} ≠ {self.excludes}"
+
+
+def excluded_programs(program_code: str) -> set[str]:
+    """The codes of the programs that exclude ``program_code`` (either way round), itself
+    included."""
+    pairs = ProgramExclusion.objects.filter(
+        models.Q(program_id=program_code) | models.Q(excludes_id=program_code)
+    ).values_list("program_id", "excludes_id")
+    return {program_code} | {code for pair in pairs for code in pair}
