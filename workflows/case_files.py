@@ -166,13 +166,19 @@ def _valid(form: forms.Form) -> dict:
     return form.cleaned_data
 
 
-def _check_open(actor: Actor, case: EnforcementCase) -> None:
-    """Refuse an officer who is not assigned (403), and a case not under investigation (409)."""
+# A clue's attachments (the tip letter, photos) are evidence kept from the clue on; parties and
+# the chronology start with the investigation.
+UNDER_INVESTIGATION = (CaseStatus.REGISTERED,)
+TAKING_EVIDENCE = (CaseStatus.CLUE, CaseStatus.REGISTERED)
+
+
+def _check_open(actor: Actor, case: EnforcementCase, open_in=UNDER_INVESTIGATION) -> None:
+    """Refuse an officer who is not assigned (403), and a case not open to the addition (409)."""
     if not rules.may_investigate(actor.officer, case):
         raise PermissionDenied(_("Only the case's assigned investigators add to its file."))
     if case.status == CaseStatus.CLOSED:
         raise TransitionConflict(_("The case is closed; its file is read-only."))
-    if case.status != CaseStatus.REGISTERED:
+    if case.status not in open_in:
         raise TransitionConflict(
             _(
                 "Parties, evidence and the chronology are added while the case is under "
@@ -182,12 +188,14 @@ def _check_open(actor: Actor, case: EnforcementCase) -> None:
         )
 
 
-def _locked_open_case(actor: Actor, case: EnforcementCase) -> EnforcementCase:
+def _locked_open_case(
+    actor: Actor, case: EnforcementCase, open_in=UNDER_INVESTIGATION
+) -> EnforcementCase:
     """The case locked in the caller's transaction, checked again: it may have moved on (its
     decisions proposed) since the request read it."""
     current = EnforcementCase.objects.select_for_update().get(pk=case.pk)
     if current.status != case.status:
-        _check_open(actor, current)
+        _check_open(actor, current, open_in)
     return current
 
 
@@ -251,8 +259,9 @@ def _store_once(evidence: Evidence, upload, name: str) -> None:
 def add_evidence(
     actor: Actor, case: EnforcementCase, upload, kind: str, description: str, collected_on
 ) -> Evidence:
-    """Keep an evidence file (documents, photos, recordings) with its SHA-256 and size."""
-    _check_open(actor, case)
+    """Keep an evidence file (documents, photos, recordings) with its SHA-256 and size; a clue
+    takes its attachments the same way."""
+    _check_open(actor, case, TAKING_EVIDENCE)
     values = _valid(
         EvidenceForm(
             {"kind": kind, "description": description, "collected_on": collected_on},
@@ -270,7 +279,7 @@ def add_evidence(
         collected_on=values["collected_on"],
     )
     with transaction.atomic():
-        evidence.case = _locked_open_case(actor, case)
+        evidence.case = _locked_open_case(actor, case, TAKING_EVIDENCE)
         evidence.recorded_at = clock.now()
         _store_once(evidence, upload, f"{sha256}{extension}")
         evidence.save()
@@ -330,11 +339,13 @@ def add_action(actor: Actor, case: EnforcementCase, happened_on, description: st
 
 def case_file_context(case: EnforcementCase, investigating: bool) -> dict:
     """The add forms of the case page, for the case's investigators while it is registered."""
-    open_to_user = investigating and case.status == CaseStatus.REGISTERED
+    investigating_now = investigating and case.status in UNDER_INVESTIGATION
     return {
-        "party_form": PartyForm() if open_to_user else None,
-        "evidence_form": EvidenceForm() if open_to_user else None,
-        "chronology_form": ChronologyForm() if open_to_user else None,
+        "party_form": PartyForm() if investigating_now else None,
+        "evidence_form": EvidenceForm()
+        if investigating and case.status in TAKING_EVIDENCE
+        else None,
+        "chronology_form": ChronologyForm() if investigating_now else None,
     }
 
 

@@ -251,15 +251,16 @@ def test_an_approver_who_is_not_assigned_cannot_add(registered, login_api, case_
 
 
 @pytest.mark.django_db
-def test_nothing_is_added_to_a_clue_that_is_not_registered(clue, login_api, investigators):
+def test_a_clue_takes_attachments_but_no_parties_or_chronology(clue, login_api, investigators):
     api = login_api(investigators[0])  # the recorder, assigned to the clue
     base = f"/api/v1/cases/{clue}/"
     party = api.post(base + "parties/", {"name": "张某", "role": "suspect"})
     assert party.status_code == 409 and party.json()["error"]["code"] == "conflict"
-    assert _evidence(api, clue).status_code == 409
+    # The clue's attachments (the tip letter, photos) are kept as evidence from the start.
+    assert _evidence(api, clue).status_code == 201
     entry = api.post(base + "chronology/", {"happened_on": "2026-11-24", "description": "x"})
     assert entry.status_code == 409
-    assert not (CaseParty.objects.exists() or Evidence.objects.exists())
+    assert not CaseParty.objects.exists() and Evidence.objects.count() == 1
     assert not CaseAction.objects.exists()
     assert not _actions(clue, "add_party").exists()
 
