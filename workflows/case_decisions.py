@@ -174,29 +174,24 @@ def _approve_decision(case, actor, data):
 def _issue_decision(case, party, actor):
     """The signed penalty decision (行政处罚决定书) for one party."""
     measures = list(case.dispositions.filter(party=party, kind__in=ADMINISTRATIVE_PENALTIES))
-    return issuing.issue(
-        issuing.IssueRequest(
-            kind=DocumentKind.CASE_DECISION,
-            office=_office(case),
-            region=case.region,
-            title="行政处罚决定书",
-            data={
-                "case_number": case.number,
-                "party": {**_party_data(party), "sex": "", "address": ""},
-                "cause": case.subject,
-                "facts_found": [m.grounds for m in measures],
-                "evidence": [e.description for e in case.evidence.all()],
-                "violated": VIOLATED,
-                "legal_basis": LEGAL_BASIS,
-                "decisions": [_measure_text(m) for m in measures],
-                "payment_deadline": "自收到本决定书之日起15日内",
-                "payment_place": "罚没款代收银行各营业网点",
-                "reconsideration_body": f"{case.region.name}人民政府",
-                "court": f"{case.region.name}人民法院",
-            },
-            public_summary=[("案号", case.number), ("文书", "行政处罚决定书")],
-            subject=case,
-        ),
+    return _issue_case_document(
+        case,
+        DocumentKind.CASE_DECISION,
+        "行政处罚决定书",
+        {
+            "case_number": case.number,
+            "party": {**_party_data(party), "sex": "", "address": ""},
+            "cause": case.subject,
+            "facts_found": [m.grounds for m in measures],
+            "evidence": [e.description for e in case.evidence.all()],
+            "violated": VIOLATED,
+            "legal_basis": LEGAL_BASIS,
+            "decisions": [_measure_text(m) for m in measures],
+            "payment_deadline": "自收到本决定书之日起15日内",
+            "payment_place": "罚没款代收银行各营业网点",
+            "reconsideration_body": f"{case.region.name}人民政府",
+            "court": f"{case.region.name}人民法院",
+        },
         actor,
     )
 
@@ -217,6 +212,25 @@ def _office(case):
     return issuing.office_for(region_code_at(case.region_id, COUNTY))
 
 
+def _issue_case_document(case, kind, title: str, data: dict, actor):
+    """Issue one signed document of the case from the county health commission, with the
+    commission's enquiry phone as ``contact``; its public summary names the case and the kind
+    only (never a party or the informant)."""
+    office = _office(case)
+    return issuing.issue(
+        issuing.IssueRequest(
+            kind=kind,
+            office=office,
+            region=case.region,
+            title=title,
+            data={**data, "contact": office.phone},
+            public_summary=[("案号", case.number), ("文书", title)],
+            subject=case,
+        ),
+        actor,
+    )
+
+
 # Who a referral goes to.
 REFERRED_TO = {
     DispositionKind.POLICE_REFERRAL: "公安局",
@@ -232,30 +246,24 @@ def _issue_prior_notice(case, party, actor):
     """The prior notice of penalty (行政处罚事先告知书): the party may state their case or ask
     for a hearing before the decision takes effect."""
     measures = list(case.dispositions.filter(party=party, kind__in=ADMINISTRATIVE_PENALTIES))
-    return issuing.issue(
-        issuing.IssueRequest(
-            kind=DocumentKind.CASE_PRIOR_NOTICE,
-            office=_office(case),
-            region=case.region,
-            title="行政处罚事先告知书",
-            data={
-                "case_number": case.number,
-                "party": _party_data(party),
-                "cause": case.subject,
-                "facts_found": [m.grounds for m in measures],
-                "violated": VIOLATED,
-                "legal_basis": LEGAL_BASIS,
-                "decisions": [_measure_text(m) for m in measures],
-                "statement_days": 3,
-                "hearing": any(
-                    m.kind in (DispositionKind.FINE, DispositionKind.LICENCE_REVOCATION)
-                    for m in measures
-                ),
-                "contact": _office(case).phone,
-            },
-            public_summary=[("案号", case.number), ("文书", "行政处罚事先告知书")],
-            subject=case,
-        ),
+    return _issue_case_document(
+        case,
+        DocumentKind.CASE_PRIOR_NOTICE,
+        "行政处罚事先告知书",
+        {
+            "case_number": case.number,
+            "party": _party_data(party),
+            "cause": case.subject,
+            "facts_found": [m.grounds for m in measures],
+            "violated": VIOLATED,
+            "legal_basis": LEGAL_BASIS,
+            "decisions": [_measure_text(m) for m in measures],
+            "statement_days": 3,
+            "hearing": any(
+                m.kind in (DispositionKind.FINE, DispositionKind.LICENCE_REVOCATION)
+                for m in measures
+            ),
+        },
         actor,
     )
 
@@ -263,27 +271,21 @@ def _issue_prior_notice(case, party, actor):
 def _issue_referral(case, referral, actor):
     """The referral letter (移送函) to the police or the discipline inspection body."""
     county_name = Region.objects.get(code=region_code_at(case.region_id, COUNTY)).name
-    return issuing.issue(
-        issuing.IssueRequest(
-            kind=DocumentKind.CASE_REFERRAL,
-            office=_office(case),
-            region=case.region,
-            title="案件移送函",
-            data={
-                "recipient": f"{county_name}{REFERRED_TO[referral.kind]}",
-                "case_number": case.number,
-                "party": _party_data(referral.party),
-                "cause": case.subject,
-                "facts_found": [referral.grounds],
-                "reason": "当事人的行为涉嫌犯罪，"
-                if referral.kind == DispositionKind.POLICE_REFERRAL
-                else "当事人系党员或公职人员，",
-                "materials": [e.description for e in case.evidence.all()] or ["案件调查材料"],
-                "contact": _office(case).phone,
-            },
-            public_summary=[("案号", case.number), ("文书", "案件移送函")],
-            subject=case,
-        ),
+    return _issue_case_document(
+        case,
+        DocumentKind.CASE_REFERRAL,
+        "案件移送函",
+        {
+            "recipient": f"{county_name}{REFERRED_TO[referral.kind]}",
+            "case_number": case.number,
+            "party": _party_data(referral.party),
+            "cause": case.subject,
+            "facts_found": [referral.grounds],
+            "reason": "当事人的行为涉嫌犯罪，"
+            if referral.kind == DispositionKind.POLICE_REFERRAL
+            else "当事人系党员或公职人员，",
+            "materials": [e.description for e in case.evidence.all()] or ["案件调查材料"],
+        },
         actor,
     )
 
@@ -358,31 +360,26 @@ def _close(case, actor, data):
 
 
 def _issue_closing(case, actor):
-    return issuing.issue(
-        issuing.IssueRequest(
-            kind=DocumentKind.CASE_CLOSING,
-            office=_office(case),
-            region=case.region,
-            title="结案报告",
-            data={
-                "case_number": case.number,
-                "cause": case.subject,
-                "summary": case.closing_report,
-                "dispositions": [
-                    {
-                        "party": d.party.name,
-                        "decision": _measure_text(d),
-                        "fine": f"{money.yuan(d.amount_fen):.2f}" if d.amount_fen else "",
-                        "status": f"已执行，{chinese_date(d.executed_on)}：{d.execution_note}",
-                    }
-                    for d in case.dispositions.select_related("party")
-                ],
-                "closing_reason": "处理决定已执行完毕，符合结案条件。",
-                "archive": "按行政执法案卷归档。",
-            },
-            public_summary=[("案号", case.number), ("文书", "结案报告")],
-            subject=case,
-        ),
+    return _issue_case_document(
+        case,
+        DocumentKind.CASE_CLOSING,
+        "结案报告",
+        {
+            "case_number": case.number,
+            "cause": case.subject,
+            "summary": case.closing_report,
+            "dispositions": [
+                {
+                    "party": d.party.name,
+                    "decision": _measure_text(d),
+                    "fine": f"{money.yuan(d.amount_fen):.2f}" if d.amount_fen else "",
+                    "status": f"已执行，{chinese_date(d.executed_on)}：{d.execution_note}",
+                }
+                for d in case.dispositions.select_related("party")
+            ],
+            "closing_reason": "处理决定已执行完毕，符合结案条件。",
+            "archive": "按行政执法案卷归档。",
+        },
         actor,
     )
 
