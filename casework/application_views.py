@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework import clock
@@ -80,6 +81,16 @@ def application_create(request):
     return render(request, "casework/application_form.html", {"form": form})
 
 
+# Steps taken for many applications at once from the list, named on the detail page so the
+# officer knows where the next step is.
+_ON_THE_LIST = {
+    "visited": gettext_lazy("The democratic appraisal is recorded on the application list"),
+    "appraised": gettext_lazy("The village posting is recorded on the application list"),
+    "township_checked": gettext_lazy("The township posting is recorded on the application list"),
+    "rechecked": gettext_lazy("The county posting is recorded on the application list"),
+}
+
+
 @login_required
 def application_detail(request, pk: int):
     application = get_visible_or_404(
@@ -101,6 +112,7 @@ def application_detail(request, pk: int):
             **_recovery_context(request.user, application),
             "steps": [(step, step.form()) for step in available_steps(request.user, application)],
             "history": history(application),
+            "on_the_list": _ON_THE_LIST.get(application.status),
             "documents": visible_to(request.user, Document.objects.for_subject(application)),
         },
     )

@@ -35,6 +35,9 @@ def test_apply_visit_and_appraise_through_the_pages(
     assert "入户" in page or "household visit" in page
     for application in (first, second):
         client.post(reverse("application-step", args=[application.pk, "record_visit"]), VISIT)
+    # The appraisal is taken on the list, for many at once: the detail page says where.
+    visited = client.get(reverse("application-detail", args=[first.pk])).content.decode()
+    assert "民主评议在申请列表中对多件申请一并登记" in visited and "?status=visited" in visited
 
     response = client.post(
         reverse("applications-appraise-page"),
