@@ -32,14 +32,12 @@ at the region itself; asked for no region, one row per county. The total row is 
 rows (each case lies in exactly one row), so it reconciles to the fen.
 """
 
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat, Substr
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from casework import clock, region_codes
 from casework.models import (
@@ -51,6 +49,7 @@ from casework.models import (
     Region,
 )
 from casework.money import yuan
+from casework.workbooks import sheet_bytes
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
@@ -280,16 +279,8 @@ def parse_year(value) -> int:
 def to_xlsx(report: EnforcementReport) -> bytes:
     """The report as a workbook: the title, the headers, one line per row and the total row
     (the yuan as text with two decimals, so nothing passes through a float)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("两非案件查处")
-    sheet.append([report.title])
-    sheet.append(HEADERS)
-    for row in report.rows:
-        sheet.append(row.cells())
-    sheet.append(report.total.cells())
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    rows = [[report.title], HEADERS, *(row.cells() for row in report.rows), report.total.cells()]
+    return sheet_bytes("两非案件查处", rows)
 
 
 def document_data(report: EnforcementReport) -> dict:

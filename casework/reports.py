@@ -1,14 +1,13 @@
 """Statistics computed in SQL over the caller's scoped rows."""
 
-import io
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
-from openpyxl import Workbook
 
 from casework.models import PaymentStatus, Region
 from casework.money import yuan
 from casework.region_codes import TOWNSHIP, region_code_at
+from casework.workbooks import sheet_bytes
 
 
 @dataclass(frozen=True)
@@ -61,22 +60,17 @@ PAID_COLUMNS = ["扶助项目", "发放周期", "乡镇", "村", "人数", "金�
 
 def paid_totals_xlsx(rows: list[PaidRow]) -> bytes:
     """The paid totals as a workbook, with a total row that reconciles to the fen."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("发放统计")
-    sheet.append(PAID_COLUMNS)
-    for row in rows:
-        sheet.append(
-            [
-                row.program,
-                row.period_start.isoformat(),
-                row.township,
-                row.village,
-                row.payments,
-                f"{row.total:.2f}",
-            ]
-        )
     total = sum(row.total_fen for row in rows)
-    sheet.append(["合计", "", "", "", sum(row.payments for row in rows), f"{yuan(total):.2f}"])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    body = [
+        [
+            row.program,
+            row.period_start.isoformat(),
+            row.township,
+            row.village,
+            row.payments,
+            f"{row.total:.2f}",
+        ]
+        for row in rows
+    ]
+    footer = ["合计", "", "", "", sum(row.payments for row in rows), f"{yuan(total):.2f}"]
+    return sheet_bytes("发放统计", [PAID_COLUMNS, *body, footer])

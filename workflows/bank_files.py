@@ -24,12 +24,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from casework import clock, money
 from casework.id_numbers import mask_name
 from casework.models import Payment, PaymentBatch, PaymentStatus
 from casework.money import yuan
+from casework.workbooks import sheet_bytes
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
@@ -111,15 +111,7 @@ def _csv(batch) -> Iterator[str]:
 
 
 def _xlsx(batch) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("代发")
-    sheet.append(BANK_FILE_COLUMNS)
-    for row in _rows(batch):
-        sheet.append(row)
-    sheet.append(_total_row(batch))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return sheet_bytes("代发", [BANK_FILE_COLUMNS, *_rows(batch), _total_row(batch)])
 
 
 @dataclass(frozen=True)

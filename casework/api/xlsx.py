@@ -6,6 +6,7 @@ so a long list never sits in memory as objects.
 """
 
 import datetime
+import itertools
 import json
 import tempfile
 from urllib.parse import quote
@@ -13,8 +14,9 @@ from urllib.parse import quote
 from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer
+
+from casework.workbooks import sheet_bytes, write_sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
@@ -34,11 +36,8 @@ class XLSXRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, bytes):
             return data
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("数据")
-        for key, value in (data or {}).items() if isinstance(data, dict) else []:
-            sheet.append([key, _cell(value)])
-        return _save(workbook).read()
+        pairs = (data or {}).items() if isinstance(data, dict) else []
+        return sheet_bytes("数据", ([key, _cell(value)] for key, value in pairs))
 
 
 class XLSXListMixin:
@@ -57,19 +56,17 @@ class XLSXListMixin:
             for name, field in serializer_class(context=context).fields.items()
             if name not in LEFT_OUT
         }
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(self.xlsx_title)
         model = queryset.model
-        sheet.append([header(model, name, field) for name, field in fields.items()])
-        chunk = []
-        for row in queryset.iterator(CHUNK):
-            chunk.append(row)
-            if len(chunk) == CHUNK:
-                _append(sheet, serializer_class, chunk, context, fields)
-                chunk = []
-        _append(sheet, serializer_class, chunk, context, fields)
+        header_row = [header(model, name, field) for name, field in fields.items()]
+        out = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+        write_sheet(
+            self.xlsx_title,
+            itertools.chain([header_row], _rows(queryset, serializer_class, context, fields)),
+            out,
+        )
+        out.seek(0)
         name = f"{self.xlsx_title}-{timezone.localdate():%Y%m%d}.xlsx"
-        response = FileResponse(_save(workbook), content_type=XLSX)
+        response = FileResponse(out, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
 
@@ -101,11 +98,20 @@ def _model_field(model, name: str):
         return None
 
 
-def _append(sheet, serializer_class, rows, context, fields) -> None:
-    if not rows:
-        return
-    for item in serializer_class(rows, many=True, context=context).data:
-        sheet.append([_cell(item.get(name)) for name in fields])
+def _rows(queryset, serializer_class, context, fields):
+    """The queryset's rows as cells, serialized ``CHUNK`` at a time."""
+    chunk = []
+    for row in queryset.iterator(CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield from _cells(serializer_class, chunk, context, fields)
+            chunk = []
+    yield from _cells(serializer_class, chunk, context, fields)
+
+
+def _cells(serializer_class, rows, context, fields):
+    for item in serializer_class(rows, many=True, context=context).data if rows else []:
+        yield [_cell(item.get(name)) for name in fields]
 
 
 def _cell(value):
@@ -116,10 +122,3 @@ def _cell(value):
     if isinstance(value, int | float | str | datetime.date):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _save(workbook):
-    spooled = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
-    workbook.save(spooled)
-    spooled.seek(0)
-    return spooled
