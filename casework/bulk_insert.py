@@ -1,11 +1,13 @@
-"""Inserting many new rows fast: model instances written with ``COPY`` on PostgreSQL and
-``executemany`` on SQLite, skipping the ORM's per-value SQL compilation (ten times the cost
-of the insert itself at a million rows). For generated data only: no ``save()``, no signals,
-no validation — the caller builds complete, valid rows.
+"""Inserting many new rows fast: rows written with ``COPY`` on PostgreSQL and ``executemany``
+on SQLite, skipping model instances and the ORM's per-value SQL compilation (together ten times
+the cost of the insert itself at a million rows). For generated data only: no ``save()``, no
+signals, no validation — the caller builds complete, valid rows.
 
-Primary keys are handed out here from the table's current maximum, so rows can refer to each
-other before they are written; :meth:`BulkInserter.finish` moves PostgreSQL's sequences past
-them. Nothing else may insert into the same tables meanwhile.
+Rows are tuples of attribute values for the named columns; columns left out take their
+field's default. Where rows must refer to each other before they are written, the caller takes
+primary keys with :meth:`BulkInserter.take_ids` (from the table's current maximum) and
+:meth:`BulkInserter.finish` moves PostgreSQL's sequences past them; nothing else may insert
+into those tables meanwhile. Tables written without ids number their rows themselves.
 """
 
 import datetime
@@ -19,60 +21,16 @@ _BASIC = (str, int, float)
 
 
 class BulkInserter:
-    """Writes lists of unsaved model instances of one model at a time."""
+    """Writes rows of one model at a time, in the current transaction."""
 
     def __init__(self, now: datetime.datetime):
         self.now = now
         self.postgres = connection.vendor == "postgresql"
         self.next_ids: dict[type, int] = {}
-        self.plans: dict[type, tuple] = {}
-        self.models: set[type] = set()
+        self.plans: dict[tuple, tuple] = {}
 
-    def insert(self, objects: list[models.Model]) -> None:
-        """Give each object a primary key (unless it has one) and write them all."""
-        if not objects:
-            return
-        model = type(objects[0])
-        fields, converters, sql = self._plan(model)
-        pk = model._meta.pk
-        if isinstance(pk, models.AutoField | models.BigAutoField):
-            first = self._take_ids(model, len(objects))
-            for offset, obj in enumerate(objects):
-                if obj.pk is None:
-                    obj.pk = first + offset
-        for field in fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                for obj in objects:
-                    if getattr(obj, field.attname) is None:
-                        setattr(obj, field.attname, self.now)
-        rows = [
-            [
-                convert(getattr(obj, field.attname))
-                for field, convert in zip(fields, converters, strict=True)
-            ]
-            for obj in objects
-        ]
-        with connection.cursor() as cursor:
-            if self.postgres:
-                buffer = io.StringIO()
-                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-                buffer.seek(0)
-                cursor.copy_expert(sql, buffer)
-            else:
-                cursor.executemany(sql, rows)
-        for obj in objects:
-            obj._state.adding, obj._state.db = False, connection.alias
-        self.models.add(model)
-
-    def finish(self) -> None:
-        """Move the id sequences of the tables written past the ids handed out (PostgreSQL;
-        SQLite's AUTOINCREMENT already counts rows inserted with explicit ids)."""
-        statements = connection.ops.sequence_reset_sql(no_style(), sorted(self.models, key=str))
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-    def _take_ids(self, model, count: int) -> int:
+    def take_ids(self, model, count: int) -> int:
+        """Reserve ``count`` primary keys of ``model``; return the first."""
         if model not in self.next_ids:
             last = model.objects.aggregate(last=models.Max("pk"))["last"] or 0
             self.next_ids[model] = last + 1
@@ -80,17 +38,90 @@ class BulkInserter:
         self.next_ids[model] = first + count
         return first
 
-    def _plan(self, model):
-        if model not in self.plans:
-            fields = list(model._meta.concrete_fields)
-            table = connection.ops.quote_name(model._meta.db_table)
-            columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    def insert_rows(self, model, columns: tuple[str, ...], rows) -> int:
+        """Write ``rows`` (tuples of values of the ``columns``, attribute names); return how
+        many were written."""
+        converters, defaults, sql = self._plan(model, columns)
+        prepared = [
+            [convert(value) for convert, value in zip(converters, row, strict=True)] + defaults
+            for row in rows
+        ]
+        if not prepared:
+            return 0
+        with connection.cursor() as cursor:
             if self.postgres:
-                sql = f"COPY {table} ({columns}) FROM STDIN"
+                buffer = io.StringIO()
+                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in prepared)
+                buffer.seek(0)
+                cursor.copy_expert(sql, buffer)
             else:
-                sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-            self.plans[model] = (fields, [self._converter(f) for f in fields], sql)
-        return self.plans[model]
+                cursor.executemany(sql, prepared)
+        return len(prepared)
+
+    def insert(self, objects: list[models.Model], *, with_ids: bool = False) -> None:
+        """Write unsaved model instances of one model (given primary keys first if
+        ``with_ids``, so that other rows can refer to them)."""
+        if not objects:
+            return
+        model = type(objects[0])
+        if with_ids:
+            first = self.take_ids(model, len(objects))
+            for offset, obj in enumerate(objects):
+                obj.pk = first + offset
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if with_ids or not isinstance(f, models.AutoField)
+        ]
+        for field in fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                for obj in objects:
+                    if getattr(obj, field.attname) is None:
+                        setattr(obj, field.attname, self.now)
+        columns = tuple(f.attname for f in fields)
+        self.insert_rows(model, columns, ([getattr(o, c) for c in columns] for o in objects))
+        for obj in objects:
+            obj._state.adding, obj._state.db = False, connection.alias
+
+    def finish(self) -> None:
+        """Move the id sequences of the tables given ids past them (PostgreSQL; SQLite's
+        AUTOINCREMENT already counts rows inserted with explicit ids)."""
+        statements = connection.ops.sequence_reset_sql(no_style(), sorted(self.next_ids, key=str))
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def _plan(self, model, columns):
+        key = (model, columns)
+        if key not in self.plans:
+            by_name = {f.attname: f for f in model._meta.concrete_fields}
+            unknown = set(columns) - set(by_name)
+            if unknown:
+                raise ValueError(f"{model.__name__} has no columns {sorted(unknown)}")
+            rest = [
+                f
+                for f in model._meta.concrete_fields
+                if f.attname not in columns and not isinstance(f, models.AutoField)
+            ]
+            defaults = [self._converter(f)(self._default(f)) for f in rest]
+            fields = [by_name[c] for c in columns] + rest
+            table = connection.ops.quote_name(model._meta.db_table)
+            names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+            if self.postgres:
+                sql = f"COPY {table} ({names}) FROM STDIN"
+            else:
+                sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
+            self.plans[key] = ([self._converter(by_name[c]) for c in columns], defaults, sql)
+        return self.plans[key]
+
+    def _default(self, field):
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return self.now
+        if field.has_default() or field.null:
+            return field.get_default()
+        if isinstance(field, models.CharField | models.TextField) and field.blank:
+            return ""
+        raise ValueError(f"{field} has no default: give it a value")
 
     def _converter(self, field):
         """A function from the attribute's value to what the driver takes for the column."""
@@ -105,11 +136,9 @@ class BulkInserter:
         if kind == "DateField":
             return lambda v: None if v is None else v.isoformat()
         if kind == "BooleanField":
-            return (
-                (lambda v: None if v is None else ("t" if v else "f"))
-                if self.postgres
-                else (lambda v: None if v is None else int(v))
-            )
+            if self.postgres:
+                return lambda v: None if v is None else ("t" if v else "f")
+            return lambda v: None if v is None else int(v)
         memo = {}
 
         def other(value):

@@ -65,6 +65,7 @@ from documents.numbering import CODE_ALPHABET, CODE_LENGTH
 from permissions import audit
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
+from workflows.certificates import validity
 from workflows.flows import TERMINAL, ApplicationFlow
 
 S = ApplicationStatus
@@ -154,6 +155,75 @@ CERTIFICATE_STATUSES = {
     CertificateStatus.REVOKED: 3,
     CertificateStatus.REJECTED: 2,
 }
+
+
+PERSON_COLUMNS = (
+    "id",
+    "id_number",
+    "name",
+    "sex",
+    "birth_date",
+    "region_id",
+    "household_id",
+    "hukou",
+)
+APPLICATION_COLUMNS = (
+    "id",
+    "program_id",
+    "year",
+    "applicant_id",
+    "spouse_id",
+    "region_id",
+    "children",
+    "status",
+    "deferred_from",
+    "status_reason",
+    "filing_id",
+    "paid_from",
+    "paid_until",
+    "created_by_id",
+)
+POSTING_COLUMNS = (
+    "id",
+    "level",
+    "region_id",
+    "program_id",
+    "year",
+    "starts_on",
+    "ends_on",
+    "place",
+    "contact_phone",
+    "status",
+    "opened_by_id",
+    "opened_at",
+    "closed_at",
+)
+
+
+class _Plan:
+    """One application before it is written (cheaper than a model instance by far)."""
+
+    __slots__ = (
+        "id",
+        "program",
+        "year",
+        "region_id",
+        "status",
+        "applicant",
+        "spouse_id",
+        "deferred_from",
+        "status_reason",
+        "filing_id",
+        "paid_from",
+        "paid_until",
+    )
+
+    def __init__(self, *, id, program, year, region_id, status):
+        self.id, self.program, self.year = id, program, year
+        self.region_id, self.status = region_id, status
+        self.applicant, self.spouse_id = None, None
+        self.deferred_from, self.status_reason = "", ""
+        self.filing_id = self.paid_from = self.paid_until = None
 
 
 @dataclass(frozen=True)
@@ -298,115 +368,139 @@ class Generator:
         per_village = [total // len(self.villages)] * len(self.villages)
         for index in range(total % len(self.villages)):
             per_village[index] += 1
-        done, pending = 0, []
-        for village, count in zip(self.villages, per_village, strict=True):
-            pending.extend([village] * count)
-            while len(pending) >= CHUNK:
-                self._application_chunk(pending[:CHUNK], done)
-                done += CHUNK
-                pending = pending[CHUNK:]
-                self.progress.show("applications", done, total)
-        if pending:
-            self._application_chunk(pending, done)
-            done += len(pending)
-        self.progress.show("applications", done, total)
-
-    def _person(self, village: Region, household: Household, serial: int, male: bool, born):
-        county = village.code[:6]
-        # Within a county, the serial picks a distinct (birth date, sequence) pair.
-        birth = born + datetime.timedelta(days=(serial // 500) % 3650)
-        number = synthetic_id_number(county, birth, serial, male=male)
-        return Person(
-            id_number=number,
-            name=synthetic_name(self.rng),
-            sex=Sex.MALE if male else Sex.FEMALE,
-            birth_date=birth,
-            region=village,
-            household=household,
-            hukou=Hukou.RURAL,
-        )
+        villages = [
+            v for v, count in zip(self.villages, per_village, strict=True) for _ in range(count)
+        ]
+        for start in range(0, total, CHUNK):
+            self._application_chunk(villages[start : start + CHUNK], start)
+            self.progress.show("applications", min(total, start + CHUNK), total)
 
     def _application_chunk(self, villages: list[Region], offset: int) -> None:
-        rng = self.rng
-        with transaction.atomic():
-            households = [
-                Household(
-                    number=f"S{village.code[:6]}{offset + i:09d}",
-                    region=village,
-                    address=f"{village.name}{(offset + i) % 400 + 1}号",
+        rng, db = self.rng, self.db
+        count = len(villages)
+        first_household = db.take_ids(Household, count)
+        first_person = db.take_ids(Person, 2 * count)
+        first_application = db.take_ids(Application, count)
+        households, persons, plans = [], [], []
+        for i, village in enumerate(villages):
+            household = first_household + i
+            households.append(
+                (
+                    household,
+                    f"S{village.code[:6]}{offset + i:09d}",
+                    village.code,
+                    f"{village.name}{(offset + i) % 400 + 1}号",
                 )
-                for i, village in enumerate(villages)
+            )
+            program = self.programs[_weighted(rng, PROGRAM_SHARES)]
+            # Rural reward applicants are 60 or over; the others younger.
+            born = datetime.date(1946 if program.code == "rural-reward" else 1958, 1, 1)
+            couple = [
+                self._person(
+                    first_person + 2 * i + wife, village, household, 2 * (offset + i) + wife, born
+                )
+                for wife in (0, 1)
             ]
-            self.db.insert(households)
-            persons, plans = [], []
-            for i, (village, household) in enumerate(zip(villages, households, strict=True)):
-                serial = 2 * (offset + i)
-                program = rng.choices(list(PROGRAM_SHARES), weights=list(PROGRAM_SHARES.values()))[
-                    0
-                ]
-                # Rural reward applicants are 60 or over; the others younger.
-                born = datetime.date(1946 if program == "rural-reward" else 1958, 1, 1)
-                husband = self._person(village, household, serial, True, born)
-                wife = self._person(village, household, serial + 1, False, born)
-                persons += [husband, wife]
-                year = rng.choice(self.years)
-                status = _weighted(rng, THIS_YEAR if year == self.year else EARLIER_YEARS)
-                plans.append((village, program, year, status))
-            self.db.insert(persons)
-            applications = []
-            for i, (village, program, year, status) in enumerate(plans):
-                application = Application(
-                    program=self.programs[program],
-                    year=year,
-                    applicant=persons[2 * i + rng.randrange(2)],
-                    region=village,
-                    children=[
-                        {"name": synthetic_name(rng), "sex": "female", "birth_date": "1985-03-01"}
-                    ],
-                    status=status,
-                    created_by=self.clerk,
-                )
-                application.spouse = (
-                    persons[2 * i]
-                    if application.applicant is persons[2 * i + 1]
-                    else persons[2 * i + 1]
-                )
-                self._place(application)
-                applications.append(application)
-            self.db.insert(applications)
-            self._facts(applications)
-            self._posting_entries(applications)
-            self._processes(applications)
-            self._accounts_and_payments(applications)
+            persons += couple
+            year = rng.choice(self.years)
+            plan = _Plan(
+                id=first_application + i,
+                program=program,
+                year=year,
+                region_id=village.code,
+                status=_weighted(rng, THIS_YEAR if year == self.year else EARLIER_YEARS),
+            )
+            applicant = rng.randrange(2)
+            plan.applicant = couple[applicant]
+            plan.spouse_id = couple[1 - applicant][0]
+            self._place(plan)
+            plans.append(plan)
+        with transaction.atomic():
+            db.insert_rows(Household, ("id", "number", "region_id", "address"), households)
+            db.insert_rows(Person, PERSON_COLUMNS, persons)
+            db.insert_rows(
+                Application,
+                APPLICATION_COLUMNS,
+                (
+                    (
+                        p.id,
+                        p.program.pk,
+                        p.year,
+                        p.applicant[0],
+                        p.spouse_id,
+                        p.region_id,
+                        [
+                            {
+                                "name": synthetic_name(rng),
+                                "sex": "female",
+                                "birth_date": "1985-03-01",
+                            }
+                        ],
+                        p.status,
+                        p.deferred_from,
+                        p.status_reason,
+                        p.filing_id,
+                        p.paid_from,
+                        p.paid_until,
+                        self.clerk.pk,
+                    )
+                    for p in plans
+                ),
+            )
+            self._facts(plans)
+            self._posting_entries(plans)
+            self._processes(plans)
+            self._accounts_and_payments(plans)
             audit.record_many(
                 audit.Actor(self.clerk),
-                [
-                    audit.Change("generated", application, to_state=application.status)
-                    for application in applications
-                ],
-                insert=self.db.insert,
+                [audit.Change("generated", self._application(p), to_state=p.status) for p in plans],
+                insert=db.insert,
             )
         self.counts["persons"] += len(persons)
-        self.counts["applications"] += len(applications)
+        self.counts["applications"] += count
 
-    def _place(self, application: Application) -> None:
+    def _person(self, pk: int, village: Region, household: int, serial: int, born) -> tuple:
+        """A row of PERSON_COLUMNS; even serials are men, odd ones women."""
+        male = serial % 2 == 0
+        # Within a county, the serial picks a distinct (birth date, sequence) pair.
+        birth = born + datetime.timedelta(days=(serial // 1000) % 3650)
+        number = synthetic_id_number(village.code[:6], birth, serial // 2, male=male)
+        sex = Sex.MALE.value if male else Sex.FEMALE.value
+        return (
+            pk,
+            number,
+            synthetic_name(self.rng),
+            sex,
+            birth,
+            village.code,
+            household,
+            Hukou.RURAL.value,
+        )
+
+    def _application(self, plan: "_Plan") -> Application:
+        """An unsaved stand-in of the application written, for its audit entry's description."""
+        application = Application(id=plan.id, program=plan.program, year=plan.year)
+        Application.applicant.field.set_cached_value(
+            application, Person(id=plan.applicant[0], name=plan.applicant[2])
+        )
+        return application
+
+    def _place(self, plan: "_Plan") -> None:
         """Filing and payment dates of a recipient; the reason of an ended one."""
-        status = application.status
+        status = plan.status
         if _stage_of(status) < CHAIN.index(S.ENROLLED):
             if status in (S.REJECTED, S.WITHDRAWN, S.DEFERRED):
-                application.status_reason = (
-                    "经核实不符合条件" if status == S.REJECTED else "申请人撤回"
-                )
+                plan.status_reason = "经核实不符合条件" if status == S.REJECTED else "申请人撤回"
                 if status == S.DEFERRED:
-                    application.deferred_from = S.SUBMITTED
+                    plan.deferred_from = S.SUBMITTED
             return
-        program = application.program
-        filed_on = datetime.date(application.year, 6, 30)
-        application.filing_id = self._filing(program, application.year, filed_on)
-        application.paid_from = program.next_period_start(filed_on)
+        program = plan.program
+        filed_on = datetime.date(plan.year, 6, 30)
+        plan.filing_id = self._filing(program, plan.year, filed_on)
+        plan.paid_from = program.next_period_start(filed_on)
         if status in (S.SUSPENDED, S.TERMINATED, S.REVOKED):
-            application.paid_until = datetime.date(self.year - 1, 12, 31)
-            application.status_reason = "年审发现不再符合条件"
+            plan.paid_until = datetime.date(self.year - 1, 12, 31)
+            plan.status_reason = "年审发现不再符合条件"
 
     def _filing(self, program: Program, year: int, filed_on: datetime.date) -> int:
         key = (program.pk, year)
@@ -421,148 +515,171 @@ class Generator:
             ).pk
         return self.filings[key]
 
-    def _facts(self, applications) -> None:
-        facts = []
-        for application in applications:
-            if application.status == S.DRAFT:
-                continue
-            for code, value in (("living_children", 1), ("births_outside_policy", 0)):
-                facts.append(
-                    ApplicationFact(
-                        application=application,
-                        code=code,
-                        value=value,
-                        evidence="户口簿",
-                        source="declared",
-                        recorded_by=self.clerk,
-                        recorded_at=self.now,
-                    )
-                )
-        self.db.insert(facts)
+    def _facts(self, plans) -> None:
+        self.db.insert_rows(
+            ApplicationFact,
+            (
+                "application_id",
+                "code",
+                "value",
+                "evidence",
+                "source",
+                "recorded_by_id",
+                "recorded_at",
+            ),
+            (
+                (p.id, code, value, "户口簿", "declared", self.clerk.pk, self.now)
+                for p in plans
+                if p.status != S.DRAFT
+                for code, value in (("living_children", 1), ("births_outside_policy", 0))
+            ),
+        )
 
-    def _posting_entries(self, applications) -> None:
-        entries = []
-        for application in applications:
-            stage = _stage_of(application.status)
+    def _posting_entries(self, plans) -> None:
+        entries, self.new_postings = [], []
+        for plan in plans:
+            stage = _stage_of(plan.status)
             for level, posted in POSTED_AT.items():
-                if stage < CHAIN.index(posted):
-                    continue
-                is_open = application.status == posted
-                entries.append(
-                    PostingEntry(
-                        posting_id=self._posting(level, application, is_open),
-                        application=application,
-                    )
-                )
-        self.db.insert(entries)
+                if stage >= CHAIN.index(posted):
+                    entries.append((self._posting(level, plan, plan.status == posted), plan.id))
+        self.db.insert_rows(Posting, POSTING_COLUMNS, self.new_postings)
+        self.db.insert_rows(PostingEntry, ("posting_id", "application_id"), entries)
 
-    def _posting(self, level: str, application: Application, is_open: bool) -> int:
-        code = application.region_id
+    def _posting(self, level: str, plan: "_Plan", is_open: bool) -> int:
+        code = plan.region_id
         region = {
             PostingLevel.VILLAGE: code,
             PostingLevel.TOWNSHIP: code[:9] + "000",
             PostingLevel.COUNTY: code[:6] + "000000",
         }[level]
-        key = (level, region, application.program_id, application.year, is_open)
+        key = (level, region, plan.program.pk, plan.year, is_open)
         if key not in self.postings:
             month = {PostingLevel.VILLAGE: 3, PostingLevel.TOWNSHIP: 4, PostingLevel.COUNTY: 5}
             starts = (
                 self.today - datetime.timedelta(days=3)
                 if is_open
-                else datetime.date(application.year, month[level], 1)
+                else datetime.date(plan.year, month[level], 1)
             )
-            self.postings[key] = Posting.objects.create(
-                level=level,
-                region_id=region,
-                program=application.program,
-                year=application.year,
-                starts_on=starts,
-                ends_on=starts + datetime.timedelta(days=7),
-                place="村务公开栏",
-                contact_phone="0790-0000000",
-                status=PostingStatus.OPEN if is_open else PostingStatus.CLOSED,
-                opened_by=self.clerk,
-                opened_at=timezone.make_aware(datetime.datetime.combine(starts, datetime.time(9))),
-                closed_at=None if is_open else self.now,
-            ).pk
+            pk = self.db.take_ids(Posting, 1)
+            self.new_postings.append(
+                (
+                    pk,
+                    level,
+                    region,
+                    plan.program.pk,
+                    plan.year,
+                    starts,
+                    starts + datetime.timedelta(days=7),
+                    "村务公开栏",
+                    "0790-0000000",
+                    PostingStatus.OPEN.value if is_open else PostingStatus.CLOSED.value,
+                    self.clerk.pk,
+                    timezone.make_aware(datetime.datetime.combine(starts, datetime.time(9))),
+                    None if is_open else self.now,
+                )
+            )
+            self.postings[key] = pk
             self.counts["postings"] += 1
         return self.postings[key]
 
-    def _processes(self, applications) -> None:
+    def _processes(self, plans) -> None:
         """Each submitted application's process, with the open task of a waiting one."""
-        followed = [a for a in applications if a.status != S.DRAFT]
-        processes = [
-            Process(
-                flow_class=ApplicationFlow,
-                status=STATUS.DONE if a.status in TERMINAL else STATUS.NEW,
-                finished=self.now if a.status in TERMINAL else None,
-                artifact_content_type=self.content_type,
-                artifact_object_id=a.pk,
-            )
-            for a in followed
-        ]
-        self.db.insert(processes)
-        tasks = [
-            Task(
-                process=process,
-                flow_task=getattr(ApplicationFlow, a.status),
-                flow_task_type="FUNCTION",
-                status=STATUS.NEW,
-                # Waiting from a few hours to two months: some are overdue.
-                created=self.now - datetime.timedelta(minutes=self.rng.randrange(60, 60 * 24 * 60)),
-            )
-            for a, process in zip(followed, processes, strict=True)
-            if a.status not in TERMINAL
-        ]
-        self.db.insert(tasks)
-        self.counts["tasks"] += len(tasks)
-
-    def _accounts_and_payments(self, applications) -> None:
-        recipients = [a for a in applications if a.paid_from is not None]
-        self.db.insert(
-            [
-                BankAccount(
-                    person=a.applicant,
-                    bank=BANK,
-                    account_number=f"621799{a.applicant.id_number[6:14]}{a.pk % 100000:05d}",
-                    recorded_by=self.clerk,
-                    recorded_at=self.now,
+        followed = [p for p in plans if p.status != S.DRAFT]
+        first = self.db.take_ids(Process, len(followed))
+        self.db.insert_rows(
+            Process,
+            (
+                "id",
+                "flow_class",
+                "status",
+                "created",
+                "finished",
+                "artifact_content_type_id",
+                "artifact_object_id",
+            ),
+            (
+                (
+                    first + n,
+                    ApplicationFlow,
+                    STATUS.DONE if p.status in TERMINAL else STATUS.NEW,
+                    self.now,
+                    self.now if p.status in TERMINAL else None,
+                    self.content_type.pk,
+                    p.id,
                 )
-                for a in recipients
-            ]
+                for n, p in enumerate(followed)
+            ),
+        )
+        self.counts["tasks"] += self.db.insert_rows(
+            Task,
+            ("process_id", "flow_task", "flow_task_type", "status", "created", "token"),
+            (
+                (
+                    first + n,
+                    getattr(ApplicationFlow, p.status),
+                    "FUNCTION",
+                    STATUS.NEW,
+                    # Waiting from an hour to two months: some are overdue.
+                    self.now - datetime.timedelta(minutes=self.rng.randrange(60, 60 * 24 * 60)),
+                    "start",
+                )
+                for n, p in enumerate(followed)
+                if p.status not in TERMINAL
+            ),
+        )
+
+    def _accounts_and_payments(self, plans) -> None:
+        recipients = [p for p in plans if p.paid_from is not None]
+        accounts = {p.id: f"621799{p.applicant[1][6:14]}{p.id % 100000:05d}" for p in recipients}
+        self.db.insert_rows(
+            BankAccount,
+            ("person_id", "bank", "account_number", "recorded_by_id", "recorded_at"),
+            ((p.applicant[0], BANK, accounts[p.id], self.clerk.pk, self.now) for p in recipients),
         )
         payments = []
-        current = self.today
-        for a in recipients:
-            program = a.program
-            start = a.paid_from
-            last = a.paid_until or datetime.date.max
+        current = self.today.replace(day=1)
+        for p in recipients:
+            program, start = p.program, p.paid_from
+            last = p.paid_until or datetime.date.max
             while True:
                 period_start, period_end = program.payment_period(start)
-                if period_end >= current.replace(day=1) or period_end > last:
+                if period_end >= current or period_end > last:
                     break
-                batch = self._batch(program, a.region_id[:6] + "000000", period_start, period_end)
+                batch = self._batch(program, p.region_id[:6] + "000000", period_start, period_end)
                 standard = program.standard_on(period_start)
-                payments.append(
-                    Payment(
-                        batch=batch,
-                        application=a,
-                        period_start=period_start,
-                        amount_fen=standard.payment_fen,
-                        bank=BANK,
-                        account_number=f"621799{a.applicant.id_number[6:14]}{a.pk % 100000:05d}",
-                        reference=f"SD{batch.pk:06d}{batch.payment_count + 1:07d}",
-                        status=PaymentStatus.PAID,
-                        settled_at=self.now,
-                    )
-                )
                 batch.payment_count += 1
                 batch.total_fen += standard.payment_fen
+                payments.append(
+                    (
+                        batch.pk,
+                        p.id,
+                        period_start,
+                        standard.payment_fen,
+                        BANK,
+                        accounts[p.id],
+                        f"SD{batch.pk:06d}{batch.payment_count:07d}",
+                        PaymentStatus.PAID.value,
+                        self.now,
+                    )
+                )
                 if standard.period == "once":
                     break
                 start = period_end + datetime.timedelta(days=1)
-        self.db.insert(payments)
-        self.counts["payments"] += len(payments)
+        self.counts["payments"] += self.db.insert_rows(
+            Payment,
+            (
+                "batch_id",
+                "application_id",
+                "period_start",
+                "amount_fen",
+                "bank",
+                "account_number",
+                "reference",
+                "status",
+                "settled_at",
+            ),
+            payments,
+        )
 
     def _batch(self, program, county: str, start, end) -> PaymentBatch:
         key = (program.pk, county, start)
@@ -626,7 +743,7 @@ class Generator:
                         case.registered_on = received + datetime.timedelta(days=5)
                         case.decision_due = case.registered_on + datetime.timedelta(days=90)
                     cases.append(case)
-                self.db.insert(cases)
+                self.db.insert(cases, with_ids=True)
                 parties, dispositions = [], []
                 for case in cases:
                     if case.number is None:
@@ -643,7 +760,7 @@ class Generator:
                                 recorded_at=self.now,
                             )
                         )
-                self.db.insert(parties)
+                self.db.insert(parties, with_ids=True)
                 decided = (CaseStatus.DECIDED, CaseStatus.CLOSING_PROPOSED, CaseStatus.CLOSED)
                 for party in parties:
                     if party.case.status in decided:
@@ -711,8 +828,7 @@ class Generator:
                         CertificateStatus.REVOKED,
                     ):
                         issued = self.today - datetime.timedelta(days=rng.randrange(30, 1500))
-                        certificate.valid_from = issued
-                        certificate.valid_until = issued.replace(year=issued.year + 3)
+                        certificate.valid_from, certificate.valid_until = validity(issued)
                         serial += 1
                         code = hashlib.sha256(f"{self.size.seed}-{serial}".encode()).hexdigest()
                         document = Document(
@@ -741,7 +857,7 @@ class Generator:
                         documents.append(document)
                         certificate.document = document
                     certificates.append(certificate)
-                self.db.insert(documents)
+                self.db.insert(documents, with_ids=True)
                 for certificate in certificates:
                     if certificate.document is not None:
                         certificate.document_id = certificate.document.pk
