@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from casework import clock
 from casework.application_forms import ApplicationForm, AppraisalForm, BulkStepForm
 from casework.filters import ApplicationFilter
-from casework.models import Application, Recovery
+from casework.models import Application, ChangeStatus, Recovery
 from casework.pages import (
     describe,
     export_url,
@@ -112,6 +112,10 @@ def application_detail(request, pk: int):
             **_recovery_context(request.user, application),
             "steps": [(step, step.form()) for step in available_steps(request.user, application)],
             "history": history(application),
+            "may_request_change": rules.may_request_change(request.user, application),
+            "open_changes": visible_to(
+                request.user, application.change_requests.filter(status=ChangeStatus.REQUESTED)
+            ).select_related("requested_by"),
             "on_the_list": _ON_THE_LIST.get(application.status),
             "documents": visible_to(request.user, Document.objects.for_subject(application)),
         },

@@ -18,6 +18,9 @@ from casework.models import (
     CertificateKind,
     CertificateNotice,
     CertificateStatus,
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
     ClueSource,
     EnforcementCase,
     Hukou,
@@ -173,6 +176,22 @@ class ApplicationFilter(InRegionMixin, django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return search_name_or_id_number(queryset, value, "applicant__name", "applicant__id_number")
+
+
+class ChangeRequestFilter(InRegionMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Recipient's name or ID number"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ChangeStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind of change"), choices=ChangeKind.choices)
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["q", "status", "kind", "region"]
+
+    def search(self, queryset, name, value):
+        return search_name_or_id_number(
+            queryset, value, "application__applicant__name", "application__applicant__id_number"
+        )
 
 
 class PostingFilter(InRegionMixin, django_filters.FilterSet):

@@ -44,6 +44,7 @@ ROLE_LEVELS: dict[Role, tuple[str, ...]] = {
 # Every officer sees the documents issued in their jurisdiction.
 _VIEW_PEOPLE = (
     "casework.view_application",
+    "casework.view_changerequest",
     "casework.view_posting",
     "casework.view_objection",
     "casework.view_program",

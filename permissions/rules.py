@@ -88,6 +88,30 @@ def may_work_at_village(user, application: Application) -> bool:
     return user.has_perm("casework.work_village_stage") and in_jurisdiction(user, application)
 
 
+def may_request_change(user, application: Application) -> bool:
+    """Village officers of the recipient's village request changes to the facts of an enrolled
+    or suspended recipient."""
+    return application.status in (
+        ApplicationStatus.ENROLLED,
+        ApplicationStatus.SUSPENDED,
+    ) and may_work_at_village(user, application)
+
+
+def may_decide_change(user, change) -> bool:
+    """Township reviewers of the recipient's township approve or reject a change request;
+    nobody decides on a request they made themselves."""
+    return (
+        user.has_perm("casework.check_at_township")
+        and code_in_jurisdiction(user, change.region_id)
+        and change.requested_by_id != user.pk
+    )
+
+
+def may_withdraw_change(user, change) -> bool:
+    """Only the officer who requested a change takes it back."""
+    return change.requested_by_id == user.pk and code_in_jurisdiction(user, change.region_id)
+
+
 def may_check_at_township(user, application: Application) -> bool:
     """The township check (pass, return, defer, reject) by the township's reviewers."""
     return user.has_perm("casework.check_at_township") and in_jurisdiction(user, application)

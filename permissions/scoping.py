@@ -17,6 +17,7 @@ from casework.models import (
     Application,
     CertificateNotice,
     CertificateStatus,
+    ChangeRequest,
     EnforcementCase,
     Finding,
     Household,
@@ -143,6 +144,7 @@ register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 register_scope(Document, Scope("region_id", "documents.view_document"))
 register_scope(Application, Scope("region_id", "casework.view_application"))
 register_scope(Posting, Scope("region_id", "casework.view_posting"))
+register_scope(ChangeRequest, Scope("region_id", "casework.view_changerequest"))
 register_scope(
     EnforcementCase,
     Scope("region_id", "casework.view_enforcementcase", grant_model=CaseGrant),

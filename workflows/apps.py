@@ -15,6 +15,7 @@ class WorkflowsConfig(AppConfig):
             case_files,
             cases,
             certificates,
+            changes,
             payments,
             postings,
             processes,

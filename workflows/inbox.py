@@ -19,6 +19,8 @@ from casework.models import (
     ApplicationStatus,
     CaseStatus,
     CertificateNotice,
+    ChangeRequest,
+    ChangeStatus,
     EnforcementCase,
     NoticeStatus,
 )
@@ -181,9 +183,32 @@ def case_inbox(user) -> list[InboxRow]:
     ]
 
 
+def change_inbox(user) -> list[InboxRow]:
+    """The change requests of recipients in the township reviewer's jurisdiction waiting for a
+    decision, those older than ``CASEWORK_STEP_OVERDUE_DAYS`` overdue; one query."""
+    if not user.has_perm("casework.check_at_township"):
+        return []
+    late = clock.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
+    counts = (
+        visible_to(user, ChangeRequest)
+        .filter(status=ChangeStatus.REQUESTED)
+        .aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(requested_at__lt=late)))
+    )
+    return [
+        InboxRow(
+            ChangeStatus.REQUESTED,
+            str(ChangeStatus.REQUESTED.label),
+            str(_("Approve or reject the change")),
+            counts["waiting"],
+            counts["overdue"],
+        )
+    ]
+
+
 def inbox_count(user) -> int:
     """How many cases wait for the user at their steps (the home page's figure)."""
-    return sum(row.waiting for row in application_inbox(user) + case_inbox(user))
+    rows = application_inbox(user) + case_inbox(user) + change_inbox(user)
+    return sum(row.waiting for row in rows)
 
 
 def notices_waiting(user):

@@ -8,6 +8,7 @@ from casework.api import views
 from casework.api.applications import ApplicationViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
+from casework.api.changes import ChangeRequestViewSet
 from casework.api.payments import PaidTotalsView, PaymentBatchViewSet, RecoveryViewSet
 from casework.api.postings import ObjectionViewSet, PostingViewSet
 from casework.api.tasks import TaskViewSet
@@ -28,6 +29,7 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("recoveries", RecoveryViewSet, basename="recovery")
 router.register("cases", CaseViewSet, basename="case")
+router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

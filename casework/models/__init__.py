@@ -40,6 +40,7 @@ from casework.models.certificates import (
     NoticeKind,
     NoticeStatus,
 )
+from casework.models.changes import ChangeKind, ChangeRequest, ChangeStatus
 from casework.models.jobs import Job, JobStatus
 from casework.models.payments import (
     BankAccount,
@@ -80,6 +81,9 @@ __all__ = [
     "BankAccount",
     "ADMINISTRATIVE_PENALTIES",
     "CaseAction",
+    "ChangeKind",
+    "ChangeRequest",
+    "ChangeStatus",
     "CaseInformant",
     "CaseParty",
     "Disposition",
