@@ -22,6 +22,8 @@ from casework.models import (
     ChangeRequest,
     ChangeStatus,
     ClueSource,
+    DuplicateStatus,
+    DuplicateSuspect,
     EnforcementCase,
     Hukou,
     MigrantCertificate,
@@ -257,3 +259,27 @@ class ObjectionFilter(django_filters.FilterSet):
     class Meta:
         model = Objection
         fields = ["status", "posting"]
+
+
+class DuplicateFilter(django_filters.FilterSet):
+    """Likely duplicates: either person's name or ID number, the decision, either person's
+    region."""
+
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DuplicateStatus.choices)
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+
+    class Meta:
+        model = DuplicateSuspect
+        fields = ["q", "status", "region"]
+
+    def search(self, queryset, name, value):
+        return search_name_or_id_number(
+            queryset, value, "person_a__name", "person_a__id_number"
+        ) | search_name_or_id_number(queryset, value, "person_b__name", "person_b__id_number")
+
+    def in_region(self, queryset, name, value):
+        code = value.strip()
+        return filter_region_subtree(queryset, "person_a__region_id", code) | (
+            filter_region_subtree(queryset, "person_b__region_id", code)
+        )

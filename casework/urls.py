@@ -6,6 +6,7 @@ from casework import (
     case_views,
     certificate_views,
     change_views,
+    duplicate_views,
     payment_views,
     posting_views,
     views,
@@ -114,6 +115,14 @@ urlpatterns = [
     ),
     path(
         "attachments/<int:pk>/", certificate_views.attachment_download, name="attachment-download"
+    ),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicate-list"),
+    path("duplicates/search/", duplicate_views.duplicate_search, name="duplicate-search"),
+    path("duplicates/<int:pk>/", duplicate_views.duplicate_detail, name="duplicate-detail"),
+    path(
+        "duplicates/<int:pk>/steps/<slug:name>/",
+        duplicate_views.duplicate_step,
+        name="duplicate-step",
     ),
     path("notices/", certificate_views.notice_list, name="notice-list"),
     path("notices/<int:pk>/steps/<slug:name>/", certificate_views.notice_step, name="notice-step"),

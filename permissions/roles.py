@@ -122,7 +122,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _VIEW_CERTIFICATES
     + _VIEW_PAYMENTS
     + _VIEW_RECOVERIES
-    + ("permissions.view_auditentry", "casework.add_finding"),
+    + ("permissions.view_auditentry", "casework.add_finding")
+    # Likely duplicate persons: supervisors resolve them (same person / different persons).
+    + ("casework.view_duplicatesuspect", "casework.change_duplicatesuspect"),
     # Investigators see only the cases assigned to them (object grants), never by jurisdiction.
     Role.INVESTIGATOR: _VIEW_PEOPLE
     + ("casework.add_enforcementcase", "casework.change_enforcementcase"),

@@ -7,6 +7,7 @@ from casework.models import (
     Application,
     ApplicationStatus,
     CertificateNotice,
+    DuplicateSuspect,
     Level,
     MigrantCertificate,
     Person,
@@ -249,3 +250,22 @@ def may_approve_case(user, case) -> bool:
 def may_see_informant(user, case) -> bool:
     """Who reported a clue: case approvers and supervisors of the jurisdiction only."""
     return user.has_perm("casework.see_informant") and code_in_jurisdiction(user, case.region_id)
+
+
+def may_see_duplicates(user) -> bool:
+    """The list of likely duplicate persons is the supervisors'."""
+    return user.has_perm("casework.view_duplicatesuspect")
+
+
+def may_search_duplicates(user) -> bool:
+    """Supervisors may start a search for likely duplicates at any time (it also runs daily)."""
+    return user.has_perm("casework.change_duplicatesuspect")
+
+
+def may_resolve_duplicate(user, suspect: DuplicateSuspect) -> bool:
+    """Supervisors of a jurisdiction holding either person decide whether the pair is one
+    person (the later application is held) or two."""
+    return user.has_perm("casework.change_duplicatesuspect") and (
+        code_in_jurisdiction(user, suspect.person_a.region_id)
+        or code_in_jurisdiction(user, suspect.person_b.region_id)
+    )

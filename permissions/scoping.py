@@ -18,6 +18,7 @@ from casework.models import (
     CertificateNotice,
     CertificateStatus,
     ChangeRequest,
+    DuplicateSuspect,
     EnforcementCase,
     Finding,
     Household,
@@ -174,6 +175,16 @@ register_scope(
         "casework.view_certificatenotice",
         # Both ends of a notice see it: the township it is addressed to and the sender.
         also=lambda user: jurisdiction_q(user, "from_region_id"),
+    ),
+)
+
+register_scope(
+    DuplicateSuspect,
+    Scope(
+        "person_a__region_id",
+        "casework.view_duplicatesuspect",
+        # A pair concerns the jurisdictions of both its persons (often two counties).
+        also=lambda user: jurisdiction_q(user, "person_b__region_id"),
     ),
 )
 

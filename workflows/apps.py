@@ -16,6 +16,7 @@ class WorkflowsConfig(AppConfig):
             cases,
             certificates,
             changes,
+            duplicates,
             payments,
             postings,
             processes,

@@ -41,6 +41,7 @@ from casework.models.certificates import (
     NoticeStatus,
 )
 from casework.models.changes import ChangeKind, ChangeRequest, ChangeStatus
+from casework.models.duplicates import DuplicateStatus, DuplicateSuspect
 from casework.models.jobs import Job, JobStatus
 from casework.models.payments import (
     BankAccount,
@@ -87,6 +88,8 @@ __all__ = [
     "CaseInformant",
     "CaseParty",
     "Disposition",
+    "DuplicateStatus",
+    "DuplicateSuspect",
     "DispositionKind",
     "DispositionStatus",
     "Evidence",

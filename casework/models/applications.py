@@ -109,6 +109,11 @@ _ENDED = [S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED]
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def live(self) -> "ApplicationQuerySet":
+        """Applications and entitlements that still hold something (drafts and deferred ones
+        included): what one person may have only once per program (``ProgramExclusion``)."""
+        return self.exclude(status__in=_ENDED)
+
     def due_for_annual_review(self, year: int) -> "ApplicationQuerySet":
         """Recipients paid since the start of ``year`` (or earlier) not yet reviewed in it."""
         return self.filter(status=S.ENROLLED, paid_from__lte=datetime.date(year, 1, 1)).exclude(
@@ -280,11 +285,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """A live application or entitlement of the applicant, anywhere, in this program or one
         that excludes it (``ProgramExclusion``)."""
         return (
-            Application.objects.filter(
+            Application.objects.live()
+            .filter(
                 applicant_id=self.applicant_id,
                 program_id__in=excluded_programs(self.program_id),
             )
-            .exclude(status__in=_ENDED)
             .exclude(pk=self.pk)
             .select_related("program")
             .first()
