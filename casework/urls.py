@@ -43,6 +43,11 @@ urlpatterns = [
     path("changes/<int:pk>/", change_views.change_detail, name="change-detail"),
     path("changes/<int:pk>/steps/<slug:name>/", change_views.change_step, name="change-step"),
     path("changes/<int:pk>/file/", change_views.change_file, name="change-file"),
+    path(
+        "applications/<int:pk>/photos/<int:photo_id>/",
+        application_views.visit_photo,
+        name="application-visit-photo",
+    ),
     path("payments/", payment_views.batch_list, name="batch-list"),
     path("payments/build/", payment_views.batch_build, name="batch-build"),
     path("payments/report/", payment_views.paid_report, name="paid-report"),

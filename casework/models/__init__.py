@@ -12,6 +12,7 @@ from casework.models.applications import (
     Filing,
     HouseholdVisit,
     Level,
+    VisitPhoto,
 )
 from casework.models.cases import (
     ADMINISTRATIVE_PENALTIES,
@@ -141,4 +142,5 @@ __all__ = [
     "RegionLevel",
     "Repayment",
     "Sex",
+    "VisitPhoto",
 ]

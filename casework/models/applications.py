@@ -553,6 +553,26 @@ class HouseholdVisit(models.Model):
         return f"{self.application} {self.visited_on}"
 
 
+class VisitPhoto(models.Model):
+    """A photo taken on a household visit (a document seen, the household), kept as evidence
+    with the signed visit: stored once under its SHA-256, never replaced, served only to those
+    who see the application."""
+
+    visit = models.ForeignKey(HouseholdVisit, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("file"), upload_to="visit-photos/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("content type"), max_length=20)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["visit", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit} {self.sha256[:12]}"
+
+
 class Appraisal(models.Model):
     """民主评议: one village meeting that gave its opinion on several applications."""
 
