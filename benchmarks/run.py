@@ -4,6 +4,8 @@ Runs against a throw-away test database (SQLite by default, PostgreSQL when DATA
 set) that it builds and drops itself. Later issues add their operations to OPERATIONS.
 Payments (issue 5, benchmarks/payments.py): a batch of BENCH_RECIPIENTS (50,000) recipients
 built and its bank file exported, each against its budget of 20 s and 500 MB.
+Imports (issue 9, benchmarks/imports.py): a workbook of BENCH_IMPORT_ROWS (50,000) persons
+checked and imported through the background task functions.
 """
 
 import os
@@ -190,6 +192,10 @@ def main():
         from benchmarks.payments import payment_lines
 
         payments = payment_lines()
+        # After the payments, which copy the database as it was before these 50,000 persons.
+        from benchmarks.imports import import_lines
+
+        payments += import_lines()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"{'operation':<36} {'size':>8} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")

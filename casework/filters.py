@@ -22,10 +22,13 @@ from casework.models import (
     ChangeRequest,
     ChangeStatus,
     ClueSource,
+    DataImport,
     DuplicateStatus,
     DuplicateSuspect,
     EnforcementCase,
     Hukou,
+    ImportKind,
+    ImportStatus,
     MigrantCertificate,
     NoticeKind,
     NoticeStatus,
@@ -283,3 +286,15 @@ class DuplicateFilter(django_filters.FilterSet):
         return filter_region_subtree(queryset, "person_a__region_id", code) | (
             filter_region_subtree(queryset, "person_b__region_id", code)
         )
+
+
+class DataImportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("File name"), field_name="file_name", lookup_expr="icontains"
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ImportKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ImportStatus.choices)
+
+    class Meta:
+        model = DataImport
+        fields = ["q", "kind", "status"]

@@ -1,5 +1,6 @@
-"""Uploaded supporting files: only PDFs and photos, recognised by their first bytes, not by
-the name or the type the browser claims; and storing a file once under its SHA-256."""
+"""Uploaded files recognised by their content, not by the name or the type the browser claims:
+supporting files (only PDFs and photos, by their first bytes), stored once under their
+SHA-256, and text files (CSV) in the encodings Chinese offices save them in."""
 
 import hashlib
 import os
@@ -54,3 +55,14 @@ def store_once(stored: FieldFile, content, name: str) -> None:
         os.chmod(field.storage.path(stored.name), 0o444)
     except NotImplementedError:  # remote storage: write-once is the bucket's policy
         pass
+
+
+def decode_text(data: bytes) -> str:
+    """Text saved as UTF-8 (with or without the BOM Excel writes) or GB18030 (what Excel on
+    Chinese Windows saves a CSV as); anything else is refused."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError({"file": _("The file is neither UTF-8 nor GB18030 text.")})

@@ -270,6 +270,8 @@ CASEWORK_INLINE_NOTICE_ROWS = int(os.environ.get("CASEWORK_INLINE_NOTICE_ROWS", 
 # how many per visit and how large each may be (MB).
 CASEWORK_VISIT_PHOTO_MAX_COUNT = int(os.environ.get("CASEWORK_VISIT_PHOTO_MAX_COUNT", "10"))
 CASEWORK_VISIT_PHOTO_MAX_MB = int(os.environ.get("CASEWORK_VISIT_PHOTO_MAX_MB", "10"))
+# An import file with more rows is checked and imported by background jobs, off the request.
+CASEWORK_IMPORT_INLINE_ROWS = int(os.environ.get("CASEWORK_IMPORT_INLINE_ROWS", "1000"))
 
 # Enforcement cases: working days from receipt to the registration proposal, days from
 # registration to the decision.

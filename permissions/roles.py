@@ -80,11 +80,14 @@ _EDIT_PEOPLE = (
     "casework.add_person",
     "casework.change_person",
 )
+# Imports from Excel or CSV into the officer's own village or township.
+_IMPORTS = ("casework.view_dataimport", "casework.add_dataimport")
 
 # Model permissions of each role; object reach is decided by permissions.scoping.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.VILLAGE_OFFICER: _VIEW_PEOPLE
     + _EDIT_PEOPLE
+    + _IMPORTS
     + (
         "casework.add_application",
         "casework.change_application",
@@ -93,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _POSTINGS,
     Role.TOWNSHIP_REVIEWER: _VIEW_PEOPLE
     + _EDIT_PEOPLE
+    + _IMPORTS
     + _POSTINGS
     + ("casework.check_at_township",),
     Role.COUNTY_APPROVER: _VIEW_PEOPLE

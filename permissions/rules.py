@@ -8,6 +8,7 @@ from casework.models import (
     ApplicationStatus,
     CertificateNotice,
     DuplicateSuspect,
+    ImportKind,
     Level,
     MigrantCertificate,
     Person,
@@ -82,6 +83,15 @@ def may_send_feedback(user, certificate: MigrantCertificate) -> bool:
 def may_apply_for_reward(user) -> bool:
     """Village officers record applications on the families' behalf."""
     return user.has_perm("casework.add_application")
+
+
+def may_import(user, kind: str) -> bool:
+    """Village officers import into their village, township reviewers into their township
+    (each row's village is checked against the jurisdiction); new applications only by those
+    who record applications (the apply step's own rule)."""
+    if not user.has_perm("casework.add_dataimport") or user.jurisdiction_id is None:
+        return False
+    return kind != ImportKind.APPLICATIONS or may_apply_for_reward(user)
 
 
 def may_work_at_village(user, application: Application) -> bool:

@@ -18,6 +18,7 @@ from casework.models import (
     CertificateNotice,
     CertificateStatus,
     ChangeRequest,
+    DataImport,
     DuplicateSuspect,
     EnforcementCase,
     Finding,
@@ -151,6 +152,8 @@ register_scope(
     Scope("region_id", "casework.view_enforcementcase", grant_model=CaseGrant),
 )
 register_scope(PaymentBatch, Scope("region_id", "casework.view_paymentbatch"))
+# An import belongs to the office (jurisdiction) that uploaded it.
+register_scope(DataImport, Scope("region_id", "casework.view_dataimport"))
 register_scope(Payment, Scope("application__region_id", "casework.view_payment"))
 register_scope(Recovery, Scope("application__region_id", "casework.view_recovery"))
 register_scope(Repayment, Scope("recovery__application__region_id", "casework.view_repayment"))

@@ -75,6 +75,14 @@ def follow(obj: models.Model, before: str) -> None:
         task.flow_task.run(task, artifact=obj)
 
 
+def start_following(objects) -> None:
+    """Start the process of each object created directly at a waiting status (an imported
+    recipient: creating it was not a move), at the task of its status, as its first move
+    would have; a bounded number of queries each (see ``follow``)."""
+    for obj in objects:
+        FLOWS[type(obj)].start.run(artifact=obj)
+
+
 def open_task(obj) -> Task | None:
     """The open task of the object's process: None before its first move (objects made
     directly at a status, such as test and demo data) and once it is closed."""

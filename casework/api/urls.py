@@ -9,6 +9,7 @@ from casework.api.applications import ApplicationViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
 from casework.api.changes import ChangeRequestViewSet
+from casework.api.imports import ImportViewSet
 from casework.api.payments import PaidTotalsView, PaymentBatchViewSet, RecoveryViewSet
 from casework.api.postings import ObjectionViewSet, PostingViewSet
 from casework.api.tasks import TaskViewSet
@@ -30,6 +31,7 @@ router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch"
 router.register("recoveries", RecoveryViewSet, basename="recovery")
 router.register("cases", CaseViewSet, basename="case")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
+router.register("imports", ImportViewSet, basename="data-import")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

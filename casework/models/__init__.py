@@ -43,6 +43,7 @@ from casework.models.certificates import (
 )
 from casework.models.changes import ChangeKind, ChangeRequest, ChangeStatus
 from casework.models.duplicates import DuplicateStatus, DuplicateSuspect
+from casework.models.imports import DataImport, ImportKind, ImportMode, ImportStatus
 from casework.models.jobs import Job, JobStatus
 from casework.models.payments import (
     BankAccount,
@@ -106,6 +107,7 @@ __all__ = [
     "HouseholdVisit",
     "Level",
     "CertificateAttachment",
+    "DataImport",
     "CertificateKind",
     "CertificateNotice",
     "CertificateStatus",
@@ -114,6 +116,9 @@ __all__ = [
     "Finding",
     "Household",
     "Hukou",
+    "ImportKind",
+    "ImportMode",
+    "ImportStatus",
     "Job",
     "JobStatus",
     "MaritalStatus",

@@ -105,14 +105,14 @@ _RETURNABLE = [
 ]
 _RECIPIENT = [S.ENROLLED, S.SUSPENDED]
 # Applications that hold nothing any more: they do not stand in the way of a new one.
-_ENDED = [S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED]
+ENDED = [S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED]
 
 
 class ApplicationQuerySet(models.QuerySet):
     def live(self) -> "ApplicationQuerySet":
         """Applications and entitlements that still hold something (drafts and deferred ones
         included): what one person may have only once per program (``ProgramExclusion``)."""
-        return self.exclude(status__in=_ENDED)
+        return self.exclude(status__in=ENDED)
 
     def due_for_annual_review(self, year: int) -> "ApplicationQuerySet":
         """Recipients paid since the start of ``year`` (or earlier) not yet reviewed in it."""
