@@ -6,6 +6,7 @@ from casework import (
     case_views,
     certificate_views,
     change_views,
+    dashboard_views,
     duplicate_views,
     import_views,
     payment_views,
@@ -17,6 +18,7 @@ from casework import (
 urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.task_inbox, name="task-inbox"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("persons/", views.person_list, name="person-list"),
     path("persons/new/", views.person_create, name="person-create"),
     path("persons/<int:pk>/", views.person_detail, name="person-detail"),

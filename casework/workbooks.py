@@ -1,4 +1,4 @@
-"""Writing XLSX workbooks: one sheet, rows written as they come (openpyxl's write-only mode),
+"""Writing XLSX workbooks: one sheet or several, rows written as they come (openpyxl's write-only mode),
 so a long export never holds its rows as cells in memory."""
 
 import io
@@ -28,7 +28,7 @@ def sheet_bytes(title: str, rows: Iterable[list]) -> bytes:
 
 
 def sheets_bytes(sheets: Iterable[tuple[str, Iterable[list]]]) -> bytes:
-    """The workbook of several sheets as bytes (import templates and other small files)."""
+    """The workbook of several sheets as bytes (import templates, dashboards: small files)."""
     out = io.BytesIO()
     write_sheets(sheets, out)
     return out.getvalue()

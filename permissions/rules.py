@@ -16,7 +16,7 @@ from casework.models import (
 from casework.models.certificates import township_of
 from documents.models import Document
 from permissions.roles import ROLES_SEEING_FULL_ID_NUMBERS, Role
-from permissions.scoping import code_in_jurisdiction, in_jurisdiction
+from permissions.scoping import code_in_jurisdiction, in_jurisdiction, scope_of
 
 
 def may_manage_officers(user) -> bool:
@@ -41,6 +41,13 @@ def may_see_full_id_number(user, person: Person) -> bool:
     if user.is_superuser:
         return True
     return bool(set(user.roles) & ROLES_SEEING_FULL_ID_NUMBERS) and in_jurisdiction(user, person)
+
+
+def may_see_statistics_of(user, model) -> bool:
+    """Counts over a model (dashboards, yearly statistics) only for roles that see its objects
+    by jurisdiction: counting what one may not list would disclose it. Investigators, who see
+    only the cases granted to them, get no case statistics."""
+    return user.is_authenticated and user.has_perm(scope_of(model).permission)
 
 
 def may_manage_document(user, document: Document) -> bool:

@@ -9,6 +9,7 @@ from casework.api.applications import ApplicationViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
 from casework.api.changes import ChangeRequestViewSet
+from casework.api.dashboard import DashboardView
 from casework.api.imports import ImportViewSet
 from casework.api.payments import PaidTotalsView, PaymentBatchViewSet, RecoveryViewSet
 from casework.api.postings import ObjectionViewSet, PostingViewSet
@@ -41,6 +42,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.JobView.as_view(), name="api-job"),
     path("reports/payments/", PaidTotalsView.as_view(), name="api-report-payments"),
     path("reports/enforcement/", include("casework.api.enforcement_reports")),
+    path("reports/dashboard/", DashboardView.as_view(), name="api-report-dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
