@@ -185,6 +185,7 @@ def make_recipients(count: int, officer) -> int:
                     account_number=f"622848{account:013d}",
                     recorded_by=officer,
                     recorded_at=now,
+                    effective_from=now.date(),
                 )
             )
         Application.objects.bulk_create(applications, batch_size=500)

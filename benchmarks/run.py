@@ -7,6 +7,8 @@ set) that it builds and drops itself: the demo county (documents, keys) and a ge
 PostgreSQL by default), on which issue 8's operations are measured against their budgets.
 Payments (issue 5, benchmarks/payments.py): a batch of BENCH_RECIPIENTS (50,000) recipients
 built and its bank file exported, each against its budget of 20 s and 500 MB.
+Imports (issue 9, benchmarks/imports.py): a workbook of BENCH_IMPORT_ROWS (50,000) persons
+checked and imported through the background task functions.
 """
 
 import os
@@ -201,6 +203,10 @@ def main():
         from benchmarks.payments import payment_lines
 
         payments = payment_lines()
+        # After the payments, which copy the database as it was before these 50,000 persons.
+        from benchmarks.imports import import_lines
+
+        payments += import_lines()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(

@@ -1,9 +1,12 @@
 """Pages: reward and assistance applications (list with bulk appraisal, apply, detail)."""
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_POST
 from casework import clock
 from casework.application_forms import ApplicationForm, AppraisalForm, BulkStepForm
 from casework.filters import ApplicationFilter
-from casework.models import Application, Recovery
+from casework.models import Application, ChangeStatus, Recovery, VisitPhoto
 from casework.pages import (
     describe,
     export_url,
@@ -107,11 +110,15 @@ def application_detail(request, pk: int):
             "application": application,
             "assessment": applications.assessment_of(application),
             "facts": application.facts.select_related("recorded_by"),
-            "visits": application.visits.select_related("officer"),
+            "visits": application.visits.select_related("officer").prefetch_related("photos"),
             "reviews": application.annual_reviews.select_related("officer"),
             **_recovery_context(request.user, application),
             "steps": [(step, step.form()) for step in available_steps(request.user, application)],
             "history": history(application),
+            "may_request_change": rules.may_request_change(request.user, application),
+            "open_changes": visible_to(
+                request.user, application.change_requests.filter(status=ChangeStatus.REQUESTED)
+            ).select_related("requested_by"),
             "on_the_list": _ON_THE_LIST.get(application.status),
             "documents": visible_to(request.user, Document.objects.for_subject(application)),
         },
@@ -137,6 +144,18 @@ def _recovery_context(user, application) -> dict:
 def application_step(request, pk: int, name: str):
     run_step(request, name, get_visible_or_404(request.user, Application, pk=pk))
     return redirect("application-detail", pk=pk)
+
+
+@login_required
+def visit_photo(request, pk: int, photo_id: int):
+    """A household visit's photo, for whoever sees the application (anyone else: 404)."""
+    application = get_visible_or_404(request.user, Application, pk=pk)
+    photo = get_object_or_404(VisitPhoto, pk=photo_id, visit__application=application)
+    return FileResponse(
+        photo.file.open("rb"),
+        content_type=photo.content_type,
+        filename=os.path.basename(photo.file.name),
+    )
 
 
 @login_required

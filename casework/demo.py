@@ -8,6 +8,7 @@ import random
 
 from django.db import transaction
 
+from casework.duplicates import find_duplicates
 from casework.factories import (
     HouseholdFactory,
     PersonFactory,
@@ -28,6 +29,7 @@ from workflows.demo import (
     load_demo_cases,
     load_demo_certificates,
     load_demo_chain,
+    load_demo_duplicate,
     load_demo_last_period,
     load_demo_this_period,
     settle_demo_batch,
@@ -82,6 +84,8 @@ def load_demo(households_per_village: int = 18, seed: int = 2026) -> dict[str, i
         settle_demo_batch(payers, sent)
     load_demo_this_period(payers, county)
     created["payment_batches"] = PaymentBatch.objects.count()
+    # The daily duplicate search, once, so the supervisor's list shows the demo's pair.
+    created["duplicate_pairs"] = find_duplicates().added
     return created
 
 
@@ -144,6 +148,10 @@ def _load_county(households_per_village: int, seed: int):
             approver=officers["county_approver"],
             city=officers["city_officer"],
         )
+    )
+    # One couple recorded twice under different ID numbers, for the duplicate search.
+    reward_applications += load_demo_duplicate(
+        [officers["village_officer"], officers["village_officer_2"]]
     )
     # Payments: bank accounts, and last year's batch up to its bank file sent.
     payers = Payers(disburser=officers["disburser"], fund_manager=officers["fund_manager"])

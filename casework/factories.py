@@ -107,3 +107,4 @@ class BankAccountFactory(factory.django.DjangoModelFactory):
     account_number = factory.Sequence(lambda n: f"621799{n:013d}")
     recorded_by = None
     recorded_at = factory.LazyFunction(clock.now)
+    effective_from = factory.LazyFunction(clock.today)

@@ -18,9 +18,17 @@ from casework.models import (
     CertificateKind,
     CertificateNotice,
     CertificateStatus,
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
     ClueSource,
+    DataImport,
+    DuplicateStatus,
+    DuplicateSuspect,
     EnforcementCase,
     Hukou,
+    ImportKind,
+    ImportStatus,
     MigrantCertificate,
     NoticeKind,
     NoticeStatus,
@@ -175,6 +183,22 @@ class ApplicationFilter(InRegionMixin, django_filters.FilterSet):
         return search_name_or_id_number(queryset, value, "applicant__name", "applicant__id_number")
 
 
+class ChangeRequestFilter(InRegionMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Recipient's name or ID number"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ChangeStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind of change"), choices=ChangeKind.choices)
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["q", "status", "kind", "region"]
+
+    def search(self, queryset, name, value):
+        return search_name_or_id_number(
+            queryset, value, "application__applicant__name", "application__applicant__id_number"
+        )
+
+
 class PostingFilter(InRegionMixin, django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=PostingLevel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PostingStatus.choices)
@@ -238,3 +262,39 @@ class ObjectionFilter(django_filters.FilterSet):
     class Meta:
         model = Objection
         fields = ["status", "posting"]
+
+
+class DuplicateFilter(django_filters.FilterSet):
+    """Likely duplicates: either person's name or ID number, the decision, either person's
+    region."""
+
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DuplicateStatus.choices)
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+
+    class Meta:
+        model = DuplicateSuspect
+        fields = ["q", "status", "region"]
+
+    def search(self, queryset, name, value):
+        return search_name_or_id_number(
+            queryset, value, "person_a__name", "person_a__id_number"
+        ) | search_name_or_id_number(queryset, value, "person_b__name", "person_b__id_number")
+
+    def in_region(self, queryset, name, value):
+        code = value.strip()
+        return filter_region_subtree(queryset, "person_a__region_id", code) | (
+            filter_region_subtree(queryset, "person_b__region_id", code)
+        )
+
+
+class DataImportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("File name"), field_name="file_name", lookup_expr="icontains"
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ImportKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ImportStatus.choices)
+
+    class Meta:
+        model = DataImport
+        fields = ["q", "kind", "status"]

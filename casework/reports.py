@@ -24,14 +24,21 @@ class PaidRow:
         return yuan(self.total_fen)
 
 
-def paid_totals(payments, *, year: int | None = None, program: str = "") -> list[PaidRow]:
-    """Paid totals by program, period, township and village of ``payments`` (already scoped);
-    one grouped query and one for the names."""
+def paid_in(payments, *, year: int | None = None, program: str = ""):
+    """The paid ones of ``payments`` (already scoped), for periods starting in ``year`` and of
+    ``program`` when given: what every paid total sums."""
     paid = payments.filter(status=PaymentStatus.PAID)
     if year:
         paid = paid.filter(period_start__year=year)
     if program:
         paid = paid.filter(batch__program_id=program)
+    return paid
+
+
+def paid_totals(payments, *, year: int | None = None, program: str = "") -> list[PaidRow]:
+    """Paid totals by program, period, township and village of ``payments`` (already scoped);
+    one grouped query and one for the names."""
+    paid = paid_in(payments, year=year, program=program)
     rows = list(
         paid.values("batch__program__name", "period_start", "application__region_id")
         .annotate(payments=Count("pk"), total=Sum("amount_fen"))

@@ -633,8 +633,18 @@ class Generator:
         accounts = {p.id: f"621799{p.applicant[1][6:14]}{p.id % 100000:05d}" for p in recipients}
         self.db.insert_rows(
             BankAccount,
-            ("person_id", "bank", "account_number", "recorded_by_id", "recorded_at"),
-            ((p.applicant[0], BANK, accounts[p.id], self.clerk.pk, self.now) for p in recipients),
+            (
+                "person_id",
+                "bank",
+                "account_number",
+                "recorded_by_id",
+                "recorded_at",
+                "effective_from",
+            ),
+            (
+                (p.applicant[0], BANK, accounts[p.id], self.clerk.pk, self.now, p.paid_from)
+                for p in recipients
+            ),
         )
         payments = []
         current = self.today.replace(day=1)

@@ -49,6 +49,7 @@ def task_inbox(request):
         {
             "steps": inbox.application_inbox(request.user),
             "case_steps": inbox.case_inbox(request.user),
+            "change_steps": inbox.change_inbox(request.user),
             "reviews": inbox.annual_reviews_due(request.user),
             "page": page,
             "rows": [

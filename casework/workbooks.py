@@ -1,4 +1,4 @@
-"""Writing XLSX workbooks: one sheet, rows written as they come (openpyxl's write-only mode),
+"""Writing XLSX workbooks: one sheet or several, rows written as they come (openpyxl's write-only mode),
 so a long export never holds its rows as cells in memory."""
 
 import io
@@ -9,15 +9,26 @@ from openpyxl import Workbook
 
 def write_sheet(title: str, rows: Iterable[list], out) -> None:
     """Write ``rows`` as the one sheet ``title`` of a workbook into the file ``out``."""
+    write_sheets([(title, rows)], out)
+
+
+def write_sheets(sheets: Iterable[tuple[str, Iterable[list]]], out) -> None:
+    """Write each ``(title, rows)`` as a sheet, in order, into the file ``out``."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for row in rows:
-        sheet.append(row)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
     workbook.save(out)
 
 
 def sheet_bytes(title: str, rows: Iterable[list]) -> bytes:
     """The workbook of one sheet as bytes (for files small enough to hold: reports)."""
+    return sheets_bytes([(title, rows)])
+
+
+def sheets_bytes(sheets: Iterable[tuple[str, Iterable[list]]]) -> bytes:
+    """The workbook of several sheets as bytes (import templates, dashboards: small files)."""
     out = io.BytesIO()
-    write_sheet(title, rows, out)
+    write_sheets(sheets, out)
     return out.getvalue()

@@ -266,6 +266,12 @@ CASEWORK_STEP_OVERDUE_DAYS = int(os.environ.get("CASEWORK_STEP_OVERDUE_DAYS", "1
 CASEWORK_ANNUAL_REVIEW_DUE = os.environ.get("CASEWORK_ANNUAL_REVIEW_DUE", "06-30")
 # A posting notice longer than this is issued by a background job, off the request.
 CASEWORK_INLINE_NOTICE_ROWS = int(os.environ.get("CASEWORK_INLINE_NOTICE_ROWS", "200"))
+# Photos a household visit keeps as evidence (documents seen, taken with the phone's camera):
+# how many per visit and how large each may be (MB).
+CASEWORK_VISIT_PHOTO_MAX_COUNT = int(os.environ.get("CASEWORK_VISIT_PHOTO_MAX_COUNT", "10"))
+CASEWORK_VISIT_PHOTO_MAX_MB = int(os.environ.get("CASEWORK_VISIT_PHOTO_MAX_MB", "10"))
+# An import file with more rows is checked and imported by background jobs, off the request.
+CASEWORK_IMPORT_INLINE_ROWS = int(os.environ.get("CASEWORK_IMPORT_INLINE_ROWS", "1000"))
 
 # Enforcement cases: working days from receipt to the registration proposal, days from
 # registration to the decision.

@@ -44,6 +44,7 @@ ROLE_LEVELS: dict[Role, tuple[str, ...]] = {
 # Every officer sees the documents issued in their jurisdiction.
 _VIEW_PEOPLE = (
     "casework.view_application",
+    "casework.view_changerequest",
     "casework.view_posting",
     "casework.view_objection",
     "casework.view_program",
@@ -79,11 +80,14 @@ _EDIT_PEOPLE = (
     "casework.add_person",
     "casework.change_person",
 )
+# Imports from Excel or CSV into the officer's own village or township.
+_IMPORTS = ("casework.view_dataimport", "casework.add_dataimport")
 
 # Model permissions of each role; object reach is decided by permissions.scoping.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.VILLAGE_OFFICER: _VIEW_PEOPLE
     + _EDIT_PEOPLE
+    + _IMPORTS
     + (
         "casework.add_application",
         "casework.change_application",
@@ -92,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _POSTINGS,
     Role.TOWNSHIP_REVIEWER: _VIEW_PEOPLE
     + _EDIT_PEOPLE
+    + _IMPORTS
     + _POSTINGS
     + ("casework.check_at_township",),
     Role.COUNTY_APPROVER: _VIEW_PEOPLE
@@ -121,7 +126,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _VIEW_CERTIFICATES
     + _VIEW_PAYMENTS
     + _VIEW_RECOVERIES
-    + ("permissions.view_auditentry", "casework.add_finding"),
+    + ("permissions.view_auditentry", "casework.add_finding")
+    # Likely duplicate persons: supervisors resolve them (same person / different persons).
+    + ("casework.view_duplicatesuspect", "casework.change_duplicatesuspect"),
     # Investigators see only the cases assigned to them (object grants), never by jurisdiction.
     Role.INVESTIGATOR: _VIEW_PEOPLE
     + ("casework.add_enforcementcase", "casework.change_enforcementcase"),

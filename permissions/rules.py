@@ -7,6 +7,8 @@ from casework.models import (
     Application,
     ApplicationStatus,
     CertificateNotice,
+    DuplicateSuspect,
+    ImportKind,
     Level,
     MigrantCertificate,
     Person,
@@ -14,7 +16,7 @@ from casework.models import (
 from casework.models.certificates import township_of
 from documents.models import Document
 from permissions.roles import ROLES_SEEING_FULL_ID_NUMBERS, Role
-from permissions.scoping import code_in_jurisdiction, in_jurisdiction
+from permissions.scoping import code_in_jurisdiction, in_jurisdiction, scope_of
 
 
 def may_manage_officers(user) -> bool:
@@ -39,6 +41,13 @@ def may_see_full_id_number(user, person: Person) -> bool:
     if user.is_superuser:
         return True
     return bool(set(user.roles) & ROLES_SEEING_FULL_ID_NUMBERS) and in_jurisdiction(user, person)
+
+
+def may_see_statistics_of(user, model) -> bool:
+    """Counts over a model (dashboards, yearly statistics) only for roles that see its objects
+    by jurisdiction: counting what one may not list would disclose it. Investigators, who see
+    only the cases granted to them, get no case statistics."""
+    return user.is_authenticated and user.has_perm(scope_of(model).permission)
 
 
 def may_manage_document(user, document: Document) -> bool:
@@ -83,9 +92,42 @@ def may_apply_for_reward(user) -> bool:
     return user.has_perm("casework.add_application")
 
 
+def may_import(user, kind: str) -> bool:
+    """Village officers import into their village, township reviewers into their township
+    (each row's village is checked against the jurisdiction); new applications only by those
+    who record applications (the apply step's own rule)."""
+    if not user.has_perm("casework.add_dataimport") or user.jurisdiction_id is None:
+        return False
+    return kind != ImportKind.APPLICATIONS or may_apply_for_reward(user)
+
+
 def may_work_at_village(user, application: Application) -> bool:
     """The village stage (visit, appraisal, defer, reject) by the village's officers."""
     return user.has_perm("casework.work_village_stage") and in_jurisdiction(user, application)
+
+
+def may_request_change(user, application: Application) -> bool:
+    """Village officers of the recipient's village request changes to the facts of an enrolled
+    or suspended recipient."""
+    return application.status in (
+        ApplicationStatus.ENROLLED,
+        ApplicationStatus.SUSPENDED,
+    ) and may_work_at_village(user, application)
+
+
+def may_decide_change(user, change) -> bool:
+    """Township reviewers of the recipient's township approve or reject a change request;
+    nobody decides on a request they made themselves."""
+    return (
+        user.has_perm("casework.check_at_township")
+        and code_in_jurisdiction(user, change.region_id)
+        and change.requested_by_id != user.pk
+    )
+
+
+def may_withdraw_change(user, change) -> bool:
+    """Only the officer who requested a change takes it back."""
+    return change.requested_by_id == user.pk and code_in_jurisdiction(user, change.region_id)
 
 
 def may_check_at_township(user, application: Application) -> bool:
@@ -225,3 +267,22 @@ def may_approve_case(user, case) -> bool:
 def may_see_informant(user, case) -> bool:
     """Who reported a clue: case approvers and supervisors of the jurisdiction only."""
     return user.has_perm("casework.see_informant") and code_in_jurisdiction(user, case.region_id)
+
+
+def may_see_duplicates(user) -> bool:
+    """The list of likely duplicate persons is the supervisors'."""
+    return user.has_perm("casework.view_duplicatesuspect")
+
+
+def may_search_duplicates(user) -> bool:
+    """Supervisors may start a search for likely duplicates at any time (it also runs daily)."""
+    return user.has_perm("casework.change_duplicatesuspect")
+
+
+def may_resolve_duplicate(user, suspect: DuplicateSuspect) -> bool:
+    """Supervisors of a jurisdiction holding either person decide whether the pair is one
+    person (the later application is held) or two."""
+    return user.has_perm("casework.change_duplicatesuspect") and (
+        code_in_jurisdiction(user, suspect.person_a.region_id)
+        or code_in_jurisdiction(user, suspect.person_b.region_id)
+    )

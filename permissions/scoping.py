@@ -17,6 +17,9 @@ from casework.models import (
     Application,
     CertificateNotice,
     CertificateStatus,
+    ChangeRequest,
+    DataImport,
+    DuplicateSuspect,
     EnforcementCase,
     Finding,
     Household,
@@ -143,11 +146,14 @@ register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 register_scope(Document, Scope("region_id", "documents.view_document"))
 register_scope(Application, Scope("region_id", "casework.view_application"))
 register_scope(Posting, Scope("region_id", "casework.view_posting"))
+register_scope(ChangeRequest, Scope("region_id", "casework.view_changerequest"))
 register_scope(
     EnforcementCase,
     Scope("region_id", "casework.view_enforcementcase", grant_model=CaseGrant),
 )
 register_scope(PaymentBatch, Scope("region_id", "casework.view_paymentbatch"))
+# An import belongs to the office (jurisdiction) that uploaded it.
+register_scope(DataImport, Scope("region_id", "casework.view_dataimport"))
 register_scope(Payment, Scope("application__region_id", "casework.view_payment"))
 register_scope(Recovery, Scope("application__region_id", "casework.view_recovery"))
 register_scope(Repayment, Scope("recovery__application__region_id", "casework.view_repayment"))
@@ -172,6 +178,16 @@ register_scope(
         "casework.view_certificatenotice",
         # Both ends of a notice see it: the township it is addressed to and the sender.
         also=lambda user: jurisdiction_q(user, "from_region_id"),
+    ),
+)
+
+register_scope(
+    DuplicateSuspect,
+    Scope(
+        "person_a__region_id",
+        "casework.view_duplicatesuspect",
+        # A pair concerns the jurisdictions of both its persons (often two counties).
+        also=lambda user: jurisdiction_q(user, "person_b__region_id"),
     ),
 )
 

@@ -14,6 +14,7 @@ from casework.enforcement_reports import yearly
 from casework.models import (
     CaseStatus,
     CertificateNotice,
+    DuplicateSuspect,
     EnforcementCase,
     MigrantCertificate,
     Posting,
@@ -140,6 +141,9 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
     assert report.criminal_referrals and report.discipline_referrals and report.medical_staff
     assert 0 < report.fines_collected_fen <= report.fines_imposed_fen
     assert Posting.objects.filter(status="open").count() >= 1
+    # The couple recorded twice is found by the search the demo runs once.
+    assert created["duplicate_pairs"] == 1
+    assert DuplicateSuspect.objects.filter(status="open").count() == 1
     assert set(Document.objects.values_list("status", flat=True)) == {
         "expired",
         "revoked",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import clock
 from casework.eligibility import Case, Fact, FactCode, Outcome, assess
-from casework.form_fields import PastDateField
+from casework.form_fields import PastDateField, Photo, PhotosField
 from casework.id_numbers import mask_name
 from casework.models import (
     Application,
@@ -25,7 +25,9 @@ from casework.models import (
     FactSource,
     HouseholdVisit,
     Level,
+    VisitPhoto,
 )
+from casework.uploads import EXTENSIONS, store_once
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
@@ -119,6 +121,10 @@ class VisitForm(FactsForm):
         label=gettext_lazy("Opinion"),
         max_length=1000,
         error_messages={"required": gettext_lazy("Write the visit's conclusion and sign it.")},
+    )
+    photos = PhotosField(
+        label=gettext_lazy("Photos of the documents seen"),
+        help_text=gettext_lazy("JPEG or PNG, taken with the phone's camera; optional."),
     )
 
     def clean(self):
@@ -225,15 +231,13 @@ def record_household_visit(application, actor, data, *, level: Level):
             % {"unmet": unmet, "advice": advice}
         )
     method, source = _VISITS[level]
+    photos = data["photos"]
+    signed = {"visited_on": data["visited_on"].isoformat()}
+    if photos:
+        signed["photos"] = [photo.sha256 for photo in photos]
     with transaction.atomic():
-        current = move(
-            application,
-            method,
-            actor,
-            opinion=data["opinion"],
-            data={"visited_on": data["visited_on"].isoformat()},
-        )
-        HouseholdVisit.objects.create(
+        current = move(application, method, actor, opinion=data["opinion"], data=signed)
+        visit = HouseholdVisit.objects.create(
             application=current,
             level=level,
             visited_on=data["visited_on"],
@@ -243,7 +247,22 @@ def record_household_visit(application, actor, data, *, level: Level):
             signed_at=clock.now(),
         )
         _record_facts(current, form_facts, source, actor.officer)
+        _keep_photos(visit, photos)
     return current
+
+
+def _keep_photos(visit: HouseholdVisit, photos: list[Photo]) -> None:
+    """Store the visit's photos (checked by the form) write-once under their SHA-256."""
+    for checked in photos:
+        photo = VisitPhoto(
+            visit=visit,
+            sha256=checked.sha256,
+            content_type=checked.content_type,
+            size=checked.upload.size,
+        )
+        name = f"{checked.sha256}{EXTENSIONS[checked.content_type]}"
+        store_once(photo.file, checked.upload, name)
+        photo.save()
 
 
 # The transition and the source of the facts of each level's household visit.

@@ -15,6 +15,8 @@ class WorkflowsConfig(AppConfig):
             case_files,
             cases,
             certificates,
+            changes,
+            duplicates,
             payments,
             postings,
             processes,

@@ -29,6 +29,7 @@ from casework import clock, money
 from casework.id_numbers import mask_name
 from casework.models import Payment, PaymentBatch, PaymentStatus
 from casework.money import yuan
+from casework.uploads import decode_text
 from casework.workbooks import sheet_bytes
 from documents import issuing
 from documents.kinds import DocumentKind
@@ -126,7 +127,7 @@ def read_return_file(batch: PaymentBatch, data: bytes) -> list[ReturnRow]:
     """Check a return file against the batch; raise ValidationError naming every bad row."""
     if len(data) > MAX_RETURN_BYTES:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
-    text = _decode(data)
+    text = decode_text(data)
     lines = list(csv.reader(io.StringIO(text)))
     if not lines or [cell.strip() for cell in lines[0]] != RETURN_COLUMNS:
         raise ValidationError(
@@ -155,15 +156,6 @@ def read_return_file(batch: PaymentBatch, data: bytes) -> list[ReturnRow]:
     if errors:
         raise ValidationError({"file": errors})
     return rows
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError({"file": _("The file is neither UTF-8 nor GB18030 text.")})
 
 
 def _check_row(number, cells, payments, seen) -> tuple[str, ReturnRow | None]:

@@ -31,6 +31,7 @@ from casework.models import (
     EvidenceKind,
     PartyRole,
 )
+from casework.uploads import store_once
 from permissions import audit, rules
 from permissions.audit import Actor
 from workflows.transitions import TransitionConflict, register_action_labels
@@ -241,21 +242,6 @@ def inspect_evidence(upload) -> tuple[str, str, str]:
     return content_type, extension, digest.hexdigest()
 
 
-def _store_once(evidence: Evidence, upload, name: str) -> None:
-    """Store the file under its SHA-256 name; the same bytes already stored are reused, never
-    overwritten, and the stored file is made read-only."""
-    field = evidence.file.field
-    path = field.generate_filename(evidence, name)
-    if field.storage.exists(path):
-        evidence.file.name = path
-        return
-    evidence.file.save(name, upload, save=False)
-    try:
-        os.chmod(field.storage.path(evidence.file.name), 0o444)
-    except NotImplementedError:  # remote storage: write-once is the bucket's policy
-        pass
-
-
 def add_evidence(
     actor: Actor, case: EnforcementCase, upload, kind: str, description: str, collected_on
 ) -> Evidence:
@@ -281,7 +267,7 @@ def add_evidence(
     with transaction.atomic():
         evidence.case = _locked_open_case(actor, case, TAKING_EVIDENCE)
         evidence.recorded_at = clock.now()
-        _store_once(evidence, upload, f"{sha256}{extension}")
+        store_once(evidence.file, upload, f"{sha256}{extension}")
         evidence.save()
         audit.record(
             actor,

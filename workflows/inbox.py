@@ -19,6 +19,8 @@ from casework.models import (
     ApplicationStatus,
     CaseStatus,
     CertificateNotice,
+    ChangeRequest,
+    ChangeStatus,
     EnforcementCase,
     NoticeStatus,
 )
@@ -114,6 +116,14 @@ def _overdue_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
 
 
+def overdue_application_q() -> Q:
+    """The condition "overdue" on applications, as the inbox flags them: waiting at a flagged
+    step (not a running posting) in a task opened more than ``CASEWORK_STEP_OVERDUE_DAYS``
+    ago. Applications made directly at a status (no process yet) are never overdue."""
+    flagged = [step.status for step in STEPS if step.flagged]
+    return Q(status__in=flagged) & Q(processes.task_opened_before(_overdue_before()))
+
+
 def is_overdue(task) -> bool:
     """Whether an open task (of ``open_tasks``) has waited too long."""
     step = next((s for s in STEPS if s.status == task.flow_task.name), None)
@@ -152,6 +162,16 @@ _CASES_FOR_INVESTIGATORS = (
 )
 
 
+def overdue_case_q() -> Q:
+    """The condition "overdue" on enforcement cases: a clue past its registration deadline
+    (working days from receipt) or a registered case past its decision deadline."""
+    today = clock.today()
+    clue_cutoff = add_working_days(today, -settings.CASEWORK_REGISTRATION_WORKING_DAYS)
+    return Q(status=CaseStatus.CLUE, received_on__lt=clue_cutoff) | Q(
+        status=CaseStatus.REGISTERED, decision_due__lt=today
+    )
+
+
 def case_inbox(user) -> list[InboxRow]:
     """The enforcement cases waiting for the user: proposals for approvers, their own cases
     for investigators; a clue past its registration deadline or a case past its decision
@@ -162,11 +182,7 @@ def case_inbox(user) -> list[InboxRow]:
         steps = _CASES_FOR_INVESTIGATORS
     else:
         return []
-    today = clock.today()
-    clue_cutoff = add_working_days(today, -settings.CASEWORK_REGISTRATION_WORKING_DAYS)
-    late = Q(status=CaseStatus.CLUE, received_on__lt=clue_cutoff) | Q(
-        status=CaseStatus.REGISTERED, decision_due__lt=today
-    )
+    late = overdue_case_q()
     counts = {
         row["status"]: (row["waiting"], row["overdue"])
         for row in visible_to(user, EnforcementCase)
@@ -181,9 +197,32 @@ def case_inbox(user) -> list[InboxRow]:
     ]
 
 
+def change_inbox(user) -> list[InboxRow]:
+    """The change requests of recipients in the township reviewer's jurisdiction waiting for a
+    decision, those older than ``CASEWORK_STEP_OVERDUE_DAYS`` overdue; one query."""
+    if not user.has_perm("casework.check_at_township"):
+        return []
+    late = clock.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
+    counts = (
+        visible_to(user, ChangeRequest)
+        .filter(status=ChangeStatus.REQUESTED)
+        .aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(requested_at__lt=late)))
+    )
+    return [
+        InboxRow(
+            ChangeStatus.REQUESTED,
+            str(ChangeStatus.REQUESTED.label),
+            str(_("Approve or reject the change")),
+            counts["waiting"],
+            counts["overdue"],
+        )
+    ]
+
+
 def inbox_count(user) -> int:
     """How many cases wait for the user at their steps (the home page's figure)."""
-    return sum(row.waiting for row in application_inbox(user) + case_inbox(user))
+    rows = application_inbox(user) + case_inbox(user) + change_inbox(user)
+    return sum(row.waiting for row in rows)
 
 
 def notices_waiting(user):

@@ -126,7 +126,8 @@ def build(actor: Actor, *, program: Program, county: Region, day: datetime.date)
 
 def follow_up(actor: Actor, batch: PaymentBatch) -> Built:
     """Re-issue the failed payments of a reconciled or closed batch in a new batch of the same
-    period, to each recipient's account as now on record (corrected after the failure)."""
+    period, to each recipient's account in force for it (a correction recorded after the
+    failure takes the failed account's place)."""
     if not rules.may_disburse(actor.officer, batch.region_id):
         raise PermissionDenied(_("Your role may not build payment batches here."))
     if batch.status not in (BatchStatus.RECONCILED, BatchStatus.CLOSED):
@@ -186,34 +187,50 @@ def _chunks(rows):
 
 
 def _pay(batch, pairs, amount_fen, offset) -> tuple[int, list[tuple[int, str]]]:
-    """Pay each (application id, applicant id) of ``pairs`` into the applicant's current
-    account; those without one are skipped with why."""
-    accounts = {
-        person_id: (bank, number)
-        for person_id, bank, number in BankAccount.objects.filter(
-            person_id__in=[applicant for _application, applicant in pairs],
-            replaced_at__isnull=True,
-        ).values_list("person_id", "bank", "account_number")
-    }
+    """Pay each (application id, applicant id) of ``pairs`` into the applicant's account in
+    force for the batch's period (``account_in_force``); those without one are skipped with
+    why."""
+    by_person = {}
+    for account in BankAccount.objects.filter(
+        person_id__in=[applicant for _application, applicant in pairs]
+    ).values_list(
+        "person_id", "bank", "account_number", "effective_from", "recorded_at", "id", named=True
+    ):
+        by_person.setdefault(account.person_id, []).append(account)
     payments, skipped = [], []
     for application_id, applicant_id in pairs:
-        account = accounts.get(applicant_id)
-        if account is None:
+        accounts = by_person.get(applicant_id)
+        if not accounts:
             skipped.append((application_id, _("No bank account on record.")))
             continue
+        account = account_in_force(accounts, batch.period_start)
         payments.append(
             Payment(
                 batch=batch,
                 application_id=application_id,
                 period_start=batch.period_start,
                 amount_fen=amount_fen,
-                bank=account[0],
-                account_number=account[1],
+                bank=account.bank,
+                account_number=account.account_number,
                 reference=_reference(batch, offset + len(payments) + 1),
             )
         )
     Payment.objects.bulk_create(payments)
     return len(payments), skipped
+
+
+def account_in_force(accounts, day: datetime.date):
+    """Of one holder's ``accounts`` (rows with ``effective_from``, ``recorded_at`` and ``id``),
+    the one a period starting on ``day`` is paid into: the account in force at the period's
+    start, that is the one that took effect last on or before ``day``, the newest on record
+    among those of one date (a correction takes the place of what it corrects). When none had
+    taken effect by then, the one that takes effect first: a holder's first account also pays
+    the periods that began before it was recorded."""
+    begun = [account for account in accounts if account.effective_from <= day]
+    if not begun:
+        first = min(account.effective_from for account in accounts)
+        begun = [account for account in accounts if account.effective_from == first]
+    return max(begun, key=lambda account: (account.effective_from, account.recorded_at, account.id))
 
 
 def _reference(batch, n: int) -> str:
@@ -236,24 +253,53 @@ def record_bank_account(actor: Actor, person, bank: str, account_number: str) ->
     (a correction after a failed payment is a new row, with who recorded it)."""
     if not rules.may_record_bank_account(actor.officer, person):
         raise PermissionDenied(_("Your role may not record bank accounts."))
+    return replace_bank_account(actor, person, bank, account_number)
+
+
+def replace_bank_account(
+    actor: Actor,
+    person,
+    bank: str,
+    account_number: str,
+    *,
+    effective_from: datetime.date | None = None,
+    data: dict | None = None,
+) -> BankAccount:
+    """Put a new account on record for ``person``, the current one marked replaced, and audit
+    it. With ``effective_from`` (an approved change request) it pays the periods from that day
+    on; without, it corrects the current account and takes its place from the same day (a
+    first account: from today). The caller has checked who may do this."""
     validate_account_number(account_number)
     with transaction.atomic():
         at = clock.now()
-        BankAccount.objects.select_for_update().filter(
-            person=person, replaced_at__isnull=True
-        ).update(replaced_at=at)
+        current = (
+            BankAccount.objects.select_for_update()
+            .filter(person=person, replaced_at__isnull=True)
+            .first()
+        )
+        if effective_from is None:
+            effective_from = current.effective_from if current else clock.today()
+        if current is not None:
+            current.replaced_at = at
+            current.save(update_fields=["replaced_at"])
         account = BankAccount.objects.create(
             person=person,
             bank=bank,
             account_number=account_number,
             recorded_by=actor.officer,
             recorded_at=at,
+            effective_from=effective_from,
         )
         audit.record(
             actor,
             "record_bank_account",
             person,
-            data={"bank": bank, "account": account.masked_number},
+            data={
+                "bank": bank,
+                "account": account.masked_number,
+                "effective_from": effective_from.isoformat(),
+                **(data or {}),
+            },
         )
     return account
 

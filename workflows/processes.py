@@ -11,7 +11,7 @@ from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -75,6 +75,14 @@ def follow(obj: models.Model, before: str) -> None:
         task.flow_task.run(task, artifact=obj)
 
 
+def start_following(objects) -> None:
+    """Start the process of each object created directly at a waiting status (an imported
+    recipient: creating it was not a move), at the task of its status, as its first move
+    would have; a bounded number of queries each (see ``follow``)."""
+    for obj in objects:
+        FLOWS[type(obj)].start.run(artifact=obj)
+
+
 def open_task(obj) -> Task | None:
     """The open task of the object's process: None before its first move (objects made
     directly at a status, such as test and demo data) and once it is closed."""
@@ -114,6 +122,14 @@ def waiting_counts(
         .annotate(waiting=Count("pk"), overdue=overdue)
     )
     return {row["flow_task"].name: (row["waiting"], row["overdue"]) for row in rows}
+
+
+def task_opened_before(cutoff: datetime.datetime) -> Exists:
+    """The condition, on applications, "the open task of its current status opened before
+    ``cutoff``" (a correlated subquery on the indexed artifact id, for grouped counts)."""
+    return Exists(
+        _open_tasks().filter(process__artifact_object_id=OuterRef("pk"), created__lt=cutoff)
+    )
 
 
 def task_opened_at(applications) -> dict[int, datetime.datetime]:

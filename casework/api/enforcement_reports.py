@@ -20,14 +20,13 @@ from rest_framework.views import APIView
 
 from casework import enforcement_reports
 from casework.models import EnforcementCase, Region
+from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 
-PERMISSION = "casework.view_enforcementcase"
-
 
 def check_may_see(user) -> None:
-    if not user.has_perm(PERMISSION):
+    if not rules.may_see_statistics_of(user, EnforcementCase):
         raise PermissionDenied(_("Your role may not see the enforcement statistics."))
 
 

@@ -65,6 +65,7 @@ class TaskViewSet(viewsets.GenericViewSet):
             {
                 "steps": [dataclasses.asdict(row) for row in inbox.application_inbox(request.user)],
                 "cases": [dataclasses.asdict(row) for row in inbox.case_inbox(request.user)],
+                "changes": [dataclasses.asdict(row) for row in inbox.change_inbox(request.user)],
                 "annual_review": dataclasses.asdict(reviews) if reviews else None,
             }
         )

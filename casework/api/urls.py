@@ -8,6 +8,9 @@ from casework.api import views
 from casework.api.applications import ApplicationViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
+from casework.api.changes import ChangeRequestViewSet
+from casework.api.dashboard import DashboardView
+from casework.api.imports import ImportViewSet
 from casework.api.payments import PaidTotalsView, PaymentBatchViewSet, RecoveryViewSet
 from casework.api.postings import ObjectionViewSet, PostingViewSet
 from casework.api.tasks import TaskViewSet
@@ -28,6 +31,8 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("recoveries", RecoveryViewSet, basename="recovery")
 router.register("cases", CaseViewSet, basename="case")
+router.register("change-requests", ChangeRequestViewSet, basename="change-request")
+router.register("imports", ImportViewSet, basename="data-import")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -37,6 +42,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.JobView.as_view(), name="api-job"),
     path("reports/payments/", PaidTotalsView.as_view(), name="api-report-payments"),
     path("reports/enforcement/", include("casework.api.enforcement_reports")),
+    path("reports/dashboard/", DashboardView.as_view(), name="api-report-dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

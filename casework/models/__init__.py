@@ -12,6 +12,7 @@ from casework.models.applications import (
     Filing,
     HouseholdVisit,
     Level,
+    VisitPhoto,
 )
 from casework.models.cases import (
     ADMINISTRATIVE_PENALTIES,
@@ -40,6 +41,9 @@ from casework.models.certificates import (
     NoticeKind,
     NoticeStatus,
 )
+from casework.models.changes import ChangeKind, ChangeRequest, ChangeStatus
+from casework.models.duplicates import DuplicateStatus, DuplicateSuspect
+from casework.models.imports import DataImport, ImportKind, ImportMode, ImportStatus
 from casework.models.jobs import Job, JobStatus
 from casework.models.payments import (
     BankAccount,
@@ -80,9 +84,14 @@ __all__ = [
     "BankAccount",
     "ADMINISTRATIVE_PENALTIES",
     "CaseAction",
+    "ChangeKind",
+    "ChangeRequest",
+    "ChangeStatus",
     "CaseInformant",
     "CaseParty",
     "Disposition",
+    "DuplicateStatus",
+    "DuplicateSuspect",
     "DispositionKind",
     "DispositionStatus",
     "Evidence",
@@ -98,6 +107,7 @@ __all__ = [
     "HouseholdVisit",
     "Level",
     "CertificateAttachment",
+    "DataImport",
     "CertificateKind",
     "CertificateNotice",
     "CertificateStatus",
@@ -106,6 +116,9 @@ __all__ = [
     "Finding",
     "Household",
     "Hukou",
+    "ImportKind",
+    "ImportMode",
+    "ImportStatus",
     "Job",
     "JobStatus",
     "MaritalStatus",
@@ -134,4 +147,5 @@ __all__ = [
     "RegionLevel",
     "Repayment",
     "Sex",
+    "VisitPhoto",
 ]

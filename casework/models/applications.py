@@ -105,10 +105,15 @@ _RETURNABLE = [
 ]
 _RECIPIENT = [S.ENROLLED, S.SUSPENDED]
 # Applications that hold nothing any more: they do not stand in the way of a new one.
-_ENDED = [S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED]
+ENDED = [S.REJECTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED]
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def live(self) -> "ApplicationQuerySet":
+        """Applications and entitlements that still hold something (drafts and deferred ones
+        included): what one person may have only once per program (``ProgramExclusion``)."""
+        return self.exclude(status__in=ENDED)
+
     def due_for_annual_review(self, year: int) -> "ApplicationQuerySet":
         """Recipients paid since the start of ``year`` (or earlier) not yet reviewed in it."""
         return self.filter(status=S.ENROLLED, paid_from__lte=datetime.date(year, 1, 1)).exclude(
@@ -280,11 +285,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """A live application or entitlement of the applicant, anywhere, in this program or one
         that excludes it (``ProgramExclusion``)."""
         return (
-            Application.objects.filter(
+            Application.objects.live()
+            .filter(
                 applicant_id=self.applicant_id,
                 program_id__in=excluded_programs(self.program_id),
             )
-            .exclude(status__in=_ENDED)
             .exclude(pk=self.pk)
             .select_related("program")
             .first()
@@ -546,6 +551,26 @@ class HouseholdVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.visited_on}"
+
+
+class VisitPhoto(models.Model):
+    """A photo taken on a household visit (a document seen, the household), kept as evidence
+    with the signed visit: stored once under its SHA-256, never replaced, served only to those
+    who see the application."""
+
+    visit = models.ForeignKey(HouseholdVisit, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("file"), upload_to="visit-photos/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("content type"), max_length=20)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["visit", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit} {self.sha256[:12]}"
 
 
 class Appraisal(models.Model):

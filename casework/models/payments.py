@@ -36,7 +36,12 @@ def mask_account_number(value: str) -> str:
 
 
 class BankAccount(models.Model):
-    """A recipient's account; a change is a new row (who recorded it, when), never an edit."""
+    """A recipient's account; a change is a new row (who recorded it, when), never an edit.
+
+    ``replaced_at`` marks a row superseded on record (the newest row is the current one);
+    ``effective_from`` decides which row a period is paid into
+    (``workflows.payments.account_in_force``).
+    """
 
     person = models.ForeignKey(
         Person, verbose_name=_("holder"), on_delete=models.PROTECT, related_name="bank_accounts"
@@ -53,6 +58,9 @@ class BankAccount(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"))
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    # The first day of the periods paid into it: a dated change (change request) takes effect
+    # from its date; a correction takes the place of the row it corrects, from the same day.
+    effective_from = models.DateField(_("effective from"))
 
     class Meta:
         verbose_name = _("bank account")

@@ -67,3 +67,79 @@ def test_a_recipient_does_not_apply_again_but_an_ended_entitlement_frees_the_way
         candidate.validate()
     Application.objects.filter(pk=old.pk).update(status=S.TERMINATED)
     candidate.validate()  # nothing live stands in the way any more
+
+
+@pytest.fixture
+def other_county_village(regions):
+    """A village of a neighbouring county (outside every officer of the ``regions`` tree)."""
+    RegionFactory(code="360922000000", name="邻县")
+    RegionFactory(code="360922100000", name="邻县某镇")
+    return RegionFactory(code="360922100001", name="邻县某村")
+
+
+@pytest.mark.django_db
+def test_the_same_program_twice_in_one_year_is_refused_until_the_first_is_withdrawn(
+    mother, village_officer
+):
+    first = ApplicationFactory(
+        program=Program.objects.get(code="rural-reward"),
+        applicant=mother,
+        status=S.SUBMITTED,
+        created_by=village_officer,
+    )
+    with pytest.raises(ValidationError) as refusal:
+        applications.apply(Actor(village_officer), new_application("rural-reward", mother))
+    assert "applicant" in refusal.value.message_dict
+    assert Application.objects.filter(applicant=mother).count() == 1
+    Application.objects.filter(pk=first.pk).update(status=S.WITHDRAWN)
+    candidate = new_application("rural-reward", mother)
+    candidate.created_by = village_officer
+    candidate.validate()  # a withdrawn application no longer stands in the way
+
+
+@pytest.mark.django_db
+def test_a_recipient_enrolled_in_another_county_cannot_apply_to_the_same_program_here(
+    mother, village_officer, other_county_village
+):
+    ApplicationFactory(
+        program=Program.objects.get(code="rural-reward"),
+        year=2025,
+        applicant=mother,
+        region=other_county_village,
+        status=S.ENROLLED,
+        created_by=village_officer,
+    )
+    with pytest.raises(ValidationError) as refusal:
+        applications.apply(Actor(village_officer), new_application("rural-reward", mother))
+    message = " ".join(refusal.value.messages)
+    assert "农村部分计划生育家庭奖励扶助" in message and "邻县" not in message
+    assert Application.objects.filter(applicant=mother).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("held", "applied", "refused"),
+    [
+        ("special-disabled", "special-deceased", True),  # the exclusion holds either way round
+        ("special-deceased", "special-disabled", True),
+        ("rural-reward", "single-child-reward", False),  # no exclusion: both may be held
+    ],
+)
+def test_programs_exclude_each_other_only_as_the_table_says_in_another_county_too(
+    mother, village_officer, other_county_village, held, applied, refused
+):
+    ApplicationFactory(
+        program=Program.objects.get(code=held),
+        applicant=mother,
+        region=other_county_village,
+        status=S.ENROLLED,
+        created_by=village_officer,
+    )
+    candidate = new_application(applied, mother)
+    candidate.created_by = village_officer
+    if refused:
+        with pytest.raises(ValidationError) as refusal:
+            candidate.validate()
+        assert Program.objects.get(code=held).name in " ".join(refusal.value.messages)
+    else:
+        candidate.validate()

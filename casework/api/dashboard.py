@@ -1,0 +1,67 @@
+"""``reports/dashboard/?year=&region=``: the dashboard's figures (casework.dashboards) for the
+caller's jurisdiction as JSON, or ``&format=xlsx`` as a workbook of one sheet per section.
+
+A region outside the caller's jurisdiction answers 404; a caller without a jurisdiction who
+names no region, too.
+"""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casework import dashboards
+from casework.enforcement_reports import parse_year
+
+
+def dashboard_for(user, year, region) -> dashboards.Dashboard:
+    """The dashboard of ``year`` and ``region`` (request parameters, both optional)."""
+    year = parse_year(year)
+    chosen = dashboards.region_for(user, region)
+    if chosen is None:
+        raise Http404
+    return dashboards.dashboard(user, chosen, year)
+
+
+class DashboardXLSXRenderer(BaseRenderer):
+    """The dashboard as a workbook (``?format=xlsx``)."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        board = data.get("dashboard") if isinstance(data, dict) else None
+        if board is None:
+            # An error body: there is no workbook to give.
+            return JSONRenderer().render(data)
+        return dashboards.to_xlsx(board)
+
+
+class DashboardView(APIView):
+    """``reports/dashboard/?year=&region=``: applications per step and overdue, postings and
+    objections, recipients and paid amounts, cases by status and overdue (roles that see
+    cases), certificates issued and expiring — each with its breakdown by the regions below."""
+
+    renderer_classes = [JSONRenderer, DashboardXLSXRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="the year (this year by default)"),
+            OpenApiParameter("region", str, description="12-digit region code"),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request, format=None):
+        board = dashboard_for(
+            request.user, request.query_params.get("year"), request.query_params.get("region")
+        )
+        if getattr(request.accepted_renderer, "format", "") == "xlsx":
+            response = Response({"dashboard": board})
+            response["Content-Disposition"] = (
+                f"attachment; filename=dashboard-{board.region.code}-{board.year}.xlsx"
+            )
+            return response
+        return Response(board.as_dict())
