@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casework.paginators import KeysFirstPaginator
 from permissions.audit import Actor
 from workflows.transitions import TransitionConflict, perform
 from workflows.transitions import describe_refusal as describe
@@ -14,7 +14,7 @@ from workflows.transitions import describe_refusal as describe
 
 def paginate(request, queryset, per_page: int | None = None):
     """One page of a queryset from ``?page=``; out-of-range pages show the last page."""
-    paginator = Paginator(queryset, per_page or settings.CASEWORK_PAGE_SIZE)
+    paginator = KeysFirstPaginator(queryset, per_page or settings.CASEWORK_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -182,6 +182,7 @@ APPLICATION_COLUMNS = (
     "paid_from",
     "paid_until",
     "created_by_id",
+    "status_changed_at",
 )
 POSTING_COLUMNS = (
     "id",
@@ -216,6 +217,7 @@ class _Plan:
         "filing_id",
         "paid_from",
         "paid_until",
+        "since",
     )
 
     def __init__(self, *, id, program, year, region_id, status):
@@ -224,6 +226,7 @@ class _Plan:
         self.applicant, self.spouse_id = None, None
         self.deferred_from, self.status_reason = "", ""
         self.filing_id = self.paid_from = self.paid_until = None
+        self.since = None
 
 
 @dataclass(frozen=True)
@@ -414,6 +417,8 @@ class Generator:
             plan.applicant = couple[applicant]
             plan.spouse_id = couple[1 - applicant][0]
             self._place(plan)
+            # Waiting from an hour to two months: some are overdue.
+            plan.since = self.now - datetime.timedelta(minutes=rng.randrange(60, 60 * 24 * 60))
             plans.append(plan)
         with transaction.atomic():
             db.insert_rows(Household, ("id", "number", "region_id", "address"), households)
@@ -443,6 +448,7 @@ class Generator:
                         p.paid_from,
                         p.paid_until,
                         self.clerk.pk,
+                        p.since,
                     )
                     for p in plans
                 ),
@@ -619,8 +625,7 @@ class Generator:
                     getattr(ApplicationFlow, p.status),
                     "FUNCTION",
                     STATUS.NEW,
-                    # Waiting from an hour to two months: some are overdue.
-                    self.now - datetime.timedelta(minutes=self.rng.randrange(60, 60 * 24 * 60)),
+                    p.since,
                     "start",
                 )
                 for n, p in enumerate(followed)
@@ -885,6 +890,10 @@ class Generator:
         self.make_cases()
         self.make_certificates()
         self.db.finish()
+        # Fresh statistics for the planner, as a database in use has them (autovacuum, or
+        # SQLite's ANALYZE): without them it guesses at ranges over millions of new rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         return dict(self.counts)
 
 

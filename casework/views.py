@@ -10,7 +10,7 @@ from casework import clock
 from casework.eligibility import conditions_of
 from casework.filters import PersonFilter
 from casework.forms import PersonForm
-from casework.models import Application, Person, Program
+from casework.models import Person, Program
 from casework.pages import export_url, paginate, querystring_without_page, run_form_action
 from casework.people import register_person
 from permissions import rules
@@ -38,11 +38,10 @@ def task_inbox(request):
     """待办: what waits for the officer at each of their steps, the overdue ones flagged, the
     oldest waiting first; each row links to the list of those applications."""
     overdue = request.GET.get("overdue") == "true"
-    tasks = inbox.open_tasks(request.user, step=request.GET.get("step", ""), overdue=overdue)
-    page = paginate(request, tasks.select_related("process"))
-    applications = Application.objects.select_related("applicant", "region", "program").in_bulk(
-        [task.process.artifact_object_id for task in page]
+    waiting = inbox.waiting_applications(
+        request.user, step=request.GET.get("step", ""), overdue=overdue
     )
+    page = paginate(request, waiting.select_related("applicant", "region", "program"))
     return render(
         request,
         "casework/task_inbox.html",
@@ -52,10 +51,7 @@ def task_inbox(request):
             "change_steps": inbox.change_inbox(request.user),
             "reviews": inbox.annual_reviews_due(request.user),
             "page": page,
-            "rows": [
-                (task, applications.get(task.process.artifact_object_id), inbox.is_overdue(task))
-                for task in page
-            ],
+            "rows": [(application, inbox.is_overdue(application)) for application in page],
             "querystring": querystring_without_page(request),
         },
     )

@@ -26,6 +26,7 @@ class OfficerFactory(factory.django.DjangoModelFactory):
             return
         names = [Role(role).value for role in extracted]
         officer.groups.set(Group.objects.filter(name__in=names))
+        officer.__dict__.pop("roles", None)
         if Role.ADMINISTRATOR.value in names and not officer.is_staff:
             officer.is_staff = True
             officer.save(update_fields=["is_staff"])

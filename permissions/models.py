@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
@@ -33,9 +34,10 @@ class Officer(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
-    @property
+    @cached_property
     def roles(self) -> list[Role]:
-        """The officer's roles, read from their groups (prefetch ``groups`` on lists)."""
+        """The officer's roles, read from their groups once per instance (prefetch ``groups``
+        on lists); a bulk step asks for them on every row."""
         names = {group.name for group in self.groups.all()}
         return [role for role in Role if role.value in names]
 

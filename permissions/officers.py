@@ -55,6 +55,7 @@ def _check_may_manage(actor: audit.Actor, jurisdiction: Region | None) -> None:
 
 def _set_roles(officer: Officer, roles: Iterable[Role]) -> None:
     officer.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+    officer.__dict__.pop("roles", None)  # read again from the groups just set
 
 
 def create_officer(

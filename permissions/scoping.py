@@ -52,6 +52,10 @@ class Scope:
     permission: str
     grant_model: type[ObjectGrant] | None = None
     include_ancestors: bool = False
+    # Read the user's grants first and list their ids, rather than a subquery ORed with the
+    # jurisdiction's range, which keeps the database from using the range's index: for
+    # tables of a city's size (persons), at the cost of one small query.
+    grants_first: bool = False
     # Further reach beyond the jurisdiction, as a condition built for the user.
     also: Callable[[Officer], Q] | None = None
 
@@ -101,12 +105,17 @@ def code_in_jurisdiction(user: Officer, code: str | None) -> bool:
     return low <= code <= high
 
 
-def granted_q(user: Officer, grant_model: type[ObjectGrant], codename: str) -> Q:
-    """The condition "explicitly granted to the user for viewing, and not expired"."""
-    grants = grant_model.objects.filter(user=user, permission__codename=codename).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now())
+def granted_q(
+    user: Officer, grant_model: type[ObjectGrant], codename: str, *, first: bool = False
+) -> Q:
+    """The condition "explicitly granted to the user for viewing, and not expired"; with
+    ``first``, the grants (few, usually none) are read now and the condition lists their ids."""
+    grants = (
+        grant_model.objects.filter(user=user, permission__codename=codename)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now()))
+        .values_list("content_object_id", flat=True)
     )
-    return Q(pk__in=grants.values("content_object_id"))
+    return Q(pk__in=list(grants) if first else grants)
 
 
 def visible_to(user, queryset: QuerySet | type[Model]) -> QuerySet:
@@ -127,7 +136,7 @@ def visible_to(user, queryset: QuerySet | type[Model]) -> QuerySet:
             condition |= scope.also(user)
     if scope.grant_model is not None:
         codename = scope.permission.split(".", 1)[1]
-        condition |= granted_q(user, scope.grant_model, codename)
+        condition |= granted_q(user, scope.grant_model, codename, first=scope.grants_first)
     return queryset.filter(condition)
 
 
@@ -141,7 +150,10 @@ def get_visible_or_404(user, queryset: QuerySet | type[Model], **lookups) -> Mod
 
 register_scope(Region, Scope("code", "casework.view_region", include_ancestors=True))
 register_scope(Household, Scope("region_id", "casework.view_household"))
-register_scope(Person, Scope("region_id", "casework.view_person", grant_model=PersonGrant))
+register_scope(
+    Person,
+    Scope("region_id", "casework.view_person", grant_model=PersonGrant, grants_first=True),
+)
 register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 register_scope(Document, Scope("region_id", "documents.view_document"))
 register_scope(Application, Scope("region_id", "casework.view_application"))

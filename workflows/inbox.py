@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework import clock, region_codes
@@ -26,7 +25,7 @@ from casework.models import (
 )
 from casework.models.cases import add_working_days
 from permissions.scoping import visible_to
-from workflows import processes, recipients
+from workflows import recipients
 
 S = ApplicationStatus
 
@@ -78,14 +77,19 @@ def steps_for(user) -> list[InboxStep]:
 
 def application_inbox(user) -> list[InboxRow]:
     """How many applications wait at each of the user's steps, and how many of them longer
-    than ``CASEWORK_STEP_OVERDUE_DAYS``; one query, whatever the number of applications."""
+    than ``CASEWORK_STEP_OVERDUE_DAYS``: one grouped query on the applications' status and
+    ``status_changed_at`` (index ``application_waiting``), whatever their number."""
     steps = steps_for(user)
     if not steps:
         return []
-    late = datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
-    counts = processes.waiting_counts(
-        visible_to(user, Application), {step.status: late for step in steps if step.flagged}
-    )
+    counts = {
+        row["status"]: (row["waiting"], row["overdue"])
+        for row in visible_to(user, Application)
+        .filter(status__in=[step.status for step in steps])
+        .order_by()
+        .values("status")
+        .annotate(waiting=Count("pk"), overdue=Count("pk", filter=overdue_application_q()))
+    }
     return [
         InboxRow(
             step.status,
@@ -97,37 +101,32 @@ def application_inbox(user) -> list[InboxRow]:
     ]
 
 
-def open_tasks(user, *, step: str = "", overdue: bool = False) -> QuerySet:
-    """The open tasks of the applications in the user's jurisdiction at the user's steps
-    (or at ``step`` only; only the overdue ones with ``overdue``), oldest first: the rows of
-    ``GET tasks/``."""
+def waiting_applications(user, *, step: str = "", overdue: bool = False) -> QuerySet:
+    """The applications of the user's jurisdiction waiting at the user's steps (or at
+    ``step`` only; only the overdue ones with ``overdue``), longest waiting first: the rows of
+    the inbox page and of ``GET tasks/``."""
     steps = [s for s in steps_for(user) if not step or s.status == step]
+    waiting = visible_to(user, Application).filter(status__in=[s.status for s in steps])
     if overdue:
-        steps = [s for s in steps if s.flagged]
-    tasks = processes.open_tasks_of(visible_to(user, Application)).filter(
-        flow_task__in=[processes.node(s.status) for s in steps]
-    )
-    if overdue:
-        tasks = tasks.filter(created__lt=_overdue_before())
-    return tasks.order_by("created", "pk")
+        waiting = waiting.filter(overdue_application_q())
+    return waiting.order_by("status_changed_at", "pk")
 
 
 def _overdue_before() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
+    return clock.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
 
 
 def overdue_application_q() -> Q:
     """The condition "overdue" on applications, as the inbox flags them: waiting at a flagged
-    step (not a running posting) in a task opened more than ``CASEWORK_STEP_OVERDUE_DAYS``
-    ago. Applications made directly at a status (no process yet) are never overdue."""
+    step (not a running posting) for more than ``CASEWORK_STEP_OVERDUE_DAYS``."""
     flagged = [step.status for step in STEPS if step.flagged]
-    return Q(status__in=flagged) & Q(processes.task_opened_before(_overdue_before()))
+    return Q(status__in=flagged, status_changed_at__lt=_overdue_before())
 
 
-def is_overdue(task) -> bool:
-    """Whether an open task (of ``open_tasks``) has waited too long."""
-    step = next((s for s in STEPS if s.status == task.flow_task.name), None)
-    return bool(step and step.flagged and task.created < _overdue_before())
+def is_overdue(application) -> bool:
+    """Whether an application (of ``waiting_applications``) has waited too long."""
+    step = next((s for s in STEPS if s.status == application.status), None)
+    return bool(step and step.flagged and application.status_changed_at < _overdue_before())
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,13 @@ followed object moves its process in the same transaction: a rolled-back move le
 process as it was. The flows and why they only mirror the status: ``workflows/flows.py``.
 """
 
-import datetime
-import operator
-from functools import reduce
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Value
-from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from casework.models import Application, ApplicationStatus, EnforcementCase
-from workflows.flows import WAITING, ApplicationFlow, CaseFlow
+from casework.models import Application, EnforcementCase
+from workflows.flows import ApplicationFlow, CaseFlow
 
 # A task nobody has finished yet (Handle tasks stay NEW until the next move completes them).
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -95,51 +89,14 @@ def open_task(obj) -> Task | None:
     )
 
 
-def waiting_counts(
-    applications: models.QuerySet, overdue_after: dict[str, datetime.timedelta]
-) -> dict[str, tuple[int, int]]:
-    """How many of ``applications`` wait at each status, and how many of those have waited
-    longer than ``overdue_after[status]``: ``{status: (waiting, overdue)}``, statuses with no
-    waiting application left out. Statuses absent from ``overdue_after`` are never overdue.
-
-    One query: the open tasks grouped by node, restricted to ``applications`` (already scoped
-    to the user's jurisdiction) by a subquery of their ids; nothing is loaded row by row.
-    """
-    unknown = set(overdue_after) - set(ApplicationStatus.values)
-    if unknown:
-        raise ValueError(f"Not application statuses: {sorted(unknown)}")
-    now = timezone.now()
-    late = [
-        Q(flow_task=getattr(ApplicationFlow, status.value), created__lt=now - overdue_after[status])
-        for status in WAITING
-        if status in overdue_after
-    ]
-    overdue = Count("pk", filter=reduce(operator.or_, late)) if late else Value(0)
-    rows = (
-        open_tasks_of(applications)
-        .order_by()
-        .values("flow_task")
-        .annotate(waiting=Count("pk"), overdue=overdue)
-    )
-    return {row["flow_task"].name: (row["waiting"], row["overdue"]) for row in rows}
-
-
-def task_opened_before(cutoff: datetime.datetime) -> Exists:
-    """The condition, on applications, "the open task of its current status opened before
-    ``cutoff``" (a correlated subquery on the indexed artifact id, for grouped counts)."""
-    return Exists(
-        _open_tasks().filter(process__artifact_object_id=OuterRef("pk"), created__lt=cutoff)
-    )
-
-
-def task_opened_at(applications) -> dict[int, datetime.datetime]:
-    """When each application's current task opened ("waiting since"), by application id; in
-    one query. Applications with no open task are left out."""
-    ids = [application.pk for application in applications]
+def open_tasks_by_application(ids) -> dict[int, Task]:
+    """The open task of each application of ``ids`` that has one, by application id; one
+    query (for a page of the inbox)."""
     if not ids:
         return {}
-    return dict(
-        _open_tasks()
+    return {
+        task.process.artifact_object_id: task
+        for task in _open_tasks()
         .filter(process__artifact_object_id__in=ids)
-        .values_list("process__artifact_object_id", "created")
-    )
+        .select_related("process")
+    }

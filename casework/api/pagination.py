@@ -3,8 +3,11 @@
 from django.conf import settings
 from rest_framework.pagination import PageNumberPagination
 
+from casework.paginators import KeysFirstPaginator
+
 
 class CaseworkPagination(PageNumberPagination):
+    django_paginator_class = KeysFirstPaginator
     page_size = settings.CASEWORK_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = settings.CASEWORK_API_MAX_PAGE_SIZE

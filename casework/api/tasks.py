@@ -9,52 +9,47 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from casework.models import Application, ApplicationStatus
-from workflows import inbox
+from workflows import inbox, processes
 
 
 class TaskSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    application = serializers.IntegerField(source="process.artifact_object_id")
-    applicant_name = serializers.SerializerMethodField()
-    step = serializers.SerializerMethodField()
-    step_display = serializers.SerializerMethodField()
-    waiting_since = serializers.DateTimeField(source="created")
+    """One waiting application as its open workflow task (``id`` is the task's; null for an
+    application whose process has not started, such as one imported or generated)."""
+
+    id = serializers.SerializerMethodField()
+    application = serializers.IntegerField(source="pk")
+    applicant_name = serializers.CharField(source="applicant.name")
+    step = serializers.CharField(source="status")
+    step_display = serializers.CharField(source="get_status_display")
+    waiting_since = serializers.DateTimeField(source="status_changed_at")
     overdue = serializers.SerializerMethodField()
 
-    def get_step(self, task) -> str:
-        return task.flow_task.name
+    def get_id(self, application) -> int | None:
+        task = self.context["tasks"].get(application.pk)
+        return task.pk if task else None
 
-    def get_step_display(self, task) -> str:
-        return str(ApplicationStatus(task.flow_task.name).label)
-
-    def get_applicant_name(self, task) -> str:
-        application = self.context["applications"].get(task.process.artifact_object_id)
-        return application.applicant.name if application else ""
-
-    def get_overdue(self, task) -> bool:
-        return inbox.is_overdue(task)
+    def get_overdue(self, application) -> bool:
+        return inbox.is_overdue(application)
 
 
 class TaskViewSet(viewsets.GenericViewSet):
-    """Open tasks waiting for the caller, oldest first; ``?step=<status>`` narrows to one step,
-    ``?overdue=true`` to the overdue ones."""
+    """Applications waiting for the caller, longest waiting first; ``?step=<status>`` narrows
+    to one step, ``?overdue=true`` to the overdue ones."""
 
     serializer_class = TaskSerializer
 
     def get_queryset(self):
         params = self.request.query_params
-        return inbox.open_tasks(
+        return inbox.waiting_applications(
             self.request.user,
             step=params.get("step", ""),
             overdue=params.get("overdue") == "true",
-        ).select_related("process")
+        ).select_related("applicant")
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        ids = [task.process.artifact_object_id for task in page]
-        applications = Application.objects.select_related("applicant").in_bulk(ids)
-        rows = TaskSerializer(page, many=True, context={"applications": applications}).data
+        tasks = processes.open_tasks_by_application([application.pk for application in page])
+        rows = TaskSerializer(page, many=True, context={"tasks": tasks}).data
         return self.get_paginated_response(rows)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)

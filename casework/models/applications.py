@@ -174,6 +174,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         related_name="applications",
         editable=False,
     )
+    # When the status last changed (``transitions.move``): how long it has waited at its step,
+    # counted for the inbox with the index below, never from the workflow tasks.
+    status_changed_at = models.DateTimeField(
+        _("in this status since"), default=clock.now, editable=False
+    )
     paid_from = models.DateField(_("paid from"), null=True, blank=True, editable=False)
     # Set when payments stop (suspension, termination, revocation): the last day paid for.
     paid_until = models.DateField(_("paid until"), null=True, blank=True, editable=False)
@@ -196,6 +201,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     DERIVED_FIELDS = (
         "status",
+        "status_changed_at",
         "region",
         "created_by",
         "deferred_from",
@@ -212,7 +218,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        ordering = ["-created_at", "-id"]
+        # Newest first by id (the order of creation): a long list pages without sorting a
+        # county's rows, which ordering by the creation time would make it do.
+        ordering = ["-id"]
         # Each level of the chain acts through its own permission (roles.py grants them).
         permissions = [
             ("work_village_stage", _("Can work the village stage")),
@@ -224,6 +232,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["region", "status"], name="application_region_status"),
             models.Index(fields=["program", "year", "status"], name="application_program_year"),
+            # The inbox: how many wait at an officer's steps in their jurisdiction, how long.
+            models.Index(
+                fields=["status", "region", "status_changed_at"], name="application_waiting"
+            ),
         ]
         constraints = [
             # One live application per person, program and year; refused ones may be redone.

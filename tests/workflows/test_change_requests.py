@@ -291,7 +291,7 @@ def test_only_the_requester_withdraws(monthly, village_officer, make_officer, to
 @pytest.mark.parametrize("status", [S.AWAITING_APPROVAL, S.APPROVED, S.TERMINATED, S.REVOKED])
 def test_refused_for_an_application_not_enrolled(recipient, village_officer, status):
     application = recipient(status=status)
-    with pytest.raises(ValidationError, match="enrolled or suspended"):
+    with pytest.raises(ValidationError, match="已纳入或暂停发放"):
         ask(village_officer, application, kind="death", effective_from="2026-11-01")
 
 

@@ -12,11 +12,11 @@ from casework.factories import ApplicationFactory
 from casework.models import Application, ApplicationStatus, Filing, Program
 from permissions.audit import Actor
 from permissions.roles import Role
-from tests.conftest import COUNTY, OTHER_VILLAGE, VILLAGE
+from tests.conftest import COUNTY, VILLAGE
 from workflows import processes
 from workflows.flows import TERMINAL, WAITING, ApplicationFlow
 from workflows.models import ApplicationProcess
-from workflows.processes import open_task, task_opened_at, waiting_counts
+from workflows.processes import open_task
 from workflows.transitions import move
 
 S = ApplicationStatus
@@ -255,37 +255,17 @@ def test_follow_adds_a_bounded_number_of_queries(
 
 
 @pytest.mark.django_db
-def test_waiting_counts_per_status_with_overdue_in_one_query(
-    new_application, actor, django_assert_num_queries
+def test_a_move_records_when_the_status_changed_and_the_open_task_follows(
+    new_application, actor, settings
 ):
-    late = step(new_application(), "submit", actor)
-    on_time = step(new_application(), "submit", actor)
-    visited = step(step(new_application(), "submit", actor), "record_visit", actor)
-    late_visit = step(step(new_application(), "submit", actor), "record_visit", actor)
-    step(step(new_application(), "submit", actor), "reject", actor, reason="不符合条件")
-    step(new_application(village=OTHER_VILLAGE), "submit", actor)  # outside the scope
-    new_application()  # a draft: no process yet
-
-    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
-    Task.objects.filter(pk__in=[open_task(late).pk, open_task(late_visit).pk]).update(
-        created=ten_days_ago
-    )
-    scope = Application.objects.filter(region__code=VILLAGE)
-    limits = {"submitted": datetime.timedelta(days=7), "appraised": datetime.timedelta(days=1)}
-
-    with django_assert_num_queries(1):
-        counts = waiting_counts(scope, limits)
-    # ``visited`` is absent from the limits: never overdue, however long it waits.
-    assert counts == {"submitted": (2, 1), "visited": (2, 0)}
-
-    with django_assert_num_queries(1):
-        assert waiting_counts(scope, {}) == {"submitted": (2, 0), "visited": (2, 0)}
-    assert waiting_counts(scope.filter(status=S.VISITED), limits) == {"visited": (2, 0)}
-    with pytest.raises(ValueError):
-        waiting_counts(scope, {"submited": datetime.timedelta(days=1)})
-
-    with django_assert_num_queries(1):
-        opened = task_opened_at([late, on_time, visited])
-    assert opened[late.pk] == ten_days_ago
-    assert opened[on_time.pk] == open_task(on_time).created
-    assert opened[visited.pk] == open_task(visited).created
+    application = new_application()
+    settings.CASEWORK_TODAY = "2026-11-20"
+    submitted = step(application, "submit", actor)
+    assert timezone.localdate(submitted.status_changed_at) == datetime.date(2026, 11, 20)
+    settings.CASEWORK_TODAY = "2026-11-24"
+    visited = step(submitted, "record_visit", actor)
+    visited.refresh_from_db()
+    assert timezone.localdate(visited.status_changed_at) == datetime.date(2026, 11, 24)
+    tasks = processes.open_tasks_by_application([visited.pk, application.pk + 1000])
+    assert list(tasks) == [visited.pk]
+    assert tasks[visited.pk].flow_task.name == S.VISITED

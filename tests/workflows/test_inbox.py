@@ -6,9 +6,8 @@ import datetime
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from viewflow.workflow.models import Task
 
+from casework import clock
 from casework.factories import ApplicationFactory
 from casework.models import Application, ApplicationStatus
 from permissions.audit import Actor
@@ -39,10 +38,8 @@ def test_counts_per_step_in_the_jurisdiction_with_overdue_flags(
     mine = waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 3)
     waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 2, village=OTHER_TOWNSHIP_VILLAGE)
     waiting_at(S.AWAITING_APPROVAL, village_officer, regions, 1)
-    old = timezone.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS + 1)
-    Task.objects.filter(process__artifact_object_id=mine[0].pk, finished__isnull=True).update(
-        created=old
-    )
+    old = clock.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS + 1)
+    Application.objects.filter(pk=mine[0].pk).update(status_changed_at=old)
 
     rows = {row.status: row for row in inbox.application_inbox(township_reviewer)}
     assert set(rows) == {"awaiting_township", "township_checked", "township_posted"}
@@ -51,8 +48,8 @@ def test_counts_per_step_in_the_jurisdiction_with_overdue_flags(
     county = {row.status: row.waiting for row in inbox.application_inbox(county_approver)}
     assert county["awaiting_approval"] == 1 and "awaiting_township" not in county
 
-    overdue = list(inbox.open_tasks(township_reviewer, overdue=True))
-    assert [t.process.artifact_object_id for t in overdue] == [mine[0].pk]
+    overdue = list(inbox.waiting_applications(township_reviewer, overdue=True))
+    assert overdue == [mine[0]]
     assert inbox.annual_reviews_due(township_reviewer) is None
 
 
