@@ -27,8 +27,9 @@ demo: install
 	$(BIN)/python manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The tests read printed QR codes back (zbarimg) and drive Debian's chromium (tests/e2e).
-TEST_PACKAGES := zbar-tools chromium
+# The tests read printed QR codes back (zbarimg), drive Debian's chromium (tests/e2e) and run a
+# Celery worker against a real Redis broker (tests/test_celery_backend.py).
+TEST_PACKAGES := zbar-tools chromium redis-server
 
 test: install
 	@EXTRA_DEBIAN_PACKAGES="$(TEST_PACKAGES)" sh scripts/install-system-packages.sh

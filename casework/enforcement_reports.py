@@ -50,6 +50,7 @@ from casework.models import (
 )
 from casework.money import yuan
 from casework.workbooks import sheet_bytes
+from config.routers import reporting_database
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
@@ -184,7 +185,10 @@ def handled_in(cases: QuerySet, year: int) -> QuerySet:
 
 def yearly(cases: QuerySet, year: int, region_code: str | None = None) -> EnforcementReport:
     """The statistics of ``year`` over ``cases`` (already scoped to the caller), narrowed to
-    the region ``region_code`` and below: three grouped queries and one for the names."""
+    the region ``region_code`` and below: three grouped queries and one for the names, all on
+    the reporting database."""
+    database = reporting_database()
+    cases = cases.using(database)
     if region_code is not None:
         low, high = region_codes.subtree_bounds(region_code)
         cases = cases.filter(region_id__gte=low, region_id__lte=high)
@@ -207,7 +211,8 @@ def yearly(cases: QuerySet, year: int, region_code: str | None = None) -> Enforc
         .order_by("unit")
     )
     merge(
-        CaseParty.objects.filter(case__in=handled.values("pk"))
+        CaseParty.objects.using(database)
+        .filter(case__in=handled.values("pk"))
         .annotate(unit=Substr("case__region_id", 1, digits))
         .values("unit")
         .annotate(
@@ -222,9 +227,8 @@ def yearly(cases: QuerySet, year: int, region_code: str | None = None) -> Enforc
     fine = Q(kind=DispositionKind.FINE)
     party_measure = Concat(Cast("party_id", CharField()), Value(":"), "kind")
     merge(
-        Disposition.objects.filter(
-            case__in=cases.filter(registered_on__year=year).values("pk"), status__in=_DECIDED
-        )
+        Disposition.objects.using(database)
+        .filter(case__in=cases.filter(registered_on__year=year).values("pk"), status__in=_DECIDED)
         .annotate(unit=Substr("case__region_id", 1, digits))
         .values("unit")
         .annotate(
@@ -246,7 +250,7 @@ def yearly(cases: QuerySet, year: int, region_code: str | None = None) -> Enforc
     names_query = Q(code__in=list(figures))
     if region_code is not None:
         names_query |= Q(code=region_code) | Q(parent_id=region_code)
-    names = dict(Region.objects.filter(names_query).values_list("code", "name"))
+    names = dict(Region.objects.using(database).filter(names_query).values_list("code", "name"))
     region_name = names.get(region_code, "") if region_code else ""
     if region_code is not None:
         for code in names:

@@ -8,6 +8,7 @@ from casework.models import PaymentStatus, Region
 from casework.money import yuan
 from casework.region_codes import TOWNSHIP, region_code_at
 from casework.workbooks import sheet_bytes
+from config.routers import reporting_database
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ def paid_in(payments, *, year: int | None = None, program: str = ""):
 
 def paid_totals(payments, *, year: int | None = None, program: str = "") -> list[PaidRow]:
     """Paid totals by program, period, township and village of ``payments`` (already scoped);
-    one grouped query and one for the names."""
-    paid = paid_in(payments, year=year, program=program)
+    one grouped query and one for the names, both on the reporting database."""
+    database = reporting_database()
+    paid = paid_in(payments.using(database), year=year, program=program)
     rows = list(
         paid.values("batch__program__name", "period_start", "application__region_id")
         .annotate(payments=Count("pk"), total=Sum("amount_fen"))
@@ -47,7 +49,9 @@ def paid_totals(payments, *, year: int | None = None, program: str = "") -> list
     codes = {row["application__region_id"] for row in rows}
     townships = {code: region_code_at(code, TOWNSHIP) for code in codes}
     names = dict(
-        Region.objects.filter(code__in=codes | set(townships.values())).values_list("code", "name")
+        Region.objects.using(database)
+        .filter(code__in=codes | set(townships.values()))
+        .values_list("code", "name")
     )
     return [
         PaidRow(

@@ -49,6 +49,20 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 
+# Behind a load balancer: the addresses of the proxies in front of the app servers. A request
+# from one of them is taken to be for the client its X-Forwarded-For names, so login throttling,
+# rate limits and the audit log see the officer's address, not the balancer's
+# (config.proxies.ClientAddressMiddleware); X-Forwarded-Proto and -Host are believed too, so
+# the app servers must be reachable only through the balancer. Unset, no forwarding header is.
+CASEWORK_PROXY_ADDRESSES = frozenset(
+    address.strip()
+    for address in os.environ.get("CASEWORK_PROXY_ADDRESSES", "").split(",")
+    if address.strip()
+)
+if CASEWORK_PROXY_ADDRESSES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
 # "Today" for the whole system comes from casework.clock; this pins it for demos and tests.
 CASEWORK_TODAY = os.environ.get("CASEWORK_TODAY", "")
 if CASEWORK_TODAY:
@@ -88,6 +102,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.proxies.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -142,6 +157,18 @@ else:
         }
     }
 
+# A streaming read replica of the primary for the reports (config.routers.reporting_database);
+# everything else, and every write, stays on the primary. Tests mirror it onto default.
+CASEWORK_REPLICA_URL = os.environ.get("CASEWORK_REPLICA_URL", "")
+if CASEWORK_REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("CASEWORK_REPLICA_URL needs DATABASE_URL (the primary).")
+    DATABASES["replica"] = {
+        **dj_database_url.parse(CASEWORK_REPLICA_URL, conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "permissions.Officer"
@@ -161,14 +188,28 @@ LOGOUT_REDIRECT_URL = "login"
 CASEWORK_LOGIN_FAILURE_LIMIT = int(os.environ.get("CASEWORK_LOGIN_FAILURE_LIMIT", "5"))
 CASEWORK_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CASEWORK_LOGIN_LOCKOUT_SECONDS", "900"))
 
-# A file cache is shared by every worker process on one machine (login throttling relies on
-# it); several machines point CASEWORK_CACHE_URL-style settings at a shared cache instead.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CASEWORK_CACHE_DIR", str(DATA_DIR / "cache")),
+# Login throttling and the public rate limits count in the cache, so every process that answers
+# requests must share it: a file cache does for the processes of one machine; several machines
+# share a Redis (CASEWORK_CACHE_URL, e.g. redis://10.0.0.5:6379/1).
+CASEWORK_CACHE_URL = os.environ.get("CASEWORK_CACHE_URL", "")
+if CASEWORK_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CASEWORK_CACHE_URL,
+            "KEY_PREFIX": "casework",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CASEWORK_CACHE_DIR", str(DATA_DIR / "cache")),
+        }
+    }
+# Sessions live in the database, so a load balancer may send an officer's next request to any
+# app server, and restarting the cache logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -181,8 +222,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 
-# Issued PDFs and job outputs. Never served as static files: every download goes through a
-# scoped view, so MEDIA_URL is deliberately absent.
+# Issued PDFs, evidence and job outputs. Never served as static files: every download goes
+# through a scoped view, so MEDIA_URL is deliberately absent. With several app servers and
+# workers this is one shared (NFS) folder mounted at the same path on every machine.
 MEDIA_ROOT = Path(os.environ.get("CASEWORK_MEDIA_ROOT", DATA_DIR / "media"))
 
 # Signing keys: one PKCS#12 file per issuing office, named <office code>.p12, in this folder.
@@ -225,6 +267,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     # Public verification answers anyone, so it is rate-limited per client address.
     "DEFAULT_THROTTLE_RATES": {"verify": os.environ.get("CASEWORK_VERIFY_RATE", "120/min")},
+    # The client address is REMOTE_ADDR, already corrected by ClientAddressMiddleware behind a
+    # known proxy; DRF's own reading of X-Forwarded-For would let any client pick its address.
+    "NUM_PROXIES": 0,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -243,12 +288,34 @@ CASEWORK_TASK_BACKEND = os.environ.get("CASEWORK_TASK_BACKEND", "database")
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    # django-tasks-fennel: enqueues to Celery; workers on any machine run
+    # `celery -A config worker` (config/celery.py).
+    "celery": "django_tasks_fennel.CeleryBackend",
 }
 if CASEWORK_TASK_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(
         f"CASEWORK_TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {CASEWORK_TASK_BACKEND!r}."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[CASEWORK_TASK_BACKEND]}}
+# The Celery broker (Redis) and where task outcomes are kept; a Job row holds the progress and
+# result the pages show either way, so the result backend only serves django-tasks' get_result.
+CELERY_BROKER_URL = os.environ.get("CASEWORK_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CASEWORK_RESULT_BACKEND_URL", CELERY_BROKER_URL)
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = datetime.timedelta(days=7)
+# Tasks are JSON (their arguments already are, for the database backend).
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# One task at a time per worker process: a batch of letters is long, and a worker that
+# prefetched several would keep them from idle workers on other machines.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if CASEWORK_TASK_BACKEND == "celery":
+    if not CELERY_BROKER_URL:
+        raise ImproperlyConfigured(
+            "CASEWORK_TASK_BACKEND=celery needs CASEWORK_BROKER_URL (e.g. redis://host:6379/0)."
+        )
+    INSTALLED_APPS.append("django_tasks_fennel")
 
 # Migrant certificates: validity, the residence a service certificate needs, and how long a
 # notice between areas may wait for acknowledgement before it is flagged.
