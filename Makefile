@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Tests on PostgreSQL run with DEBUG off, which requires a secret key.
 TEST_ENV := CASEWORK_SECRET_KEY=$${CASEWORK_SECRET_KEY:-insecure-test-only-key}
 
-.PHONY: install system-packages demo serve test bench messages lint
+.PHONY: install system-packages demo serve test bench load messages lint
 
 install: system-packages $(INSTALLED)
 
@@ -37,6 +37,11 @@ test: install
 
 bench: install
 	$(TEST_ENV) $(BIN)/python benchmarks/run.py
+
+# 50 officers for 2 minutes against gunicorn (4 workers); needs DATABASE_URL=postgres://… (it
+# creates, fills and drops a database of its own there). Options: benchmarks/load.py --help.
+load: install
+	$(BIN)/python benchmarks/load.py $(LOAD_OPTIONS)
 
 messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --no-obsolete
