@@ -7,11 +7,12 @@ names no region, too.
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import dashboards
+from casework.api.xlsx import ReportXLSXRenderer
 from casework.enforcement_reports import parse_year
 
 
@@ -24,20 +25,11 @@ def dashboard_for(user, year, region) -> dashboards.Dashboard:
     return dashboards.dashboard(user, chosen, year)
 
 
-class DashboardXLSXRenderer(BaseRenderer):
+class DashboardXLSXRenderer(ReportXLSXRenderer):
     """The dashboard as a workbook (``?format=xlsx``)."""
 
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        board = data.get("dashboard") if isinstance(data, dict) else None
-        if board is None:
-            # An error body: there is no workbook to give.
-            return JSONRenderer().render(data)
-        return dashboards.to_xlsx(board)
+    key = "dashboard"
+    to_xlsx = staticmethod(dashboards.to_xlsx)
 
 
 class DashboardView(APIView):

@@ -14,11 +14,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import enforcement_reports
+from casework.api.xlsx import ReportXLSXRenderer
 from casework.models import EnforcementCase, Region
 from permissions import rules
 from permissions.audit import Actor
@@ -49,20 +50,11 @@ def report_for(user, year, region) -> enforcement_reports.EnforcementReport:
     )
 
 
-class EnforcementXLSXRenderer(BaseRenderer):
+class EnforcementXLSXRenderer(ReportXLSXRenderer):
     """The enforcement statistics as a workbook (``?format=xlsx``)."""
 
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        report = data.get("report") if isinstance(data, dict) else None
-        if report is None:
-            # An error body: there is no workbook to give.
-            return JSONRenderer().render(data)
-        return enforcement_reports.to_xlsx(report)
+    key = "report"
+    to_xlsx = staticmethod(enforcement_reports.to_xlsx)
 
 
 class EnforcementReportView(APIView):

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse
 from django.utils import timezone
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from casework.workbooks import sheet_bytes, write_sheet
 
@@ -38,6 +38,27 @@ class XLSXRenderer(BaseRenderer):
             return data
         pairs = (data or {}).items() if isinstance(data, dict) else []
         return sheet_bytes("数据", ([key, _cell(value)] for key, value in pairs))
+
+
+class ReportXLSXRenderer(BaseRenderer):
+    """A report view's ``?format=xlsx``: the view answers ``{key: report}`` and ``to_xlsx``
+    makes the report's workbook; an error body stays JSON (there is no workbook to give)."""
+
+    media_type = XLSX
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+    key = ""
+
+    @staticmethod
+    def to_xlsx(report) -> bytes:
+        raise NotImplementedError
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        report = data.get(self.key) if isinstance(data, dict) else None
+        if report is None:
+            return JSONRenderer().render(data)
+        return self.to_xlsx(report)
 
 
 class XLSXListMixin:
