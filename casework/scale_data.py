@@ -104,23 +104,9 @@ EARLIER_YEARS = {
     S.REJECTED: 8,
     S.WITHDRAWN: 3,
 }
-# The chain in order: an application stood on the postings of the levels it has passed.
-CHAIN = [
-    S.DRAFT,
-    S.SUBMITTED,
-    S.VISITED,
-    S.APPRAISED,
-    S.VILLAGE_POSTED,
-    S.AWAITING_TOWNSHIP,
-    S.TOWNSHIP_CHECKED,
-    S.TOWNSHIP_POSTED,
-    S.AWAITING_COUNTY,
-    S.RECHECKED,
-    S.COUNTY_POSTED,
-    S.AWAITING_APPROVAL,
-    S.APPROVED,
-    S.ENROLLED,
-]
+# The chain in order (the statuses are declared in it): an application stood on the postings
+# of the levels it has passed.
+CHAIN = list(S)[: list(S).index(S.ENROLLED) + 1]
 POSTED_AT = {
     PostingLevel.VILLAGE: S.VILLAGE_POSTED,
     PostingLevel.TOWNSHIP: S.TOWNSHIP_POSTED,
