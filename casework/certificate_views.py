@@ -153,6 +153,7 @@ def notice_list(request):
         request,
         "casework/notice_list.html",
         {
+            "export_url": export_url(request, "notice"),
             "filter": found,
             "page": page,
             "rows": rows,

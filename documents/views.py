@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework.pages import paginate, querystring_without_page
+from casework.pages import export_url, paginate, querystring_without_page
 from documents import checks, issuing, verification
 from documents.filters import DocumentFilter
 from documents.forms import ReasonForm, VerifyCodeForm, VerifyUploadForm
@@ -38,6 +38,7 @@ def document_list(request):
         request,
         "documents/pages/document_list.html",
         {
+            "export_url": export_url(request, "document"),
             "filter": document_filter,
             "page": paginate(request, document_filter.qs),
             "querystring": querystring_without_page(request),

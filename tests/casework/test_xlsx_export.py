@@ -49,3 +49,14 @@ def test_list_pages_link_their_filters_to_the_workbook(client, village_officer, 
     assert "导出Excel" in page.content.decode()
     rows = sheet_rows(client.get(url))
     assert [row[2] for row in rows[1:]] == [person.name]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["/documents/?kind=posting_notice", "/notices/?status=sent"])
+def test_the_document_and_notice_pages_link_their_workbook(client, administrator, regions, page):
+    client.force_login(administrator)
+    response = client.get(page)
+    url = response.context["export_url"]
+    assert "format=xlsx" in url and page.split("?")[1] in url
+    assert "导出Excel" in response.content.decode()
+    assert sheet_rows(client.get(url))[0]
