@@ -227,16 +227,20 @@ class Size:
 
 
 class Progress:
-    """A one-line progress bar on a terminal stream (a line per stage elsewhere)."""
+    """A one-line progress bar on a terminal stream; elsewhere (a log) a line every tenth."""
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stderr
         self.tty = getattr(self.stream, "isatty", lambda: False)()
         self.started = time.perf_counter()
+        self.tenths: dict[str, int] = {}
 
     def show(self, stage: str, done: int, total: int) -> None:
-        if not self.tty and done < total:
-            return
+        if not self.tty:
+            tenth = 10 * done // max(total, 1)
+            if self.tenths.get(stage) == tenth:
+                return
+            self.tenths[stage] = tenth
         width = 30
         filled = width * done // max(total, 1)
         elapsed = time.perf_counter() - self.started
@@ -244,7 +248,8 @@ class Progress:
             f"{stage:<14} [{'#' * filled}{'.' * (width - filled)}] "
             f"{done:>9,}/{total:,}  {elapsed:6.0f} s"
         )
-        self.stream.write(("\r" if self.tty else "") + line + ("\n" if done >= total else ""))
+        end = "\n" if done >= total or not self.tty else ""
+        self.stream.write(("\r" if self.tty else "") + line + end)
         self.stream.flush()
 
 
