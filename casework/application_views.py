@@ -103,13 +103,15 @@ def application_detail(request, pk: int):
         ),
         pk=pk,
     )
+    # Read once for the table and the assessment (in the order they were recorded).
+    facts = list(application.facts.select_related("recorded_by"))
     return render(
         request,
         "casework/application_detail.html",
         {
             "application": application,
-            "assessment": applications.assessment_of(application),
-            "facts": application.facts.select_related("recorded_by"),
+            "assessment": applications.assessment_of(application, applications.latest_facts(facts)),
+            "facts": facts,
             "visits": application.visits.select_related("officer").prefetch_related("photos"),
             "reviews": application.annual_reviews.select_related("officer"),
             **_recovery_context(request.user, application),

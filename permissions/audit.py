@@ -8,7 +8,9 @@ never kept without its entry nor an entry without its change.
 import datetime
 import hashlib
 import json
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -55,9 +57,65 @@ class Change:
     data: dict = field(default_factory=dict)
 
 
-def record(actor: Actor, action: str, obj: models.Model | None = None, **details) -> AuditEntry:
-    """Append one entry; ``details`` are the fields of :class:`Change`."""
-    return record_many(actor, [Change(action=action, obj=obj, **details)])[0]
+def record(
+    actor: Actor, action: str, obj: models.Model | None = None, **details
+) -> AuditEntry | None:
+    """Append one entry; ``details`` are the fields of :class:`Change`. Inside
+    :func:`deferred` the entry is held and appended when the block ends (None is returned)."""
+    change = Change(action=action, obj=obj, **details)
+    held = getattr(_held, "entries", None)
+    if held is not None:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("Audit entries must be written in the transaction of their change.")
+        held.append((actor, change))
+        return None
+    return record_many(actor, [change])[0]
+
+
+# The entries held by ``deferred`` in this thread: (actor, change) pairs, or None outside it.
+_held = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Hold the entries :func:`record` is asked for inside the block, and append them in the
+    order they were recorded with one lock on the chain and one insert per actor when it ends.
+    Use it inside the transaction of the changes (a bulk step over many rows), so the entries
+    still commit or roll back with them; rows undone by a savepoint give theirs back with
+    :func:`held_since`/:func:`drop_since`. Nested blocks join the outer one."""
+    if getattr(_held, "entries", None) is not None:
+        yield
+        return
+    _held.entries = []
+    try:
+        yield
+        entries, _held.entries = _held.entries, None
+        for actor, changes in _runs_by_actor(entries):
+            record_many(actor, changes)
+    finally:
+        _held.entries = None
+
+
+def held_since() -> int:
+    """A mark in the held entries (before a row that may be undone)."""
+    return len(_held.entries) if getattr(_held, "entries", None) is not None else 0
+
+
+def drop_since(mark: int) -> None:
+    """Forget the entries held after ``mark`` (their row's savepoint was rolled back)."""
+    if getattr(_held, "entries", None) is not None:
+        del _held.entries[mark:]
+
+
+def _runs_by_actor(entries):
+    """Consecutive entries of one actor, as (actor, [changes]) runs, in order."""
+    runs = []
+    for actor, change in entries:
+        if runs and runs[-1][0] is actor:
+            runs[-1][1].append(change)
+        else:
+            runs.append((actor, [change]))
+    return runs
 
 
 def record_many(actor: Actor, changes: Iterable[Change], *, insert=None) -> list[AuditEntry]:

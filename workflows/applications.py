@@ -140,10 +140,12 @@ class VisitForm(FactsForm):
 
 def current_facts(application: Application) -> dict[str, Fact]:
     """The latest recorded value of each fact (a visit's findings replace what was declared)."""
-    facts = {}
-    for fact in application.facts.order_by("recorded_at", "id"):
-        facts[fact.code] = Fact(fact.value, fact.evidence)
-    return facts
+    return latest_facts(application.facts.order_by("recorded_at", "id"))
+
+
+def latest_facts(recorded) -> dict[str, Fact]:
+    """Of recorded facts in the order they were recorded, the latest value of each."""
+    return {fact.code: Fact(fact.value, fact.evidence) for fact in recorded}
 
 
 def assessment_of(application: Application, facts: dict[str, Fact] | None = None):

@@ -181,7 +181,7 @@ def open_posting(
     if not posted:
         return Opened(None, results)
     job = None
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         posting = Posting.objects.create(
             level=level,
             region=region,
@@ -335,7 +335,8 @@ def _close(posting, actor, data):
             _("The posting runs until %(ends_on)s; it closes only after that day.")
             % {"ends_on": posting.ends_on}
         )
-    with transaction.atomic():
+    # The entries of the posting and of every application it moves are appended together.
+    with transaction.atomic(), audit.deferred():
         Posting.objects.select_for_update().get(pk=posting.pk)
         if Objection.objects.filter(entry__posting=posting, status=ObjectionStatus.OPEN).exists():
             raise ValidationError(_("An objection is still under investigation; resolve it first."))

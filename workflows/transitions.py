@@ -151,29 +151,33 @@ def perform_many(
     reported with why and never undoes the others."""
     step = steps_of_name(name, objects)
     results = []
-    for pk in ids:
-        obj = objects.get(pk)
-        if obj is None:
-            results.append(RowResult(pk, False, _("Not found, or outside your jurisdiction.")))
-            continue
-        if step is None or not can_proceed(getattr(obj, step.method)):
-            results.append(
-                RowResult(
-                    pk,
-                    False,
-                    _("Not possible while it is %(status)s.")
-                    % {"status": obj.get_status_display()},
-                )
-            )
-            continue
-        try:
-            with transaction.atomic():
-                perform(name, obj, actor, data)
-        except (TransitionConflict, ValidationError, PermissionDenied) as error:
-            results.append(RowResult(pk, False, describe_refusal(error)))
-        else:
-            results.append(RowResult(pk, True, done_message or str(step.label)))
+    # One transaction for the run, a savepoint per row, and the audit entries appended
+    # together at the end: a thousand rows no longer commit, lock the chain and insert their
+    # entry one by one. The rows stay locked until the run ends.
+    with transaction.atomic(), audit.deferred():
+        for pk in ids:
+            results.append(_perform_row(step, name, objects.get(pk), pk, actor, data, done_message))
     return results
+
+
+def _perform_row(step, name, obj, pk, actor, data, done_message) -> RowResult:
+    """One row of :func:`perform_many`: run, or say why not."""
+    if obj is None:
+        return RowResult(pk, False, _("Not found, or outside your jurisdiction."))
+    if step is None or not can_proceed(getattr(obj, step.method)):
+        return RowResult(
+            pk,
+            False,
+            _("Not possible while it is %(status)s.") % {"status": obj.get_status_display()},
+        )
+    mark = audit.held_since()
+    try:
+        with transaction.atomic():
+            perform(name, obj, actor, data)
+    except (TransitionConflict, ValidationError, PermissionDenied) as error:
+        audit.drop_since(mark)
+        return RowResult(pk, False, describe_refusal(error))
+    return RowResult(pk, True, done_message or str(step.label))
 
 
 def steps_of_name(name: str, objects: dict) -> Step | None:

@@ -100,3 +100,31 @@ def test_a_failed_change_leaves_no_entry(village_officer, person_here):
         raise ValueError("the change itself failed")
     assert AuditEntry.objects.count() == 0
     assert AuditChainHead.objects.get().seq == 0
+
+
+def test_deferred_entries_are_appended_together_in_order_and_dropped_with_their_row(
+    village_officer, person_here
+):
+    actor = audit.Actor(officer=village_officer)
+    with transaction.atomic(), audit.deferred():
+        audit.record(actor, "first", person_here)
+        mark = audit.held_since()
+        audit.record(actor, "undone", person_here)
+        audit.drop_since(mark)
+        audit.record(actor, "second", person_here)
+        assert not AuditEntry.objects.exists()  # held until the block ends
+    assert list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)) == [
+        "first",
+        "second",
+    ]
+    assert audit.verify_chain().intact
+
+    with pytest.raises(RuntimeError, match="boom"):
+        with transaction.atomic(), audit.deferred():
+            audit.record(actor, "rolled back", person_here)
+            raise RuntimeError("boom")
+    assert not AuditEntry.objects.filter(action="rolled back").exists()
+    # Outside a block, entries are appended at once as before.
+    with transaction.atomic():
+        audit.record(actor, "third", person_here)
+    assert AuditEntry.objects.filter(action="third").exists()
