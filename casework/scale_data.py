@@ -365,6 +365,8 @@ class Generator:
         villages = [
             v for v, count in zip(self.villages, per_village, strict=True) for _ in range(count)
         ]
+        # Applications arrive from every village over the years, not one village after another.
+        self.rng.shuffle(villages)
         for start in range(0, total, CHUNK):
             self._application_chunk(villages[start : start + CHUNK], start)
             self.progress.show("applications", min(total, start + CHUNK), total)

@@ -81,7 +81,15 @@ class Person(models.Model):
         ordering = ["region", "name", "id"]
         indexes = [
             models.Index(fields=["region", "name"], name="person_region_name"),
-            models.Index(fields=["name"], name="person_name"),
+            # Prefix searches (name or ID number starting with what was typed): PostgreSQL
+            # uses an index for LIKE 'x%' only with the pattern operator class, whatever the
+            # database's collation; SQLite ignores the class.
+            models.Index(fields=["name"], name="person_name", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["id_number"],
+                name="person_id_number_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
