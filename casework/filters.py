@@ -5,6 +5,7 @@ import datetime
 import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -63,9 +64,17 @@ def search_name_or_id_number(queryset, value: str, name_field: str, id_field: st
     number = normalize_id_number(value)
     if len(number) == 18:
         return queryset.filter(**{id_field: number})
-    return queryset.filter(
-        Q(**{f"{name_field}__startswith": value}) | Q(**{f"{id_field}__startswith": number})
-    )
+    return queryset.filter(_starts_with(name_field, value) | _starts_with(id_field, number))
+
+
+def _starts_with(field: str, prefix: str) -> Q:
+    """``field`` begins with ``prefix``, as a condition an index answers: PostgreSQL's LIKE
+    'x%' uses the pattern-ops indexes; SQLite's LIKE is case-insensitive and never does, so
+    there it is the range of values from the prefix to the prefix followed by the last code
+    point (SQLite compares text by code point, so the two are the same rows)."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
 
 
 class InRegionMixin:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from casework.factories import PersonFactory
+from casework.filters import search_name_or_id_number
 from casework.models import Person
 from permissions.models import AuditEntry
 from tests.casework.test_id_validation import VALID
@@ -165,3 +166,17 @@ def test_person_page_and_api_list_run_constant_queries(
     api = login_api(township_reviewer)
     with django_assert_max_num_queries(7):
         assert api.get("/api/v1/persons/?page_size=200").status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_matches_name_and_id_number_prefixes_only(regions):
+    wang = PersonFactory(name="王伟", region=regions[VILLAGE])
+    wang_ming = PersonFactory(name="王伟明", region=regions[VILLAGE])
+    PersonFactory(name="张王伟", region=regions[VILLAGE])
+    found = search_name_or_id_number(Person.objects.all(), "王伟", "name", "id_number")
+    assert set(found) == {wang, wang_ming}
+    by_number = search_name_or_id_number(
+        Person.objects.all(), wang.id_number[:10], "name", "id_number"
+    )
+    assert wang in set(by_number)
+    assert not search_name_or_id_number(Person.objects.all(), "9" * 10, "name", "id_number")
