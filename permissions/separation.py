@@ -8,11 +8,13 @@ Later processes plug their rules in with :func:`separation_rule`; actions call
 from collections import defaultdict
 from collections.abc import Callable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from casework.chunks import chunks
 from permissions.models import AuditEntry
 from permissions.roles import SEPARATED_POWERS, Role
 
@@ -47,6 +49,22 @@ def check_separation(officer, action: str, obj: Model | None = None, **context) 
         reason = rule(officer, obj, **context)
         if reason:
             raise SeparationOfDuties(reason)
+
+
+def separation_refusals(officer, action: str, objects, **context) -> dict:
+    """:func:`check_separation` for many objects at once: the first refusing rule's reason for
+    each object refused, by primary key. A rule with a ``many`` attribute answers for all the
+    objects in one go (one query rather than one per object)."""
+    refused = {}
+    for rule in _RULES.get(action, ()):
+        remaining = [obj for obj in objects if obj.pk not in refused]
+        many = getattr(rule, "many", None)
+        if many is not None:
+            reasons = many(officer, remaining, **context)
+        else:
+            reasons = {obj.pk: rule(officer, obj, **context) for obj in remaining}
+        refused.update((pk, reason) for pk, reason in reasons.items() if reason)
+    return refused
 
 
 def conflicting_powers(roles: set[Role]) -> bool:
@@ -89,28 +107,40 @@ _LEVEL_NAMES = {
 }
 
 
-@separation_rule("sign_application")
-def one_level_per_officer(officer, obj, *, level: str, **context) -> str | None:
-    """No officer signs two different levels of one application (谁签字谁负责)."""
+def levels_signed_elsewhere(officer, applications, *, level: str, **context) -> dict:
+    """For each application among ``applications`` that ``officer`` signed at another level
+    than ``level``, the refusal naming that level; one query per thousand applications."""
     other_levels = {
         action: name
         for name, actions in SIGNING_LEVELS.items()
         if name != level
         for action in actions
     }
-    signed = (
-        AuditEntry.objects.filter(
-            content_type__app_label=obj._meta.app_label,
-            content_type__model=obj._meta.model_name,
-            object_id=str(obj.pk),
-            actor=officer,
-            action__in=list(other_levels),
+    signed = {}
+    for chunk in chunks([str(application.pk) for application in applications]):
+        rows = (
+            AuditEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(applications[0]),
+                object_id__in=chunk,
+                actor=officer,
+                action__in=list(other_levels),
+            )
+            .values_list("object_id", "action")
+            .order_by("seq")
         )
-        .values_list("action", flat=True)
-        .first()
-    )
-    if signed:
-        return _("You signed this application at %(level)s; another officer must sign here.") % {
-            "level": _LEVEL_NAMES[other_levels[signed]]
-        }
-    return None
+        for object_id, action in rows:
+            signed.setdefault(int(object_id), action)
+    return {
+        pk: _("You signed this application at %(level)s; another officer must sign here.")
+        % {"level": _LEVEL_NAMES[other_levels[action]]}
+        for pk, action in signed.items()
+    }
+
+
+@separation_rule("sign_application")
+def one_level_per_officer(officer, obj, *, level: str, **context) -> str | None:
+    """No officer signs two different levels of one application (谁签字谁负责)."""
+    return levels_signed_elsewhere(officer, [obj], level=level).get(obj.pk)
+
+
+one_level_per_officer.many = levels_signed_elsewhere

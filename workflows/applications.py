@@ -42,6 +42,7 @@ from workflows.transitions import (
     TransitionConflict,
     describe_refusal,
     move,
+    move_many,
     register_steps,
 )
 
@@ -284,8 +285,8 @@ def record_appraisal(
 ) -> tuple[Appraisal | None, list[RowResult]]:
     """One village meeting's opinions on many applications (民主评议).
 
-    Agreed applications move on, unclear ones are deferred, rejected ones are rejected with the
-    meeting's note. Each row moves in its own savepoint: a refused row is reported and never
+    Agreed applications move on together, unclear ones are deferred, rejected ones are rejected
+    with the meeting's note (each in its own savepoint). A refused row is reported and never
     undoes the others.
     """
     officer = actor.officer
@@ -298,18 +299,17 @@ def record_appraisal(
         .select_related("program", "applicant")
         .in_bulk(list(opinions))
     )
-    results, appraisal = [], None
-    with transaction.atomic():
+    answers, appraisal = {}, None
+    agreed: dict[str, list[Application]] = {}  # by the meeting's note
+    with transaction.atomic(), audit.deferred():
         for application_id, (opinion, note) in opinions.items():
             application = applications.get(application_id)
             if application is None:
-                results.append(
-                    RowResult(application_id, False, _("Not found, or outside your jurisdiction."))
-                )
+                answers[application_id] = (False, _("Not found, or outside your jurisdiction."))
                 continue
             refusal = _appraisal_refusal(officer, application, opinion, note, appraisal)
             if refusal:
-                results.append(RowResult(application_id, False, refusal))
+                answers[application_id] = (False, refusal)
                 continue
             if appraisal is None:
                 appraisal = Appraisal.objects.create(
@@ -320,6 +320,10 @@ def record_appraisal(
                     officer=officer,
                     signed_at=clock.now(),
                 )
+            if opinion == AppraisalOpinion.AGREE:
+                agreed.setdefault(note, []).append(application)
+                continue
+            mark = audit.held_since()
             try:
                 with transaction.atomic():
                     _apply_opinion(application, actor, opinion, note)
@@ -327,11 +331,24 @@ def record_appraisal(
                         appraisal=appraisal, application=application, opinion=opinion, note=note
                     )
             except (TransitionConflict, ValidationError, PermissionDenied) as error:
-                results.append(RowResult(application_id, False, describe_refusal(error)))
+                audit.drop_since(mark)
+                answers[application_id] = (False, describe_refusal(error))
             else:
-                results.append(
-                    RowResult(application_id, True, str(AppraisalOpinion(opinion).label))
+                answers[application_id] = (True, str(AppraisalOpinion(opinion).label))
+        # The applications the meeting agreed on move on together.
+        for note, rows in agreed.items():
+            moved, refused = move_many(
+                rows, "appraise", actor, opinion=note or _("The meeting agreed.")
+            )
+            AppraisalEntry.objects.bulk_create(
+                AppraisalEntry(
+                    appraisal=appraisal, application=a, opinion=AppraisalOpinion.AGREE, note=note
                 )
+                for a in moved
+            )
+            answers.update((a.pk, (True, str(AppraisalOpinion.AGREE.label))) for a in moved)
+            answers.update((pk, (False, refusal)) for pk, refusal in refused.items())
+    results = [RowResult(pk, *answers[pk]) for pk in opinions]
     return appraisal, results
 
 

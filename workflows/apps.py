@@ -26,4 +26,4 @@ class WorkflowsConfig(AppConfig):
             transitions,
         )
 
-        transitions.on_move(processes.follow)
+        transitions.on_move(processes.follow, processes.follow_many)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock
+from casework.chunks import chunks
 from casework.models import Application, ApplicationStatus, Program, Region
 from casework.models.payments import (
     LIVE_PAYMENT_STATUSES,
@@ -104,7 +105,7 @@ def build(actor: Actor, *, program: Program, county: Region, day: datetime.date)
         due = due_for_payment(program, county, start, end).order_by("region_id", "id")
         amount, count = standard.payment_fen, 0
         # (application id, applicant id) pairs: no model instances for a county's recipients.
-        for chunk in _chunks(due.values_list("id", "applicant_id").iterator(CHUNK)):
+        for chunk in chunks(due.values_list("id", "applicant_id").iterator(CHUNK), CHUNK):
             made, left_out = _pay(batch, chunk, amount, count)
             count += made
             skipped += left_out
@@ -172,18 +173,6 @@ def follow_up(actor: Actor, batch: PaymentBatch) -> Built:
             data={"payments": count, "total_fen": total, "follows": batch.pk},
         )
     return Built(again, skipped)
-
-
-def _chunks(rows):
-    """``rows`` in lists of ``CHUNK``."""
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _pay(batch, pairs, amount_fen, offset) -> tuple[int, list[tuple[int, str]]]:

@@ -40,7 +40,9 @@ from workflows.applications import issue_not_confirmed
 from workflows.transitions import (
     RowResult,
     Step,
+    TransitionConflict,
     move,
+    move_many,
     perform_many,
     register_action_labels,
     register_steps,
@@ -168,7 +170,7 @@ def open_posting(
         raise ValidationError(errors)
     applications = (
         visible_to(officer, Application)
-        .select_related("applicant", "region")
+        .select_related("applicant", "region", "program")
         .in_bulk(application_ids)
     )
     results, posted = [], []
@@ -204,8 +206,7 @@ def open_posting(
             to_state=posting.status,
             data={"entries": len(posted), "ends_on": posting.ends_on.isoformat()},
         )
-        for application in posted:
-            move(application, level_rules.post, actor, data={"posting": posting.pk})
+        _move_all(posted, level_rules.post, actor, posting)
         notice = _notice_request(posting, posted, level_rules)
         if len(posted) > settings.CASEWORK_INLINE_NOTICE_ROWS:
             job = start_batch(officer, str(posting), [notice])
@@ -344,10 +345,17 @@ def _close(posting, actor, data):
         level_rules = LEVELS[current.level]
         still_posted = Application.objects.filter(
             posting_entries__posting=current, status=level_rules.posted
-        )
-        for application in still_posted:
-            move(application, level_rules.passes, actor, data={"posting": current.pk})
+        ).select_related("applicant", "program")
+        _move_all(still_posted, level_rules.passes, actor, current)
     return current
+
+
+def _move_all(applications, method, actor, posting) -> None:
+    """Move every application of a posting together (put up, or passed at its close); one
+    that moved on meanwhile refuses the whole posting, as a single move would."""
+    _moved, refused = move_many(applications, method, actor, data={"posting": posting.pk})
+    if refused:
+        raise TransitionConflict()
 
 
 def close_many(actor: Actor, ids: list[int]) -> list[RowResult]:

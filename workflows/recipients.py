@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,10 +18,13 @@ from django.utils.translation import gettext_lazy
 from casework import clock, money
 from casework.form_fields import PastDateField
 from casework.models import AnnualReview, Application, ApplicationStatus, Filing
-from permissions import rules
+from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
-from permissions.separation import SIGNING_LEVELS, SeparationOfDuties, check_separation
+from permissions.separation import (
+    SIGNING_LEVELS,
+    separation_refusals,
+)
 from workflows import recoveries
 from workflows.transitions import (
     OpinionForm,
@@ -29,8 +32,8 @@ from workflows.transitions import (
     RowResult,
     Step,
     TransitionConflict,
-    describe_refusal,
     move,
+    move_many,
     register_steps,
 )
 
@@ -49,63 +52,68 @@ def file_applications(
     """File the approved applications among ``ids`` at the city, one filing per program; each
     becomes a recipient from the program's next payment period. Refused rows are reported with
     why and never undo the others."""
-    filings: dict[str, Filing] = {}
-    results = []
+    refused = _filing_refusals(actor.officer, applications, ids)
+    by_program: dict[int, list[Application]] = {}
+    for pk in dict.fromkeys(ids):
+        if not refused.get(pk):
+            by_program.setdefault(applications[pk].program_id, []).append(applications[pk])
+    filings: dict[int, Filing] = {}
     today = clock.today()
-    for pk in ids:
-        application = applications.get(pk)
-        refusal = _filing_refusal(actor.officer, application)
-        if refusal:
-            results.append(RowResult(pk, False, refusal))
-            continue
-        try:
-            with transaction.atomic():
-                filing = filings.get(application.program_id)
-                if filing is None:
-                    filing = Filing.objects.create(
-                        region=actor.officer.jurisdiction,
-                        program=application.program,
-                        filed_on=today,
-                        paid_from=application.program.next_period_start(today),
-                        officer=actor.officer,
-                        signed_at=clock.now(),
-                        opinion=opinion,
-                    )
-                move(
-                    application,
-                    "file",
-                    actor,
-                    opinion=opinion,
-                    data={"filing": filing.pk},
-                    filing=filing,
-                    paid_from=filing.paid_from,
-                )
-        except (TransitionConflict, ValidationError, PermissionDenied) as error:
-            results.append(RowResult(pk, False, describe_refusal(error)))
-        else:
-            filings[application.program_id] = filing
-            results.append(
-                RowResult(
-                    pk, True, _("filed; paid from %(day)s") % {"day": filing.paid_from.isoformat()}
-                )
+    with transaction.atomic(), audit.deferred():
+        for program_id, rows in by_program.items():
+            program = rows[0].program
+            filing = Filing.objects.create(
+                region=actor.officer.jurisdiction,
+                program=program,
+                filed_on=today,
+                paid_from=program.next_period_start(today),
+                officer=actor.officer,
+                signed_at=clock.now(),
+                opinion=opinion,
             )
+            moved, moved_on = move_many(
+                rows,
+                "file",
+                actor,
+                opinion=opinion,
+                data={"filing": filing.pk},
+                filing=filing,
+                paid_from=filing.paid_from,
+            )
+            refused.update(moved_on)
+            if moved:
+                filings[program_id] = filing
+            else:
+                filing.delete()
+    results, answered = [], set()
+    for pk in ids:
+        if pk in answered or refused.get(pk):
+            message = refused.get(pk) or str(TransitionConflict())
+            results.append(RowResult(pk, False, message))
+        else:
+            day = filings[applications[pk].program_id].paid_from.isoformat()
+            results.append(RowResult(pk, True, _("filed; paid from %(day)s") % {"day": day}))
+        answered.add(pk)
     return list(filings.values()), results
 
 
-def _filing_refusal(officer, application) -> str:
-    if application is None:
-        return _("Not found, or outside your jurisdiction.")
-    if not rules.may_file_at_city(officer, application):
-        return _("Your role may not do this here.")
-    if application.status != ApplicationStatus.APPROVED:
-        return _("Not possible while it is %(status)s.") % {
-            "status": application.get_status_display()
-        }
-    try:
-        check_separation(officer, "sign_application", application, level="city")
-    except SeparationOfDuties as error:
-        return error.message
-    return ""
+def _filing_refusals(officer, applications: dict[int, Application], ids) -> dict[int, str]:
+    """Why each of ``ids`` may not be filed by ``officer`` (empty when it may)."""
+    refused, signing = {}, []
+    for pk in ids:
+        application = applications.get(pk)
+        if application is None:
+            refused[pk] = _("Not found, or outside your jurisdiction.")
+        elif not rules.may_file_at_city(officer, application):
+            refused[pk] = _("Your role may not do this here.")
+        elif application.status != ApplicationStatus.APPROVED:
+            refused[pk] = _("Not possible while it is %(status)s.") % {
+                "status": application.get_status_display()
+            }
+        else:
+            signing.append(application)
+    refused.update(separation_refusals(officer, "sign_application", signing, level="city"))
+    return refused
 
 
 def _file(application, actor, data):

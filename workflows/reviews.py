@@ -12,12 +12,13 @@ from casework.models import Application, Level
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from permissions.separation import check_separation
+from permissions.separation import check_separation, separation_refusals
 from workflows.applications import VisitForm, record_household_visit
 from workflows.transitions import (
     RowResult,
     Step,
     move,
+    move_many,
     perform_many,
     register_steps,
 )
@@ -65,14 +66,25 @@ def _visible(actor, ids) -> dict[int, Application]:
 
 
 def _signed(level: str, method: str):
-    """A step that signs ``level`` of the application: separation of duties, then the move."""
+    """A step that signs ``level`` of the application: separation of duties, then the move;
+    as ``run`` for one application and ``run_many`` for a bulk step."""
 
     def run(application, actor, data):
         check_separation(actor.officer, "sign_application", application, level=level)
         with transaction.atomic():
             return move(application, method, actor, opinion=data.get("opinion", ""))
 
-    return run
+    def run_many(applications, actor, data) -> dict[int, str]:
+        refused = separation_refusals(actor.officer, "sign_application", applications, level=level)
+        _moved, moved_on = move_many(
+            [a for a in applications if a.pk not in refused],
+            method,
+            actor,
+            opinion=data.get("opinion", ""),
+        )
+        return {**refused, **moved_on}
+
+    return {"run": run, "run_many": run_many}
 
 
 def _county_recheck(application, actor, data):
@@ -86,8 +98,8 @@ register_steps(
         "township_check",
         gettext_lazy("Pass the township check"),
         "pass_township_check",
-        _signed("township", "pass_township_check"),
-        rules.may_check_at_township,
+        allowed=rules.may_check_at_township,
+        **_signed("township", "pass_township_check"),
     ),
     Step(
         "county_recheck",
@@ -101,8 +113,8 @@ register_steps(
         "approve",
         gettext_lazy("Approve"),
         "approve",
-        _signed("county_approval", "approve"),
-        rules.may_approve_at_county,
+        allowed=rules.may_approve_at_county,
+        **_signed("county_approval", "approve"),
         confirm=gettext_lazy("Approve this application? It goes to the city for filing."),
     ),
     labels={

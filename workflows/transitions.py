@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from casework import clock
+from casework.chunks import chunks
 from permissions import audit
 from permissions.audit import Actor
 from permissions.models import AuditEntry
@@ -58,6 +59,10 @@ class Step:
     confirm: str = ""
     # Steps aside from the main path (return, defer, reject…) are listed after the forward ones.
     aside: bool = False
+    # ``run_many(objects, actor, cleaned_data)`` runs the step on many rows together (a bulk
+    # step), returning the refusal of each row it refused by primary key; without it a bulk
+    # step runs ``run`` row by row.
+    run_many: Callable[[list, Actor, dict], dict[int, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,10 @@ class RowResult:
 
 
 _STEPS: dict[type[models.Model], dict[str, Step]] = {}
-# Called as ``listener(obj, before)`` after every move, inside its transaction (the viewflow
-# processes follow their objects' status this way).
-_MOVE_LISTENERS: list[Callable[[models.Model, str], None]] = []
+# Called as ``one(obj, before)`` after every move and ``many([(obj, before), …])`` after
+# every ``move_many``, inside its transaction (the viewflow processes follow their objects'
+# status this way).
+_MOVE_LISTENERS: list[tuple[Callable, Callable]] = []
 # How audit actions read on timelines, per model (None: any model): the steps' labels, and the
 # actions that are not steps. Two models may name different things alike (an application's
 # and a payment batch's ``approve``).
@@ -100,9 +106,11 @@ def register_action_labels(labels: dict, model: type[models.Model] | None = None
     _ACTION_LABELS.update(((model, action), label) for action, label in labels.items())
 
 
-def on_move(listener: Callable[[models.Model, str], None]) -> None:
-    """Call ``listener(obj, status_before)`` after every transition, in its transaction."""
-    _MOVE_LISTENERS.append(listener)
+def on_move(one: Callable[[models.Model, str], None], many: Callable | None = None) -> None:
+    """Call ``one(obj, status_before)`` after every transition, in its transaction, and
+    ``many([(obj, status_before), …])`` after a :func:`move_many` (by default ``one`` for
+    each)."""
+    _MOVE_LISTENERS.append((one, many or (lambda moves: [one(*pair) for pair in moves])))
 
 
 def action_label(action: str, model: type[models.Model] | None = None) -> str:
@@ -147,29 +155,67 @@ def perform_many(
     name: str, objects: dict, ids: list[int], actor: Actor, data, done_message: str = ""
 ) -> list[RowResult]:
     """Run step ``name`` on each of ``ids`` with the same ``data``; ``objects`` maps the ids the
-    actor may see to their objects. Each row runs in its own savepoint, so a refused row is
-    reported with why and never undoes the others."""
+    actor may see to their objects. Every row answers done, or refused and why; a refused row
+    never undoes the others.
+
+    A step with ``run_many`` runs on all the rows that may take it together; any other runs row
+    by row, each in a savepoint.
+    """
     step = steps_of_name(name, objects)
-    results = []
-    # One transaction for the run, a savepoint per row, and the audit entries appended
-    # together at the end: a thousand rows no longer commit, lock the chain and insert their
-    # entry one by one. The rows stay locked until the run ends.
+    # One transaction for the run and the audit entries appended together at the end: a
+    # thousand rows no longer commit, lock the chain and insert their entry one by one. The
+    # rows stay locked until the run ends.
     with transaction.atomic(), audit.deferred():
-        for pk in ids:
-            results.append(_perform_row(step, name, objects.get(pk), pk, actor, data, done_message))
+        if step is not None and step.run_many is not None:
+            return _perform_together(step, objects, ids, actor, data, done_message)
+        return [
+            _perform_row(step, name, objects.get(pk), pk, actor, data, done_message) for pk in ids
+        ]
+
+
+def _refusal(step, obj, user) -> str:
+    """Why ``obj`` cannot take ``step`` now, before trying (empty when it may)."""
+    if obj is None:
+        return _("Not found, or outside your jurisdiction.")
+    if step is None or not can_proceed(getattr(obj, step.method)):
+        return _("Not possible while it is %(status)s.") % {"status": obj.get_status_display()}
+    if not step.allowed(user, obj):
+        return _("Your role may not do this here.")
+    return ""
+
+
+def _perform_together(step, objects, ids, actor, data, done_message) -> list[RowResult]:
+    """:func:`perform_many` for a step with ``run_many``: the same checks as :func:`perform`
+    on each row, then one run for every row that passed them."""
+    refused, ready, seen = {}, [], set()
+    form = step.form(data)
+    invalid = "" if form.is_valid() else describe_refusal(ValidationError(form.errors.as_data()))
+    for pk in ids:
+        if pk in seen:
+            continue
+        seen.add(pk)
+        obj = objects.get(pk)
+        refused[pk] = invalid or _refusal(step, obj, actor.officer)
+        if not refused[pk]:
+            ready.append(obj)
+    if ready:
+        refused.update(step.run_many(ready, actor, form.cleaned_data))
+    done = done_message or str(step.label)
+    results, answered = [], set()
+    for pk in ids:
+        if pk in answered:  # the same row twice: it moved on with the first
+            results.append(RowResult(pk, False, str(TransitionConflict())))
+            continue
+        answered.add(pk)
+        results.append(RowResult(pk, not refused.get(pk), refused.get(pk) or done))
     return results
 
 
 def _perform_row(step, name, obj, pk, actor, data, done_message) -> RowResult:
     """One row of :func:`perform_many`: run, or say why not."""
-    if obj is None:
-        return RowResult(pk, False, _("Not found, or outside your jurisdiction."))
-    if step is None or not can_proceed(getattr(obj, step.method)):
-        return RowResult(
-            pk,
-            False,
-            _("Not possible while it is %(status)s.") % {"status": obj.get_status_display()},
-        )
+    refusal = _refusal(step, obj, actor.officer)
+    if refusal:
+        return RowResult(pk, False, refusal)
     mark = audit.held_since()
     try:
         with transaction.atomic():
@@ -201,20 +247,101 @@ def move(
     Returns the locked, saved instance. Raises TransitionConflict if the status no longer
     allows the method (someone else moved it first).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Run transitions inside the transaction of the step.")
+    _require_transaction()
     current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     _keep_related(obj, current)
+    before = current.status
+    if not _run_transition(current, method, arguments, clock.now()):
+        raise TransitionConflict()
+    current.save()
+    for one, _many in _MOVE_LISTENERS:
+        one(current, before)
+    _record_move(actor, method, current, before, opinion, data)
+    return current
+
+
+def move_many(
+    objects, method: str, actor: Actor, *, opinion: str = "", data=None, **arguments
+) -> tuple[list[models.Model], dict[int, str]]:
+    """:func:`move` for many objects of one model at once, with the same ``arguments``:
+    the rows locked with one query, each transition run, the changed columns written with one
+    UPDATE per distinct set of new values (usually one), the listeners and the audit log told
+    once for all. Call inside the step's transaction.
+
+    Returns the moved (locked, saved) instances, in the order given, and a refusal per object
+    whose status no longer allows ``method``; those are left untouched.
+    """
+    _require_transaction()
+    objects = list(objects)
+    if not objects:
+        return [], {}
+    model = type(objects[0])
+    locked = model._default_manager.select_for_update().in_bulk([obj.pk for obj in objects])
+    now = clock.now()
+    moved, befores, refused, updates = [], [], {}, {}
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for obj in objects:
+        current = locked.get(obj.pk)
+        if current is None:
+            refused[obj.pk] = _("Not found, or outside your jurisdiction.")
+            continue
+        _keep_related(obj, current)
+        before = current.status
+        values = {f.attname: f.value_from_object(current) for f in fields}
+        if not _run_transition(current, method, arguments, now):
+            refused[obj.pk] = str(TransitionConflict())
+            continue
+        for field in fields:
+            if getattr(field, "auto_now", False):
+                setattr(current, field.attname, now)
+        changed = {
+            f.attname: f.value_from_object(current)
+            for f in fields
+            if f.value_from_object(current) != values[f.attname]
+        }
+        # Rows given the same new values are written together (values may be unhashable).
+        group = updates.setdefault((before, repr(sorted(changed.items()))), (changed, []))
+        group[1].append(current.pk)
+        moved.append(current)
+        befores.append(before)
+    for (before, _key), (changed, pks) in updates.items():
+        # The rows are locked, so each still has the status it was read with; filtering on it
+        # as well keeps ``ConcurrentTransitionMixin``'s promise (no lost update) in bulk.
+        for chunk in chunks(pks):
+            rows = model._default_manager.filter(pk__in=chunk, status=before)
+            if rows.update(**changed) != len(chunk):
+                raise TransitionConflict()
+    for current in moved:
+        if hasattr(current, "_update_initial_state"):
+            current._update_initial_state()  # saved: a later save() starts from the new status
+    pairs = list(zip(moved, befores, strict=True))
+    for _one, many in _MOVE_LISTENERS:
+        many(pairs)
+    with audit.deferred():
+        for current, before in pairs:
+            _record_move(actor, method, current, before, opinion, data)
+    return moved, refused
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Run transitions inside the transaction of the step.")
+
+
+def _run_transition(current: models.Model, method: str, arguments: dict, now) -> bool:
+    """Run FSM ``method`` on the locked ``current`` if its status allows it; note when the
+    status changed. False (and nothing done) when it does not."""
     transition = getattr(current, method)
     if not can_proceed(transition):
-        raise TransitionConflict()
+        return False
     before = current.status
     transition(**arguments)
     if current.status != before and hasattr(current, "status_changed_at"):
-        current.status_changed_at = clock.now()
-    current.save()
-    for listener in _MOVE_LISTENERS:
-        listener(current, before)
+        current.status_changed_at = now
+    return True
+
+
+def _record_move(actor, method, current, before, opinion, data) -> None:
     audit.record(
         actor,
         method,
@@ -224,7 +351,6 @@ def move(
         opinion=opinion,
         data=data or {},
     )
-    return current
 
 
 def _keep_related(loaded: models.Model, current: models.Model) -> None:

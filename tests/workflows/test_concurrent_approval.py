@@ -18,7 +18,7 @@ from permissions.audit import Actor, verify_chain
 from permissions.models import AuditEntry
 from permissions.roles import Role
 from tests.conftest import COUNTY, VILLAGE
-from workflows import processes, transitions
+from workflows import bulk, processes, transitions
 from workflows.transitions import TransitionConflict
 
 pytestmark = pytest.mark.skipif(
@@ -51,13 +51,15 @@ def approvers(make_officer):
 
 @pytest.fixture
 def lock_held_a_while(monkeypatch):
-    """Every move sleeps inside its transaction, after the status changed and while the row is
-    still locked (``on_move`` listeners run there); restored after the test."""
+    """Every move (and bulk move) sleeps inside its transaction, after the status changed and
+    while the rows are still locked (``on_move`` listeners run there); restored after the
+    test."""
 
-    def hold(obj, before):
+    def hold(*moved):
         time.sleep(HOLD_SECONDS)
 
-    monkeypatch.setattr(transitions, "_MOVE_LISTENERS", [*transitions._MOVE_LISTENERS, hold])
+    monkeypatch.setattr(transitions, "_MOVE_LISTENERS", list(transitions._MOVE_LISTENERS))
+    transitions.on_move(hold, hold)
 
 
 def run_together(*calls):
@@ -158,3 +160,18 @@ def test_two_simultaneous_api_approvals_answer_200_and_409(
     assert responses[winner].json()["status"] == ApplicationStatus.APPROVED
     assert responses[1 - winner].json()["error"]["code"] == "conflict"
     assert_approved_once(application, by=approvers[winner])
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_bulk_approvals_approve_each_row_once(
+    application, approvers, lock_held_a_while
+):
+    def approve(officer):
+        return lambda: bulk.run_bulk(Actor(officer), "approve", [application.pk], {})
+
+    outcomes = run_together(*(approve(officer) for officer in approvers))
+
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    done = [rows[0].done for rows in outcomes]
+    assert sorted(done) == [False, True]
+    assert_approved_once(application, by=approvers[done.index(True)])

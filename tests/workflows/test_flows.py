@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS
@@ -11,9 +12,10 @@ from viewflow.workflow.status import PROCESS
 from casework.factories import ApplicationFactory
 from casework.models import Application, ApplicationStatus, Filing, Program
 from permissions.audit import Actor
+from permissions.models import AuditEntry
 from permissions.roles import Role
 from tests.conftest import COUNTY, VILLAGE
-from workflows import processes
+from workflows import processes, transitions
 from workflows.flows import TERMINAL, WAITING, ApplicationFlow
 from workflows.models import ApplicationProcess
 from workflows.processes import open_task
@@ -269,3 +271,82 @@ def test_a_move_records_when_the_status_changed_and_the_open_task_follows(
     tasks = processes.open_tasks_by_application([visited.pk, application.pk + 1000])
     assert list(tasks) == [visited.pk]
     assert tasks[visited.pk].flow_task.name == S.VISITED
+
+
+def task_chain(application: Application) -> list:
+    """What the process of ``application`` holds, without ids and times: its status and
+    each task's node, type, status, which times are set, token and the nodes before it."""
+    process = processes_of(application).get()
+    tasks = [
+        (
+            task.flow_task.name,
+            task.flow_task_type,
+            task.status,
+            task.started is not None,
+            task.finished is not None,
+            str(task.token),
+            sorted(previous.flow_task.name for previous in task.previous.all()),
+        )
+        for task in process.task_set.order_by("pk")
+    ]
+    return [process.status, process.finished is not None, tasks]
+
+
+def move_all(applications, method, actor, **arguments):
+    with transaction.atomic():
+        moved, refused = transitions.move_many(applications, method, actor, **arguments)
+    assert refused == {}
+    return moved
+
+
+@pytest.mark.django_db
+def test_a_bulk_move_writes_what_the_engine_writes(new_application, actor):
+    """``move_many`` writes the processes' rows itself; they match what viewflow's engine
+    writes for the same moves one at a time: a first move, moves between waiting statuses, a
+    move to a terminal status, and a first move straight to a terminal status."""
+    one, many = new_application(), [new_application(), new_application()]
+    for method, arguments in (
+        ("submit", {}),
+        ("record_visit", {}),
+        ("appraise", {}),
+        ("reject", {"reason": "不符合条件"}),
+    ):
+        one = step(one, method, actor, **arguments)
+        many = move_all(many, method, actor, **arguments)
+        for application in many:
+            assert application.status == one.status
+            assert task_chain(application) == task_chain(one)
+            assert_mirrors(application)
+    withdrawn = step(new_application(), "withdraw", actor, reason="本人撤回")
+    (bulk_withdrawn,) = move_all([new_application()], "withdraw", actor, reason="本人撤回")
+    assert task_chain(bulk_withdrawn) == task_chain(withdrawn)
+
+
+@pytest.mark.django_db
+def test_a_bulk_move_costs_the_same_few_statements_for_any_number(
+    new_application, actor, django_assert_max_num_queries
+):
+    small = [new_application() for _ in range(2)]
+    large = [new_application() for _ in range(20)]
+    processes.open_task(small[0])  # warm the content type cache, as a running server has
+    for method in ("submit", "record_visit"):
+        with CaptureQueriesContext(connection) as few:
+            small = move_all(small, method, actor)
+        with django_assert_max_num_queries(len(few)):
+            large = move_all(large, method, actor)
+    for application in large:
+        assert_mirrors(application)
+
+
+@pytest.mark.django_db
+def test_a_bulk_move_refuses_the_rows_that_moved_on_and_moves_the_others(new_application, actor):
+    ready, moved_on = new_application(), new_application()
+    step(moved_on, "submit", actor)
+    with transaction.atomic():
+        moved, refused = transitions.move_many([ready, moved_on], "submit", actor)
+    assert [application.pk for application in moved] == [ready.pk]
+    assert list(refused) == [moved_on.pk]
+    assert Application.objects.get(pk=ready.pk).status == S.SUBMITTED
+    assert_mirrors(Application.objects.get(pk=moved_on.pk))
+    entries = AuditEntry.objects.filter(action="submit", object_id__in=[str(ready.pk)])
+    assert entries.count() == 1
