@@ -11,17 +11,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework import clock
+from casework import clock, list_columns
 from casework.application_forms import ApplicationForm, AppraisalForm, BulkStepForm
 from casework.filters import ApplicationFilter
 from casework.models import Application, ChangeStatus, Recovery, VisitPhoto
 from casework.pages import (
     describe,
-    export_url,
+    export_list,
+    page_export_url,
     paginate,
     querystring_without_page,
     run_form_action,
     run_step,
+    wants_workbook,
 )
 from casework.posting_views import OpenPostingForm
 from documents.models import Document
@@ -40,11 +42,14 @@ def application_list(request):
             "program", "applicant", "region"
         ),
     )
+    if wants_workbook(request):
+        return export_list(_("Applications"), list_columns.APPLICATIONS, found.qs)
     return render(
         request,
         "casework/application_list.html",
         {
-            "export_url": export_url(request, "application"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.APPLICATIONS,
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

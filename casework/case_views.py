@@ -10,17 +10,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework import clock
+from casework import clock, list_columns
 from casework.case_decision_views import decisions_context
 from casework.filters import CaseFilter
 from casework.models import EnforcementCase, Region
 from casework.pages import (
     describe,
-    export_url,
+    export_list,
+    page_export_url,
     paginate,
     querystring_without_page,
     run_form_action,
     run_step,
+    wants_workbook,
 )
 from permissions import rules
 from permissions.audit import Actor
@@ -62,11 +64,14 @@ def case_list(request):
     found = CaseFilter(
         request.GET, queryset=visible_to(request.user, EnforcementCase).select_related("region")
     )
+    if wants_workbook(request):
+        return export_list(_("Two-illegal cases"), list_columns.CASES, found.qs)
     return render(
         request,
         "casework/case_list.html",
         {
-            "export_url": export_url(request, "case"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.CASES,
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casework import ratelimit
+from casework import list_columns, ratelimit
 from casework.certificate_forms import CertificateForm, OnlineApplicationForm
 from casework.filters import CertificateFilter, NoticeFilter
 from casework.models import (
@@ -20,11 +20,13 @@ from casework.models import (
 )
 from casework.pages import (
     describe,
-    export_url,
+    export_list,
+    page_export_url,
     paginate,
     querystring_without_page,
     run_form_action,
     run_step,
+    wants_workbook,
 )
 from documents.models import Document
 from permissions import rules
@@ -40,11 +42,14 @@ def certificate_list(request):
         request.GET,
         queryset=visible_to(request.user, MigrantCertificate).select_related("region", "document"),
     )
+    if wants_workbook(request):
+        return export_list(_("Migrant certificates"), list_columns.CERTIFICATES, found.qs)
     return render(
         request,
         "casework/certificate_list.html",
         {
-            "export_url": export_url(request, "certificate"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.CERTIFICATES,
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),
@@ -147,13 +152,16 @@ def notice_list(request):
         "certificate", "from_region", "to_region"
     )
     found = NoticeFilter(request.GET, queryset=notices, request=request)
+    if wants_workbook(request):
+        return export_list(_("Notices between areas"), list_columns.NOTICES, found.qs)
     page = paginate(request, found.qs)
     rows = [(notice, available_steps(request.user, notice)) for notice in page.object_list]
     return render(
         request,
         "casework/notice_list.html",
         {
-            "export_url": export_url(request, "notice"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.NOTICES,
             "filter": found,
             "page": page,
             "rows": rows,

@@ -9,9 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework import list_columns
 from casework.filters import ChangeRequestFilter
-from casework.models import Application, ChangeRequest
-from casework.pages import export_url, paginate, querystring_without_page, run_form_action, run_step
+from casework.models import Application, ChangeKind, ChangeRequest
+from casework.pages import (
+    export_list,
+    page_export_url,
+    paginate,
+    querystring_without_page,
+    run_form_action,
+    run_step,
+    wants_workbook,
+)
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
@@ -27,11 +36,14 @@ def change_list(request):
             "application__applicant", "application__program", "region", "requested_by"
         ),
     )
+    if wants_workbook(request):
+        return export_list(_("Change requests"), list_columns.CHANGE_REQUESTS, found.qs)
     return render(
         request,
         "casework/change_list.html",
         {
-            "export_url": export_url(request, "change-request"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.CHANGE_REQUESTS,
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),
@@ -41,6 +53,8 @@ def change_list(request):
 
 @login_required
 def change_create(request, pk: int):
+    """Ask for the kind of change first (``?kind=``, a plain GET form), then show only that
+    kind's fields; a refused request comes back with its kind and its errors."""
     application = get_visible_or_404(
         request.user, Application.objects.select_related("applicant", "program"), pk=pk
     )
@@ -48,7 +62,17 @@ def change_create(request, pk: int):
         raise PermissionDenied(
             _("Changes are requested for enrolled or suspended recipients only.")
         )
-    form = changes.ChangeRequestForm(request.POST or None, request.FILES or None)
+    kind = request.POST.get("kind") or request.GET.get("kind", "")
+    if kind not in ChangeKind.values:
+        return render(
+            request,
+            "casework/change_form.html",
+            {
+                "kind_form": changes.ChangeKindForm(request.GET if kind else None),
+                "application": application,
+            },
+        )
+    form = changes.ChangeRequestForm(request.POST or None, request.FILES or None, kind=kind)
     created = []
     if request.method == "POST" and form.is_valid():
         if run_form_action(
@@ -62,9 +86,26 @@ def change_create(request, pk: int):
                 )
             ),
         ):
-            messages.success(request, _("Change requested; the township decides on it."))
+            messages.success(request, _submitted(created[0]))
             return redirect("change-detail", pk=created[0].pk)
-    return render(request, "casework/change_form.html", {"form": form, "application": application})
+    return render(
+        request,
+        "casework/change_form.html",
+        {"form": form, "kind": ChangeKind(kind), "application": application},
+    )
+
+
+def _submitted(change: ChangeRequest) -> str:
+    """What was submitted and who decides next (rules.may_decide_change: the township)."""
+    return _(
+        "Change requested: %(kind)s for %(name)s, effective from %(day)s. Next, a township "
+        "reviewer of %(township)s approves or rejects it."
+    ) % {
+        "kind": change.get_kind_display(),
+        "name": change.application.applicant.name,
+        "day": change.effective_from.isoformat(),
+        "township": change.region.parent.name,
+    }
 
 
 @login_required

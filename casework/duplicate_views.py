@@ -7,10 +7,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from casework import duplicates
+from casework import duplicates, list_columns
 from casework.filters import DuplicateFilter
 from casework.models import DuplicateSuspect
-from casework.pages import paginate, querystring_without_page, run_step
+from casework.pages import (
+    export_list,
+    page_export_url,
+    paginate,
+    querystring_without_page,
+    run_step,
+    wants_workbook,
+)
 from permissions import rules
 from permissions.scoping import get_visible_or_404, visible_to
 from workflows.transitions import available_steps, history
@@ -38,10 +45,14 @@ def _suspects(user):
 @login_required
 def duplicate_list(request):
     found = DuplicateFilter(request.GET, queryset=_suspects(request.user))
+    if wants_workbook(request):
+        return export_list(_("Likely duplicates"), list_columns.DUPLICATES, found.qs)
     return render(
         request,
         "casework/duplicate_list.html",
         {
+            "export_url": page_export_url(request),
+            "columns": list_columns.DUPLICATES,
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

@@ -11,17 +11,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework import list_columns
 from casework.filters import DataImportFilter
 from casework.import_forms import CommitForm, UploadForm
 from casework.imports.columns import columns_of
 from casework.models import DataImport, ImportKind, ImportStatus
-from casework.pages import describe, paginate, querystring_without_page
+from casework.pages import (
+    describe,
+    export_list,
+    page_export_url,
+    paginate,
+    querystring_without_page,
+    wants_workbook,
+)
+from casework.workbooks import XLSX
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
 from workflows import imports
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _kinds_for(user) -> list[ImportKind]:
@@ -37,10 +44,14 @@ def import_list(request):
         request.GET,
         queryset=visible_to(request.user, DataImport).select_related("imported_by"),
     )
+    if wants_workbook(request):
+        return export_list(_("Imports"), list_columns.IMPORTS, found.qs)
     return render(
         request,
         "casework/import_list.html",
         {
+            "export_url": page_export_url(request),
+            "columns": list_columns.IMPORTS,
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

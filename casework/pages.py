@@ -1,12 +1,18 @@
 """Small pieces every list and form page shares."""
 
+import tempfile
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casework import clock, list_columns
 from casework.paginators import KeysFirstPaginator
+from casework.workbooks import XLSX, write_sheet
 from permissions.audit import Actor
 from workflows.transitions import TransitionConflict, perform
 from workflows.transitions import describe_refusal as describe
@@ -25,8 +31,45 @@ def querystring_without_page(request) -> str:
     return params.urlencode()
 
 
+def page_export_url(request) -> str:
+    """This list page's own address with its filters and ``format=xlsx``: every row it finds,
+    in the columns it shows (``export_list``)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["format"] = "xlsx"
+    return f"{request.path}?{params.urlencode()}"
+
+
+def wants_workbook(request) -> bool:
+    """Whether the list page is asked for its workbook rather than its HTML."""
+    return request.GET.get("format") == "xlsx"
+
+
+# Rows read from the database this many at a time, so a long export never holds them all.
+_EXPORT_CHUNK = 2000
+
+
+def export_list(title, columns, queryset) -> FileResponse:
+    """Every row of ``queryset`` (the page's filtered, scoped rows, not one page of them) as a
+    workbook of ``columns``, written to a file spooled to disk and streamed from it."""
+    out = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+    rows = (list_columns.cells(columns, row) for row in queryset.iterator(_EXPORT_CHUNK))
+    write_sheet(str(title), _with_header(list_columns.header(columns), rows), out)
+    out.seek(0)
+    name = f"{title}-{clock.today():%Y%m%d}.xlsx"
+    response = FileResponse(out, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows
+
+
 def export_url(request, basename: str) -> str:
-    """The API list of ``basename`` with the page's filters, as a workbook (``?format=xlsx``)."""
+    """The API list of ``basename`` with the page's filters, as a workbook (``?format=xlsx``);
+    for a page whose list has no columns of its own here (the document registry)."""
     base = reverse("api-me").removesuffix("me/")
     path = reverse(f"{basename}-list", urlconf="casework.api.urls").lstrip("/")
     params = request.GET.copy()

@@ -12,11 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework import clock, reports
+from casework import clock, list_columns, reports
 from casework.filters import PaymentBatchFilter
 from casework.models import Payment, PaymentBatch, Program, Recovery, Region
 from casework.money import yuan
-from casework.pages import describe, export_url, paginate, querystring_without_page, run_step
+from casework.pages import (
+    describe,
+    export_list,
+    page_export_url,
+    paginate,
+    querystring_without_page,
+    run_step,
+    wants_workbook,
+)
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
@@ -49,12 +57,15 @@ def batch_list(request):
         request.GET,
         queryset=visible_to(request.user, PaymentBatch).select_related("program", "region"),
     )
+    if wants_workbook(request):
+        return export_list(_("Payment batches"), list_columns.PAYMENT_BATCHES, found.qs)
     may_build = request.user.has_perm("casework.disburse_paymentbatch")
     return render(
         request,
         "casework/batch_list.html",
         {
-            "export_url": export_url(request, "payment-batch"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.PAYMENT_BATCHES,
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

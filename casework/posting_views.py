@@ -10,10 +10,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework import clock
+from casework import clock, list_columns
 from casework.filters import PostingFilter
 from casework.models import Application, Objection, ObjectionChannel, Posting, Program, Region
-from casework.pages import describe, export_url, paginate, querystring_without_page, run_step
+from casework.pages import (
+    describe,
+    export_list,
+    page_export_url,
+    paginate,
+    querystring_without_page,
+    run_step,
+    wants_workbook,
+)
 from casework.region_codes import region_code_at
 from documents.models import Document
 from permissions import rules
@@ -54,11 +62,14 @@ def posting_list(request):
     found = PostingFilter(
         request.GET, queryset=visible_to(request.user, Posting).select_related("region", "program")
     )
+    if wants_workbook(request):
+        return export_list(_("Postings"), list_columns.POSTINGS, found.qs)
     return render(
         request,
         "casework/posting_list.html",
         {
-            "export_url": export_url(request, "posting"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.POSTINGS,
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),

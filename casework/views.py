@@ -6,12 +6,19 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from casework import clock
+from casework import clock, list_columns
 from casework.eligibility import conditions_of
 from casework.filters import PersonFilter
 from casework.forms import PersonForm
 from casework.models import Person, Program
-from casework.pages import export_url, paginate, querystring_without_page, run_form_action
+from casework.pages import (
+    export_list,
+    page_export_url,
+    paginate,
+    querystring_without_page,
+    run_form_action,
+    wants_workbook,
+)
 from casework.people import register_person
 from permissions import rules
 from permissions.audit import Actor
@@ -61,11 +68,14 @@ def task_inbox(request):
 def person_list(request):
     persons = visible_to(request.user, Person).select_related("region", "household")
     person_filter = PersonFilter(request.GET, queryset=persons.order_by("region_id", "name", "id"))
+    if wants_workbook(request):
+        return export_list(_("Persons"), list_columns.PERSONS, person_filter.qs)
     return render(
         request,
         "casework/person_list.html",
         {
-            "export_url": export_url(request, "person"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.PERSONS,
             "filter": person_filter,
             "page": paginate(request, person_filter.qs),
             "querystring": querystring_without_page(request),

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from openpyxl import Workbook
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def write_sheet(title: str, rows: Iterable[list], out) -> None:
     """Write ``rows`` as the one sheet ``title`` of a workbook into the file ``out``."""

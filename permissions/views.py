@@ -8,8 +8,16 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from casework import list_columns
 from casework.filters import filter_region_subtree
-from casework.pages import paginate, querystring_without_page, run_form_action
+from casework.pages import (
+    export_list,
+    page_export_url,
+    paginate,
+    querystring_without_page,
+    run_form_action,
+    wants_workbook,
+)
 from permissions import officers, rules
 from permissions.audit import Actor
 from permissions.forms import NewOfficerForm, OfficerForm, ThrottledLoginForm
@@ -44,11 +52,16 @@ def officer_list(request):
     region = request.GET.get("region", "").strip()
     if region:
         officers_qs = filter_region_subtree(officers_qs, "jurisdiction_id", region)
+    officers_qs = officers_qs.order_by("username")
+    if wants_workbook(request):
+        return export_list(_("Officers"), list_columns.OFFICERS, officers_qs)
     return render(
         request,
         "permissions/officer_list.html",
         {
-            "page": paginate(request, officers_qs.order_by("username")),
+            "export_url": page_export_url(request),
+            "columns": list_columns.OFFICERS,
+            "page": paginate(request, officers_qs),
             "querystring": querystring_without_page(request),
             "roles": Role.choices,
             "filters": {"q": q, "role": role, "region": region},

@@ -30,7 +30,7 @@ from casework.id_numbers import mask_name
 from casework.models import Payment, PaymentBatch, PaymentStatus
 from casework.money import yuan
 from casework.uploads import decode_text
-from casework.workbooks import sheet_bytes
+from casework.workbooks import XLSX, sheet_bytes
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
@@ -88,7 +88,7 @@ def export(actor: Actor, batch: PaymentBatch, file_format: str):
     name = f"代发-{batch.program_id}-{batch.period_start:%Y%m}-{batch.pk}"
     if file_format == "xlsx":
         return (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            XLSX,
             f"{name}.xlsx",
             iter([_xlsx(batch)]),
         )

@@ -54,8 +54,32 @@ RECIPIENT_STATUSES = (ApplicationStatus.ENROLLED, ApplicationStatus.SUSPENDED)
 _HAPPENED = (ChangeKind.ADDRESS, ChangeKind.HOUSEHOLD, ChangeKind.DEATH)
 
 
+# The fields of each kind of change, besides its date, reason and supporting file.
+KIND_FIELDS = {
+    ChangeKind.ADDRESS: ("address",),
+    ChangeKind.HOUSEHOLD: ("household",),
+    ChangeKind.BANK_ACCOUNT: ("bank", "account_number"),
+    ChangeKind.DEATH: (),
+}
+_DATE_LABELS = {
+    ChangeKind.ADDRESS: gettext_lazy("Effective from"),
+    ChangeKind.HOUSEHOLD: gettext_lazy("Effective from"),
+    ChangeKind.BANK_ACCOUNT: gettext_lazy("Effective from"),
+    ChangeKind.DEATH: gettext_lazy("Date of death"),
+}
+
+
+class ChangeKindForm(forms.Form):
+    """The first question of the request page: which kind of change (``?kind=``)."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of change"), choices=ChangeKind.choices)
+
+
 class ChangeRequestForm(forms.Form):
-    """What the village officer reports; only the fields of the chosen kind are read."""
+    """What the village officer reports; only the fields of the chosen kind are read.
+
+    With ``kind`` (the page, once the kind is chosen) the form has that kind's fields only;
+    without it (the API) the kind is one of the fields and the others are all there."""
 
     kind = forms.ChoiceField(label=gettext_lazy("Kind of change"), choices=ChangeKind.choices)
     effective_from = forms.DateField(
@@ -81,8 +105,22 @@ class ChangeRequestForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind is None:
+            return
+        del self.fields["kind"]
+        for other, names in KIND_FIELDS.items():
+            if other != kind:
+                for name in names:
+                    self.fields.pop(name, None)
+        self.fields["effective_from"].label = _DATE_LABELS[kind]
+
     def clean(self):
         data = super().clean()
+        if self.kind is not None:
+            data["kind"] = self.kind
         kind = data.get("kind")
         if kind == ChangeKind.ADDRESS and not data.get("address", "").strip():
             self.add_error("address", _("Give the new address."))

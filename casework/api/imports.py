@@ -14,12 +14,11 @@ from rest_framework.response import Response
 from casework.api.errors import Conflict
 from casework.filters import DataImportFilter
 from casework.models import DataImport, ImportKind, ImportMode, ImportStatus
+from casework.workbooks import XLSX
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 from workflows import imports
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportSerializer(serializers.ModelSerializer):

@@ -31,6 +31,7 @@ from casework.models import (
     Repayment,
 )
 from casework.money import yuan
+from casework.workbooks import XLSX
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
@@ -211,7 +212,7 @@ class RecoveryViewSet(
 class PaidTotalsXLSXRenderer(BaseRenderer):
     """The paid totals report as a workbook (``?format=xlsx``)."""
 
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    media_type = XLSX
     format = "xlsx"
     charset = None
     render_style = "binary"

@@ -16,9 +16,8 @@ from django.http import FileResponse
 from django.utils import timezone
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from casework.workbooks import sheet_bytes, write_sheet
+from casework.workbooks import XLSX, sheet_bytes, write_sheet
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
 # Per-row computations that only make sense for the caller on the JSON detail.
 LEFT_OUT = {"available_transitions", "history"}
