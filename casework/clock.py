@@ -5,8 +5,10 @@ so that demos and tests can pin the date with ``CASEWORK_TODAY`` (refused when D
 """
 
 import datetime
+from contextlib import AbstractContextManager
 
 from django.conf import settings
+from django.test.utils import override_settings
 from django.utils import timezone
 
 
@@ -26,3 +28,9 @@ def now() -> datetime.datetime:
         return current
     local = timezone.localtime(current)
     return local.replace(year=int(pinned[0:4]), month=int(pinned[5:7]), day=int(pinned[8:10]))
+
+
+def pinned(day: datetime.date) -> AbstractContextManager:
+    """Pin the clock to ``day`` inside the block (``CASEWORK_TODAY``): the demo and the
+    benchmarks build weeks of work on the days it would have happened."""
+    return override_settings(CASEWORK_TODAY=day.isoformat())

@@ -119,6 +119,14 @@ PROGRAM_SHARES = {
     "special-deceased": 3,
     "single-child-reward": 6,
 }
+# What every applicant declares, and what each program's rules read besides (so that a visit
+# finds the family eligible, as the applications made it this far).
+DECLARED_FACTS = (("living_children", 1), ("births_outside_policy", 0))
+PROGRAM_FACTS = {
+    "special-disabled": (("only_child_status", "disabled"), ("further_children", 0)),
+    "special-deceased": (("only_child_status", "deceased"), ("further_children", 0)),
+    "single-child-reward": (("single_child_certificate", True),),
+}
 # Enforcement cases and certificates: how their statuses are spread.
 CASE_STATUSES = {
     CaseStatus.CLUE: 6,
@@ -224,6 +232,9 @@ class Size:
     cases: int
     certificates: int
     seed: int = 1
+    # Only this year's new applications, all just submitted with the applicant's bank card on
+    # record: what a county's yearly round starts from (``workflows/yearly_round.py``).
+    new_round: bool = False
 
 
 class Progress:
@@ -398,13 +409,17 @@ class Generator:
                 for wife in (0, 1)
             ]
             persons += couple
-            year = rng.choice(self.years)
+            year = self.year if self.size.new_round else rng.choice(self.years)
+            if self.size.new_round:
+                status = S.SUBMITTED
+            else:
+                status = _weighted(rng, THIS_YEAR if year == self.year else EARLIER_YEARS)
             plan = _Plan(
                 id=first_application + i,
                 program=program,
                 year=year,
                 region_id=village.code,
-                status=_weighted(rng, THIS_YEAR if year == self.year else EARLIER_YEARS),
+                status=status,
             )
             applicant = rng.randrange(2)
             plan.applicant = couple[applicant]
@@ -530,7 +545,7 @@ class Generator:
                 (p.id, code, value, "户口簿", "declared", self.clerk.pk, self.now)
                 for p in plans
                 if p.status != S.DRAFT
-                for code, value in (("living_children", 1), ("births_outside_policy", 0))
+                for code, value in DECLARED_FACTS + PROGRAM_FACTS.get(p.program.code, ())
             ),
         )
 
@@ -628,7 +643,9 @@ class Generator:
 
     def _accounts_and_payments(self, plans) -> None:
         recipients = [p for p in plans if p.paid_from is not None]
-        accounts = {p.id: f"621799{p.applicant[1][6:14]}{p.id % 100000:05d}" for p in recipients}
+        # New applicants give their bank card with the application.
+        holders = plans if self.size.new_round else recipients
+        accounts = {p.id: f"621799{p.applicant[1][6:14]}{p.id % 100000:05d}" for p in holders}
         self.db.insert_rows(
             BankAccount,
             (
@@ -640,8 +657,15 @@ class Generator:
                 "effective_from",
             ),
             (
-                (p.applicant[0], BANK, accounts[p.id], self.clerk.pk, self.now, p.paid_from)
-                for p in recipients
+                (
+                    p.applicant[0],
+                    BANK,
+                    accounts[p.id],
+                    self.clerk.pk,
+                    self.now,
+                    p.paid_from or self.today,
+                )
+                for p in holders
             ),
         )
         payments = []

@@ -7,12 +7,10 @@ enforcement cases in every state, with last year's closed for the yearly report.
 import datetime
 import heapq
 import random
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test.utils import override_settings
 
 from casework import clock
 from casework.eligibility import Fact
@@ -105,7 +103,7 @@ def load_demo_certificates(
         )
     # Issued over three years ago, their validity has run out: the daily task expires them.
     long_ago = clock.today() - datetime.timedelta(days=3 * 366 + 30)
-    with override_settings(CASEWORK_TODAY=long_ago.isoformat()):
+    with clock.pinned(long_ago):
         _walk(
             certificates.apply(Actor(home_officer), _marriage(home_people[-1]), submit=False),
             MARRIAGE_PATHS["issued"],
@@ -387,14 +385,6 @@ class Signers:
     city: object
 
 
-def _on(day: datetime.date) -> AbstractContextManager:
-    """Pin casework's clock to ``day``. The chain takes weeks (three postings of at least
-    ``posting_days`` each, closed only after they end, and recorded at most 30 days after they
-    went up), and recipients due for this year's review must have been filed last year (filing
-    pays from the next period): so their history is built on the days it would have happened."""
-    return override_settings(CASEWORK_TODAY=day.isoformat())
-
-
 def load_demo_chain(signers: Signers) -> int:
     """Reward applications above the village stage, in every state: at the township (checked,
     on an open township posting, deferred, withdrawn), at the county (awaiting the recheck,
@@ -451,7 +441,7 @@ def _last_years_reviews(signers: Signers, made, year: int) -> None:
         "alive": "on",
         "still_eligible": "on",
     }
-    with _on(day):
+    with clock.pinned(day):
         for application in Application.objects.filter(pk__in=ids).order_by("pk"):
             village = Actor(signers.villages[application.region_id])
             perform("annual_review", application, village, review)
@@ -465,7 +455,7 @@ def _chain(signers: Signers, planned, year: int, start: datetime.date) -> list:
     program = Program.objects.get(code="rural-reward")
     day = start
     made = []
-    with _on(day):
+    with clock.pinned(day):
         for person, state in planned:
             actor = Actor(signers.villages[person.region_id])
             application = applications.apply(
@@ -479,7 +469,7 @@ def _chain(signers: Signers, planned, year: int, start: datetime.date) -> list:
         return list(Application.objects.filter(pk__in=wanted).order_by("pk"))
 
     day += datetime.timedelta(days=1)
-    with _on(day):
+    with clock.pinned(day):
         for code, officer in signers.villages.items():
             applications.record_appraisal(
                 Actor(officer),
@@ -489,7 +479,7 @@ def _chain(signers: Signers, planned, year: int, start: datetime.date) -> list:
                 opinions={a.pk: ("agree", "") for a in reaching(STOPS[0]) if a.region_id == code},
             )
     day += datetime.timedelta(days=1)
-    with _on(day):
+    with clock.pinned(day):
         opened = [
             (
                 officer,
@@ -506,28 +496,28 @@ def _chain(signers: Signers, planned, year: int, start: datetime.date) -> list:
             for code, officer in signers.villages.items()
         ]
     day += datetime.timedelta(days=program.posting_days)
-    with _on(day):
+    with clock.pinned(day):
         for officer, posting in opened:
             if posting is not None:
                 perform("close", posting, Actor(officer), {})
     township, approver = Actor(signers.township), Actor(signers.approver)
     day += datetime.timedelta(days=1)
-    with _on(day):
+    with clock.pinned(day):
         for application in reaching(S.TOWNSHIP_CHECKED):
             perform("township_check", application, township, {"opinion": "经审核，符合条件"})
     day = _posting(township, program, year, day, [a.pk for a in reaching(S.AWAITING_COUNTY)])
     day += datetime.timedelta(days=1)
-    with _on(day):
+    with clock.pinned(day):
         recheck = {**VISIT, "visited_on": day.isoformat(), "opinion": "县级复核入户，情况属实"}
         for application in reaching(S.RECHECKED):
             perform("county_recheck", application, Actor(signers.inspector), recheck)
     day = _posting(approver, program, year, day, [a.pk for a in reaching(S.AWAITING_APPROVAL)])
     day += datetime.timedelta(days=1)
-    with _on(day):
+    with clock.pinned(day):
         for application in reaching(S.APPROVED):
             perform("approve", application, approver, {"opinion": "同意纳入奖励扶助"})
     day += datetime.timedelta(days=1)
-    with _on(day):
+    with clock.pinned(day):
         filed = {a.pk: a for a in reaching(S.ENROLLED)}
         if filed:
             recipients.file_applications(Actor(signers.city), filed, list(filed), "准予备案")
@@ -539,10 +529,10 @@ def _posting(actor, program, year, day, ids) -> datetime.date:
     ``day`` for its full period, closed the day after it ends; returns the day it closed."""
     level = "township" if actor.officer.jurisdiction.level == "township" else "county"
     day += datetime.timedelta(days=1)
-    with _on(day):
+    with clock.pinned(day):
         posting = _open(actor, program, level, actor.officer.jurisdiction, year, day, ids)
     day += datetime.timedelta(days=program.posting_days)
-    with _on(day):
+    with clock.pinned(day):
         if posting is not None:
             perform("close", posting, actor, {})
     return day
@@ -636,7 +626,7 @@ def load_demo_accounts(disburser, county: Region, seed: int = 2026) -> int:
         day = clock.today()
         if application.filing is not None:
             day = min(day, application.filing.filed_on + datetime.timedelta(days=1))
-        with _on(day):
+        with clock.pinned(day):
             payments.record_bank_account(
                 Actor(disburser),
                 application.applicant,
@@ -663,13 +653,13 @@ def load_demo_last_period(payers: Payers, county: Region) -> PaymentBatch | None
     program = Program.objects.get(code="rural-reward")
     year = clock.today().year - 1
     disburser, fund_manager = Actor(payers.disburser), Actor(payers.fund_manager)
-    with _on(datetime.date(year, 6, 1)):
+    with clock.pinned(datetime.date(year, 6, 1)):
         batch = payments.build(disburser, program=program, county=county, day=clock.today()).batch
     if batch is None:
         return None
-    with _on(datetime.date(year, 6, 3)):
+    with clock.pinned(datetime.date(year, 6, 3)):
         batch = perform("approve", batch, fund_manager, {"opinion": "经审核，同意发放"})
-    with _on(datetime.date(year, 6, 5)):
+    with clock.pinned(datetime.date(year, 6, 5)):
         _content_type, _name, chunks = bank_files.export(disburser, batch, "csv")
         for _chunk in chunks:
             pass
@@ -684,9 +674,9 @@ def settle_demo_batch(payers: Payers, batch: PaymentBatch) -> PaymentBatch:
     day = batch.period_start.replace(month=6, day=12)
     failed = batch.payments.filter(status=PaymentStatus.PENDING).order_by("-pk").first()
     data = bank_files.return_file_for(batch, {failed.reference: "账户已销户"})
-    with _on(day):
+    with clock.pinned(day):
         bank_files.import_return(disburser, batch, data)
-    with _on(day + datetime.timedelta(days=3)), transaction.atomic():
+    with clock.pinned(day + datetime.timedelta(days=3)), transaction.atomic():
         batch = PaymentBatch.objects.get(pk=batch.pk)
         return perform("close", batch, disburser, {})
 
@@ -1419,7 +1409,7 @@ def _chronologically(scripts) -> None:
         heapq.heappush(waiting, (next(script), order, script))
     while waiting:
         day, order, script = heapq.heappop(waiting)
-        with _on(day):
+        with clock.pinned(day):
             following = next(script, None)
         if following is not None:
             heapq.heappush(waiting, (max(following, day), order, script))

@@ -1,0 +1,103 @@
+"""A county's whole yearly round (``workflows/yearly_round.py``, timed by ``make bench-round``)
+on 30 applications in 3 villages: every application ends enrolled and paid, every notice and
+letter the round produces exists and verifies, and the audit chain is intact."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from casework.models import (
+    Application,
+    ApplicationStatus,
+    Payment,
+    PaymentStatus,
+    Posting,
+    PostingStatus,
+    Region,
+)
+from casework.scale_data import Size, generate
+from documents import keys, verification
+from documents.kinds import DocumentKind
+from documents.models import Document, IssuingOffice
+from permissions.audit import verify_chain
+from permissions.models import AuditEntry
+from workflows.processes import open_tasks_by_application
+from workflows.yearly_round import YearlyRound, round_officers
+
+START = datetime.date(2026, 3, 2)
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def county(settings, signing, immediate_tasks):
+    """A generated county of 3 villages with 30 submitted applications, and its office."""
+    settings.CASEWORK_TODAY = START.isoformat()
+    settings.CASEWORK_INLINE_NOTICE_ROWS = 5  # some notices inline, the longer ones by a job
+    generate(Size(villages=3, applications=30, cases=0, certificates=0, new_round=True))
+    county = Region.objects.get(code="369801000000")
+    office = IssuingOffice.objects.create(
+        code="369801-wjw",
+        name="规模1县卫生健康委员会",
+        number_prefix="规模1县卫健",
+        region=county,
+        phone="0790-0000000",
+    )
+    keys.make_office_key(signing, office.code, office.name, settings.CASEWORK_SIGNING_PASSPHRASE)
+    return county
+
+
+def documents_verify(kind: str) -> list[Document]:
+    found = list(Document.objects.filter(kind=kind))
+    for document in found:
+        with document.file.open("rb") as handle:
+            verdict = verification.verify_pdf(handle.read())
+        assert verdict.valid, (document.number, verdict.reason)
+    return found
+
+
+@pytest.mark.django_db
+def test_the_whole_round_enrolls_every_application_with_its_documents(
+    county, django_capture_on_commit_callbacks
+):
+    applications = Application.objects.filter(year=START.year)
+    assert applications.count() == 30
+    assert set(applications.values_list("status", flat=True)) == {ApplicationStatus.SUBMITTED}
+
+    stages = []
+    with django_capture_on_commit_callbacks(execute=True):
+        YearlyRound(county, round_officers(county), START, on_stage=stages.append).run()
+
+    assert [stage.rows for stage in stages[:2]] == [30, 30]  # visits, appraisals
+    assert set(applications.values_list("status", flat=True)) == {ApplicationStatus.ENROLLED}
+    # Every process followed its application to its last task.
+    tasks = open_tasks_by_application(list(applications.values_list("pk", flat=True)))
+    assert {task.flow_task.name for task in tasks.values()} == {"enrolled"}
+    assert len(tasks) == 30
+
+    # Three postings per application (village, township, county), each closed with its notice.
+    postings = Posting.objects.all()
+    assert set(postings.values_list("level", flat=True)) == {"village", "township", "county"}
+    assert not postings.exclude(status=PostingStatus.CLOSED).exists()
+    notices = {int(n.subject_id): n for n in documents_verify(DocumentKind.POSTING_NOTICE)}
+    assert set(notices) == set(postings.values_list("pk", flat=True))
+    for posting in postings:
+        assert len(notices[posting.pk].context["entries"]) == posting.entries.count()
+
+    # The first payment: every recipient paid, with a signed letter each.
+    paid = Payment.objects.filter(status=PaymentStatus.PAID)
+    assert paid.count() == 30
+    letters = documents_verify(DocumentKind.PAYMENT_LETTER)
+    assert sorted(int(letter.subject_id) for letter in letters) == sorted(
+        paid.values_list("pk", flat=True)
+    )
+
+    # Each application's steps are in the audit log once each, and the chain holds.
+    steps = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Application))
+    for action in ("record_visit", "appraise", "pass_township_check", "approve", "file"):
+        assert steps.filter(action=action).count() == 30, action
+    assert verify_chain().intact
