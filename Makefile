@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Tests on PostgreSQL run with DEBUG off, which requires a secret key.
 TEST_ENV := CASEWORK_SECRET_KEY=$${CASEWORK_SECRET_KEY:-insecure-test-only-key}
 
-.PHONY: install system-packages demo serve test bench load messages lint
+.PHONY: install system-packages demo serve test bench bench-round load messages lint
 
 install: system-packages $(INSTALLED)
 
@@ -37,6 +37,12 @@ test: install
 
 bench: install
 	$(TEST_ENV) $(BIN)/python benchmarks/run.py
+
+# A county's whole yearly round: 10,000 applications in 300 villages from the appraisals to the
+# first payment, documents issued by two workers; SQLite, or PostgreSQL with DATABASE_URL.
+# ROUND_VILLAGES, ROUND_APPLICATIONS, ROUND_WORKERS and ROUND_PROFILE=<stage>: benchmarks/round.py.
+bench-round: install
+	$(TEST_ENV) $(BIN)/python benchmarks/round.py
 
 # 50 officers for 2 minutes against gunicorn (4 workers); needs DATABASE_URL=postgres://… (it
 # creates, fills and drops a database of its own there). Options: benchmarks/load.py --help.

@@ -232,8 +232,9 @@ class Size:
     cases: int
     certificates: int
     seed: int = 1
-    # Only this year's new applications, all just submitted with the applicant's bank card on
-    # record: what a county's yearly round starts from (``workflows/yearly_round.py``).
+    # Only this year's new applications, each visited by its village officer (the fieldwork
+    # that comes before the round) with the applicant's bank card on record: what a county's
+    # yearly round starts from (``workflows/yearly_round.py``).
     new_round: bool = False
 
 
@@ -411,7 +412,7 @@ class Generator:
             persons += couple
             year = self.year if self.size.new_round else rng.choice(self.years)
             if self.size.new_round:
-                status = S.SUBMITTED
+                status = S.VISITED
             else:
                 status = _weighted(rng, THIS_YEAR if year == self.year else EARLIER_YEARS)
             plan = _Plan(

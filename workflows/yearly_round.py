@@ -1,10 +1,11 @@
-"""A county's yearly round of new applications, from the village visits to the first payment,
-driven through the same action functions the pages and the API call, as the county's officers
-work: one visit per household and one meeting per village, one posting per village, township
-and county for each program, closed after its days; the township checks and the county
-approval and city filing in bulk; the county recheck per household; then the first payment
-batch of each program, approved, its bank file exported and sent, the bank's return imported
-and the recipients' letters queued.
+"""A county's yearly round of new applications, from the village appraisals to the first
+payment, driven through the same action functions the pages and the API call, as the county's
+officers work: one meeting per village, one posting per village, township and county for each
+program, closed after its days; the township checks and the county approval and city filing in
+bulk; the county recheck per household; then the first payment batch of each program,
+approved, its bank file exported and sent, the bank's return imported and the recipients'
+letters queued. The round starts from visited applications: the village visits are fieldwork
+recorded one household at a time over the weeks before (``record_visit``, as the recheck).
 
 Every document the round produces (posting notices, letters) goes through the documents
 pipeline; notices longer than ``CASEWORK_INLINE_NOTICE_ROWS`` and the letters are issued by
@@ -15,6 +16,7 @@ generated county; ``tests/workflows/test_yearly_round.py`` runs the round on 30 
 import datetime
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -40,7 +42,7 @@ from workflows.applications import record_appraisal
 from workflows.transitions import RowResult, perform
 
 S = ApplicationStatus
-# What an officer finds on the household visit and on the county's recheck.
+# What the county's inspector finds on the recheck of a household.
 VISIT = {
     "met_in_person": "on",
     "living_children": "1",
@@ -119,6 +121,8 @@ class YearlyRound:
     start: datetime.date
     # Called with each finished stage (the benchmark prints it as it goes).
     on_stage: Callable[[StageResult], None] = lambda result: None
+    # Wraps each stage, given its name (the benchmark profiles the stage it is asked to).
+    profile: Callable[[str], AbstractContextManager] = lambda name: nullcontext()
     stages: list[StageResult] = field(default_factory=list)
     batches: list[PaymentBatch] = field(default_factory=list)
 
@@ -129,7 +133,6 @@ class YearlyRound:
         self.days = max(program.posting_days for program in self.programs)
         day = self.start
         with clock.pinned(day):
-            self._stage("village visits", self.visit, "record_visit", self.officers.villages)
             self._stage("village appraisals", self.appraise)
             self._stage("village postings", self.post, "village", self.officers.villages)
         day = self._after_posting(day)
@@ -140,7 +143,7 @@ class YearlyRound:
         day = self._after_posting(day)
         with clock.pinned(day):
             self._stage("township postings closed", self.close, "township", self.officers.townships)
-            self._stage("county rechecks", self.visit, "county_recheck", None)
+            self._stage("county rechecks", self.recheck)
             county = {self.county.code: self.officers.approver}
             self._stage("county postings", self.post, "county", county)
         day = self._after_posting(day)
@@ -153,15 +156,14 @@ class YearlyRound:
 
     # Stages.
 
-    def visit(self, step: str, officers: dict | None) -> int:
-        """Each household visited by its village officer (or rechecked by the county's
-        inspector), one visit after another as the pages record them."""
-        waiting = S.SUBMITTED if step == "record_visit" else S.AWAITING_COUNTY
-        done = 0
-        for application in self._applications(waiting).select_related("program", "applicant"):
-            officer = officers[application.region_id] if officers else self.officers.inspector
+    def recheck(self) -> int:
+        """Each household rechecked by the county's inspector, one visit after another as the
+        pages record them."""
+        actor, done = Actor(self.officers.inspector), 0
+        rows = self._applications(S.AWAITING_COUNTY).select_related("program", "applicant")
+        for application in rows:
             data = {**VISIT, "visited_on": clock.today().isoformat()}
-            perform(step, application, Actor(officer), data)
+            perform("county_recheck", application, actor, data)
             done += 1
         return done
 
@@ -295,7 +297,8 @@ class YearlyRound:
 
     def _stage(self, name: str, work, *arguments) -> None:
         started = time.perf_counter()
-        rows = work(*arguments)
+        with self.profile(name):
+            rows = work(*arguments)
         result = StageResult(name, time.perf_counter() - started, rows)
         self.stages.append(result)
         self.on_stage(result)

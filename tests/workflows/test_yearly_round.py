@@ -35,7 +35,7 @@ def immediate_tasks(settings):
 
 @pytest.fixture
 def county(settings, signing, immediate_tasks):
-    """A generated county of 3 villages with 30 submitted applications, and its office."""
+    """A generated county of 3 villages with 30 visited applications, and its office."""
     settings.CASEWORK_TODAY = START.isoformat()
     settings.CASEWORK_INLINE_NOTICE_ROWS = 5  # some notices inline, the longer ones by a job
     generate(Size(villages=3, applications=30, cases=0, certificates=0, new_round=True))
@@ -66,13 +66,13 @@ def test_the_whole_round_enrolls_every_application_with_its_documents(
 ):
     applications = Application.objects.filter(year=START.year)
     assert applications.count() == 30
-    assert set(applications.values_list("status", flat=True)) == {ApplicationStatus.SUBMITTED}
+    assert set(applications.values_list("status", flat=True)) == {ApplicationStatus.VISITED}
 
     stages = []
     with django_capture_on_commit_callbacks(execute=True):
         YearlyRound(county, round_officers(county), START, on_stage=stages.append).run()
 
-    assert [stage.rows for stage in stages[:2]] == [30, 30]  # visits, appraisals
+    assert stages[0].name == "village appraisals" and stages[0].rows == 30
     assert set(applications.values_list("status", flat=True)) == {ApplicationStatus.ENROLLED}
     # Every process followed its application to its last task.
     tasks = open_tasks_by_application(list(applications.values_list("pk", flat=True)))
@@ -98,6 +98,6 @@ def test_the_whole_round_enrolls_every_application_with_its_documents(
 
     # Each application's steps are in the audit log once each, and the chain holds.
     steps = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Application))
-    for action in ("record_visit", "appraise", "pass_township_check", "approve", "file"):
+    for action in ("appraise", "pass_township_check", "county_recheck", "approve", "file"):
         assert steps.filter(action=action).count() == 30, action
     assert verify_chain().intact
