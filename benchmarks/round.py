@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 VILLAGES = int(os.environ.get("ROUND_VILLAGES", "300"))
 APPLICATIONS = int(os.environ.get("ROUND_APPLICATIONS", "10000"))
+# db_worker processes; 0 times the steps alone and leaves the documents queued.
 WORKERS = int(os.environ.get("ROUND_WORKERS", "2"))
 TARGET_SECONDS = 600
 
@@ -127,7 +128,15 @@ def run(scratch: Path) -> None:
 
     workers = [
         subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "db_worker", "--interval", "0.5"],
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "db_worker",
+                "--interval",
+                "0.5",
+                "--no-reload",
+                "--no-startup-delay",
+            ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=open(scratch / f"worker-{n}.log", "w"),  # noqa: SIM115 (closed with the process)
@@ -145,7 +154,8 @@ def run(scratch: Path) -> None:
         YearlyRound(county, officers, start_day, on_stage=show, profile=profiled).run()
         steps_done = time.perf_counter()
         waiting = Job.objects.exclude(status__in=[JobStatus.DONE, JobStatus.FAILED])
-        while waiting.exists():
+        # Without workers (ROUND_WORKERS=0: the steps alone) the documents stay queued.
+        while workers and waiting.exists():
             if any(worker.poll() is not None for worker in workers):
                 raise SystemExit(f"A document worker stopped; see {scratch}/worker-*.log")
             time.sleep(0.5)
@@ -160,6 +170,8 @@ def run(scratch: Path) -> None:
     show_line = f"{'documents after the steps':<28}{finished - steps_done:9.1f}{documents:9,}"
     print(show_line, flush=True)
     failed = Job.objects.filter(status=JobStatus.FAILED).count()
+    if not workers:
+        print(f"documents left queued (ROUND_WORKERS=0): {waiting.count():,} jobs")
     total = finished - round_started
     verify_started = time.perf_counter()
     call_command("verify_audit")

@@ -333,6 +333,9 @@ CASEWORK_STEP_OVERDUE_DAYS = int(os.environ.get("CASEWORK_STEP_OVERDUE_DAYS", "1
 CASEWORK_ANNUAL_REVIEW_DUE = os.environ.get("CASEWORK_ANNUAL_REVIEW_DUE", "06-30")
 # A posting notice longer than this is issued by a background job, off the request.
 CASEWORK_INLINE_NOTICE_ROWS = int(os.environ.get("CASEWORK_INLINE_NOTICE_ROWS", "200"))
+# Processes that render and sign a batch of documents (documents/batches.py); unset or 0: one
+# per CPU the worker may use; 1: in the worker's own process.
+CASEWORK_DOCUMENT_WORKERS = int(os.environ.get("CASEWORK_DOCUMENT_WORKERS", "0")) or None
 # Photos a household visit keeps as evidence (documents seen, taken with the phone's camera):
 # how many per visit and how large each may be (MB).
 CASEWORK_VISIT_PHOTO_MAX_COUNT = int(os.environ.get("CASEWORK_VISIT_PHOTO_MAX_COUNT", "10"))

@@ -67,15 +67,9 @@ class IssueRequest:
                 raise ValueError(_("ID numbers in a public summary must be masked."))
 
 
-@dataclass(frozen=True)
-class Issued:
-    document: Document
-    body: str
-
-
 def issue(request: IssueRequest, actor: Actor) -> Document:
     """Issue one document in one transaction; a failure leaves no number, file row or entry."""
-    return _issue(request, actor).document
+    return _issue(request, actor)
 
 
 def issue_batch(
@@ -84,25 +78,17 @@ def issue_batch(
     *,
     progress: Callable[[], None] | None = None,
 ) -> tuple[list[Document], list[dict], bytes | None]:
-    """Issue many documents, each in its own transaction, and gather one print file.
+    """Issue many documents and gather one print file.
 
     Returns the issued documents, the refused requests (index, title, reason) and the merged
-    print file of the short documents. One refused request never undoes the others.
+    print file of the short documents. One refused request never undoes the others. The work
+    is done by :func:`documents.batches.issue_many`: numbers and bodies here, rendering and
+    signing in ``CASEWORK_DOCUMENT_WORKERS`` worker processes, short documents laid out many
+    at a time.
     """
-    documents, refused, bodies = [], [], []
-    for index, request in enumerate(requests):
-        try:
-            issued = _issue(request, actor)
-        except (ValueError, LookupError) as error:
-            refused.append({"index": index, "title": request.title, "reason": str(error)})
-        else:
-            documents.append(issued.document)
-            if not spec_of(request.kind).long:
-                bodies.append(issued.body)
-        if progress is not None:
-            progress()
-    merged = rendering.print_file(bodies) if bodies else None
-    return documents, refused, merged
+    from documents import batches
+
+    return batches.issue_many(list(requests), actor, progress=progress)
 
 
 def reissue(
@@ -131,7 +117,7 @@ def reissue(
     )
     with transaction.atomic():
         old = _lock_valid(document, _("Only a valid document can be re-issued."))
-        new = _issue(request, actor, previous=old).document
+        new = _issue(request, actor, previous=old)
         _end_validity(old, "supersede", actor, reason, replaced_by=new.number)
     return new
 
@@ -214,13 +200,68 @@ def document_body(
                 "long": spec.long,
                 "version": previous.version + 1 if previous else 1,
                 "previous_number": previous.number if previous else "",
+                "anchor": code,
             },
             "data": request.data,
         },
     )
 
 
-def _issue(request: IssueRequest, actor: Actor, previous: Document | None = None) -> Issued:
+def new_document(
+    request: IssueRequest,
+    actor: Actor,
+    *,
+    number: str,
+    year: int,
+    serial: int,
+    code: str,
+    signed: bytes,
+    pages: int,
+    fingerprint: str,
+    issued_at,
+    previous: Document | None = None,
+) -> Document:
+    """The registry row of a signed PDF, not yet saved, with its file stored (named by its
+    SHA-256, so a row that is never saved leaves only an unreferenced file behind)."""
+    sha256 = hashlib.sha256(signed).hexdigest()
+    document = Document(
+        kind=request.kind,
+        title=request.title,
+        number=number,
+        office=request.office,
+        year=year,
+        serial=serial,
+        code=code,
+        version=previous.version + 1 if previous else 1,
+        previous=previous,
+        region=request.region,
+        subject_type=(
+            ContentType.objects.get_for_model(request.subject) if request.subject else None
+        ),
+        subject_id=str(request.subject.pk) if request.subject else "",
+        public_summary=[list(pair) for pair in request.public_summary],
+        context=request.data,
+        signers=[signer.as_dict() for signer in request.signers],
+        signer_fingerprint=fingerprint,
+        sha256=sha256,
+        size=len(signed),
+        pages=pages,
+        issued_at=issued_at,
+        issued_by=actor.officer,
+    )
+    document.file.save(f"{sha256}.pdf", ContentFile(signed), save=False)
+    return document
+
+
+def issue_entry(document: Document) -> dict:
+    """The details of a document's ``document.issue`` audit entry."""
+    return {
+        "to_state": DocumentStatus.VALID,
+        "data": {"kind": document.kind, "sha256": document.sha256, "code": document.code},
+    }
+
+
+def _issue(request: IssueRequest, actor: Actor, previous: Document | None = None) -> Document:
     request.check()
     office_key = keys.load_office_key(request.office.code)
     with transaction.atomic():
@@ -234,39 +275,19 @@ def _issue(request: IssueRequest, actor: Actor, previous: Document | None = None
         signed = signing.sign_pdf(
             rendered, office_key, reason=request.title, location=request.office.name
         )
-        sha256 = hashlib.sha256(signed).hexdigest()
-        document = Document(
-            kind=request.kind,
-            title=request.title,
+        document = new_document(
+            request,
+            actor,
             number=number,
-            office=request.office,
             year=year,
             serial=serial,
             code=code,
-            version=previous.version + 1 if previous else 1,
-            previous=previous,
-            region=request.region,
-            subject_type=(
-                ContentType.objects.get_for_model(request.subject) if request.subject else None
-            ),
-            subject_id=str(request.subject.pk) if request.subject else "",
-            public_summary=[list(pair) for pair in request.public_summary],
-            context=request.data,
-            signers=[signer.as_dict() for signer in request.signers],
-            signer_fingerprint=office_key.fingerprint,
-            sha256=sha256,
-            size=len(signed),
+            signed=signed,
             pages=rendered.pages,
+            fingerprint=office_key.fingerprint,
             issued_at=issued_at,
-            issued_by=actor.officer,
+            previous=previous,
         )
-        document.file.save(f"{sha256}.pdf", ContentFile(signed), save=False)
         document.save()
-        audit.record(
-            actor,
-            "document.issue",
-            document,
-            to_state=DocumentStatus.VALID,
-            data={"kind": request.kind, "sha256": sha256, "code": code},
-        )
-    return Issued(document=document, body=body)
+        audit.record(actor, "document.issue", document, **issue_entry(document))
+    return document

@@ -35,8 +35,9 @@ class OfficeKey:
     demo: bool
 
 
-def key_path(office_code: str) -> Path:
-    return Path(settings.CASEWORK_SIGNING_KEY_DIR) / f"{office_code}.p12"
+def key_path(office_code: str, key_dir: Path | str | None = None) -> Path:
+    directory = settings.CASEWORK_SIGNING_KEY_DIR if key_dir is None else key_dir
+    return Path(directory) / f"{office_code}.p12"
 
 
 def fingerprint(certificate: asn1_x509.Certificate) -> str:
@@ -49,9 +50,15 @@ def is_demo(certificate: asn1_x509.Certificate) -> bool:
     return subject.get("organizational_unit_name") == DEMO_MARK
 
 
-def load_office_key(office_code: str) -> OfficeKey:
-    """The office's signer, read once per process and file version (keys rarely change)."""
-    path = key_path(office_code)
+def load_office_key(
+    office_code: str, *, key_dir: Path | str | None = None, passphrase: str | None = None
+) -> OfficeKey:
+    """The office's signer, read once per process and file version (keys rarely change).
+
+    ``key_dir`` and ``passphrase`` default to the settings; worker processes that render and
+    sign a batch are given them explicitly by the process that started them.
+    """
+    path = key_path(office_code, key_dir)
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
@@ -59,7 +66,9 @@ def load_office_key(office_code: str) -> OfficeKey:
             f"No signing key for office {office_code!r}: expected {path}. "
             "Run `manage.py make_demo_keys` for a demo, or install the office's PKCS#12 file."
         ) from None
-    return _load(str(path), mtime, settings.CASEWORK_SIGNING_PASSPHRASE)
+    if passphrase is None:
+        passphrase = settings.CASEWORK_SIGNING_PASSPHRASE
+    return _load(str(path), mtime, passphrase)
 
 
 @functools.lru_cache(maxsize=64)

@@ -52,3 +52,26 @@ def normalize_code(text: str) -> str | None:
     """The code typed by a person (any case, dashes, spaces), or None if it cannot be one."""
     code = re.sub(r"[\s-]", "", text or "").upper()
     return code if _CODE_SHAPE.fullmatch(code) else None
+
+
+def last_serial(office: IssuingOffice, kind: str, year: int) -> int:
+    """The last serial taken so far (0 before the first), read without a lock."""
+    sequence = DocumentSequence.objects.filter(office=office, kind=kind, year=year).first()
+    return sequence.last_serial if sequence else 0
+
+
+def take_serials(office: IssuingOffice, kind: str, year: int, first: int, count: int) -> bool:
+    """Take serials ``first`` … ``first + count - 1`` if they are the next ones; False (and
+    nothing taken) if the sequence has moved since they were foreseen. Call inside the
+    transaction that registers their documents, as :func:`next_serial`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Take document numbers inside the transaction that registers them.")
+    DocumentSequence.objects.bulk_create(
+        [DocumentSequence(office=office, kind=kind, year=year)], ignore_conflicts=True
+    )
+    sequence = DocumentSequence.objects.select_for_update().get(office=office, kind=kind, year=year)
+    if sequence.last_serial != first - 1:
+        return False
+    sequence.last_serial += count
+    sequence.save(update_fields=["last_serial"])
+    return True

@@ -1,15 +1,27 @@
-"""HTML to A4 PDF with WeasyPrint, and the QR code printed on every document."""
+"""HTML to A4 PDF with WeasyPrint, and the QR code printed on every document.
 
+Short documents are laid out many at a time (:func:`render_many`): the stylesheet is parsed,
+the fonts loaded and cut down once for the whole chunk, and the chunk's PDF is then cut into
+one PDF per document. Each document's section starts a new page and carries two anchors named
+after its key (``doc-<key>`` on the section, ``seal-<key>`` on the seal), by which its pages
+and its seal area are found.
+"""
+
+import io
 from dataclasses import dataclass
 
 import segno
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
+
+from documents.fonts import compact_cid_fonts
 
 # CSS pixels (1/96 in) to PDF points (1/72 in).
 PX_TO_PT = 72 / 96
-SEAL_ANCHOR = "seal"
+SEAL_ANCHOR = "seal-"
+DOCUMENT_ANCHOR = "doc-"
 
 
 @dataclass(frozen=True)
@@ -41,29 +53,81 @@ def page_html(bodies: list[str]) -> str:
     return render_to_string("documents/page.html", {"bodies": [mark_safe(b) for b in bodies]})
 
 
+def _seal_box(page, name: str | None = None) -> tuple[float, float, float, float] | None:
+    """The seal area drawn on ``page`` in PDF points (origin bottom left), if it has one.
+
+    ``name`` is the seal anchor to look for; without it, the first seal on the page."""
+    if name is None:
+        name = next((key for key in page.anchors if key.startswith(SEAL_ANCHOR)), None)
+    anchor = page.anchors.get(name) if name else None
+    if anchor is None:
+        return None
+    left, top, right, bottom = anchor
+    height = page.height * PX_TO_PT
+    return (left * PX_TO_PT, height - bottom * PX_TO_PT, right * PX_TO_PT, height - top * PX_TO_PT)
+
+
+def _write(document) -> bytes:
+    return document.write_pdf(finisher=compact_cid_fonts)
+
+
 def render_pdf(html: str) -> RenderedPdf:
     """Lay out and write the PDF, noting the seal area of the last page in PDF points."""
     document = HTML(string=html).render()
-    last = document.pages[-1]
-    seal_box = None
-    anchor = last.anchors.get(SEAL_ANCHOR)
-    if anchor is not None:
-        left, top, right, bottom = anchor
-        height = last.height * PX_TO_PT
-        seal_box = (
-            left * PX_TO_PT,
-            height - bottom * PX_TO_PT,
-            right * PX_TO_PT,
-            height - top * PX_TO_PT,
-        )
-    return RenderedPdf(pdf=document.write_pdf(), pages=len(document.pages), seal_box=seal_box)
+    return RenderedPdf(
+        pdf=_write(document), pages=len(document.pages), seal_box=_seal_box(document.pages[-1])
+    )
 
 
-def print_file(bodies: list[str]) -> bytes:
-    """Many documents in one unsigned PDF for printing (one font subset for the whole batch).
+@dataclass(frozen=True)
+class RenderedChunk:
+    """The documents of one chunk, each its own PDF, and the chunk's PDF for printing."""
 
-    The seal anchor only places a signature widget, which a print file has none of; dropping
-    it keeps the ids of the joined sections unique.
+    documents: list[RenderedPdf]
+    print_pdf: bytes
+
+
+def render_many(sections: list[tuple[str, str]]) -> RenderedChunk:
+    """Lay out ``(key, body)`` sections in one WeasyPrint pass and cut out each one's pages.
+
+    The cut PDFs share the chunk's font subsets (copied with the pages by pypdf, which is
+    ~50 times faster than writing each page range again with WeasyPrint), so each stays a
+    complete PDF of its own pages that looks as if it had been rendered alone.
     """
-    anchor = f' id="{SEAL_ANCHOR}"'
-    return HTML(string=page_html([body.replace(anchor, "") for body in bodies])).write_pdf()
+    document = HTML(string=page_html([body for _key, body in sections])).render()
+    starts = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:
+            if name.startswith(DOCUMENT_ANCHOR):
+                starts.setdefault(name[len(DOCUMENT_ANCHOR) :], number)
+    first_pages = [starts[key] for key, _body in sections]
+    if first_pages[0] != 0 or first_pages != sorted(set(first_pages)):
+        raise ValueError("Each document of a chunk must start a page of its own.")
+    ends = first_pages[1:] + [len(document.pages)]
+    whole = _write(document)
+    reader = PdfReader(io.BytesIO(whole))
+    rendered = []
+    for (key, _body), first, end in zip(sections, first_pages, ends, strict=True):
+        writer = PdfWriter()
+        for number in range(first, end):
+            writer.add_page(reader.pages[number])
+        output = io.BytesIO()
+        writer.write(output)
+        rendered.append(
+            RenderedPdf(
+                pdf=output.getvalue(),
+                pages=end - first,
+                seal_box=_seal_box(document.pages[end - 1], SEAL_ANCHOR + key),
+            )
+        )
+    return RenderedChunk(documents=rendered, print_pdf=whole)
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """Several PDFs one after the other in one file (a batch's print file)."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
