@@ -39,7 +39,7 @@ bench: install
 	$(TEST_ENV) $(BIN)/python benchmarks/run.py
 
 # A county's whole yearly round: 10,000 applications in 300 villages from the appraisals to the
-# first payment, documents issued by two workers; SQLite, or PostgreSQL with DATABASE_URL.
+# first payment, documents issued by a worker and its pool; SQLite, or PostgreSQL with DATABASE_URL.
 # ROUND_VILLAGES, ROUND_APPLICATIONS, ROUND_WORKERS and ROUND_PROFILE=<stage>: benchmarks/round.py.
 bench-round: install
 	$(TEST_ENV) $(BIN)/python benchmarks/round.py

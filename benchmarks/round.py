@@ -2,9 +2,12 @@
 
 Builds a county of ROUND_VILLAGES (300) villages with ROUND_APPLICATIONS (10,000) submitted
 applications (the scale data generator's ``new_round``), then works the round through the real
-actions (``workflows/yearly_round.py``) while ROUND_WORKERS (2) ``db_worker`` processes issue
+actions (``workflows/yearly_round.py``) while ROUND_WORKERS (1) ``db_worker`` process issues
 the documents it queues: every posting notice (``CASEWORK_INLINE_NOTICE_ROWS=0``, so no notice
-is drawn in the officer's request) and every payment letter. Prints each stage's time and
+is drawn in the officer's request) and every payment letter, a batch of letters rendered and
+signed by a pool of ``CASEWORK_DOCUMENT_WORKERS`` processes (one per CPU). One worker, because
+two would render notices of one office side by side and one of each pair would have to be
+numbered and rendered again (``documents/batches.py``). Prints each stage's time and
 rows, the documents and pages produced per second, the peak memory, the total against the
 10-minute target, and the audit chain check (``manage.py verify_audit``). ROUND_PROFILE=<stage
 name> prints a profile of that stage.
@@ -30,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 VILLAGES = int(os.environ.get("ROUND_VILLAGES", "300"))
 APPLICATIONS = int(os.environ.get("ROUND_APPLICATIONS", "10000"))
 # db_worker processes; 0 times the steps alone and leaves the documents queued.
-WORKERS = int(os.environ.get("ROUND_WORKERS", "2"))
+WORKERS = int(os.environ.get("ROUND_WORKERS", "1"))
 TARGET_SECONDS = 600
 
 
