@@ -103,25 +103,17 @@ def run(scratch: Path) -> None:
     from casework.models import Job, JobStatus, Region
     from casework.scale_data import Progress, Size, generate
     from documents import keys
-    from documents.models import Document, IssuingOffice
-    from workflows.yearly_round import YearlyRound, round_officers
+    from documents.models import Document
+    from workflows.yearly_round import COUNTY, YearlyRound, county_office, round_officers
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     start_day = clock.today()
     with clock.pinned(start_day):
         generate(Size(VILLAGES, APPLICATIONS, cases=0, certificates=0, new_round=True), Progress())
-    county = Region.objects.get(code="369801000000")
-    office = IssuingOffice.objects.create(
-        code="369801-wjw",
-        name="规模1县卫生健康委员会",
-        number_prefix="规模1县卫健",
-        region=county,
-        phone="0790-0000000",
-    )
-    key_dir = Path(settings.CASEWORK_SIGNING_KEY_DIR)
-    keys.make_local_ca(key_dir, "示范市电子政务演示根证书")
-    keys.make_office_key(key_dir, office.code, office.name, settings.CASEWORK_SIGNING_PASSPHRASE)
+    county = Region.objects.get(code=COUNTY)
+    keys.make_local_ca(Path(settings.CASEWORK_SIGNING_KEY_DIR), "示范市电子政务演示根证书")
+    county_office(county)
     officers = round_officers(county)
     print(
         f"{connection.vendor}: a county of {VILLAGES} villages, {APPLICATIONS:,} applications, "

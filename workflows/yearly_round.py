@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from casework import clock
@@ -34,6 +36,8 @@ from casework.models import (
     Region,
 )
 from casework.models.payments import PaymentStatus
+from documents import keys
+from documents.models import IssuingOffice
 from permissions.audit import Actor
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
@@ -53,6 +57,29 @@ VISIT = {
 }
 # How many rows an officer ticks at once on the application list.
 TICKED = 1000
+
+
+# The scale generator's first county: where ``Size(new_round=True)`` puts the round.
+COUNTY = "369801000000"
+
+
+def county_office(county: Region) -> IssuingOffice:
+    """The county's health commission, which numbers and signs the round's notices and
+    letters, with its signing key made under the configured CA (a generated county has none)."""
+    office = IssuingOffice.objects.create(
+        code=f"{county.code[:6]}-wjw",
+        name=f"{county.name}卫生健康委员会",
+        number_prefix=f"{county.name}卫健",
+        region=county,
+        phone="0790-0000000",
+    )
+    keys.make_office_key(
+        Path(settings.CASEWORK_SIGNING_KEY_DIR),
+        office.code,
+        office.name,
+        settings.CASEWORK_SIGNING_PASSPHRASE,
+    )
+    return office
 
 
 class RoundRefused(Exception):

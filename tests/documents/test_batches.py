@@ -15,11 +15,6 @@ from tests.conftest import COUNTY
 
 
 @pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
 def run_batch(make_request, administrator, immediate_tasks, django_capture_on_commit_callbacks):
     def run(requests, officer=None):
         with django_capture_on_commit_callbacks(execute=True):

@@ -90,11 +90,6 @@ def person_row(n, **values):
     }
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 def errors_by_row(data_import) -> dict[int, set[str]]:
     found = {}
     for error in data_import.errors:

@@ -17,20 +17,15 @@ from casework.models import (
     Region,
 )
 from casework.scale_data import Size, generate
-from documents import keys, verification
+from documents import verification
 from documents.kinds import DocumentKind
-from documents.models import Document, IssuingOffice
+from documents.models import Document
 from permissions.audit import verify_chain
 from permissions.models import AuditEntry
 from workflows.processes import open_tasks_by_application
-from workflows.yearly_round import YearlyRound, round_officers
+from workflows.yearly_round import COUNTY, YearlyRound, county_office, round_officers
 
 START = datetime.date(2026, 3, 2)
-
-
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -39,15 +34,8 @@ def county(settings, signing, immediate_tasks):
     settings.CASEWORK_TODAY = START.isoformat()
     settings.CASEWORK_INLINE_NOTICE_ROWS = 5  # some notices inline, the longer ones by a job
     generate(Size(villages=3, applications=30, cases=0, certificates=0, new_round=True))
-    county = Region.objects.get(code="369801000000")
-    office = IssuingOffice.objects.create(
-        code="369801-wjw",
-        name="规模1县卫生健康委员会",
-        number_prefix="规模1县卫健",
-        region=county,
-        phone="0790-0000000",
-    )
-    keys.make_office_key(signing, office.code, office.name, settings.CASEWORK_SIGNING_PASSPHRASE)
+    county = Region.objects.get(code=COUNTY)
+    county_office(county)
     return county
 
 
