@@ -83,6 +83,15 @@ def _batch_program(batch) -> str:
     )
 
 
+DOCUMENTS = (
+    Column(_("Document number"), lambda d: d.number),
+    Column(_("Title"), lambda d: d.title),
+    Column(_("Kind"), lambda d: d.get_kind_display()),
+    Column(_("Issuing office"), lambda d: d.office.name),
+    Column(_("Issued at"), lambda d: local_minute(d.issued_at)),
+    Column(_("Status"), lambda d: d.get_status_display()),
+)
+
 APPLICATIONS = (
     Column(_("Applicant"), lambda a: a.applicant.name),
     Column(_("ID number"), lambda a: a.applicant.masked_id_number),

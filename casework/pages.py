@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casework import clock, list_columns
@@ -65,17 +64,6 @@ def export_list(title, columns, queryset) -> FileResponse:
 def _with_header(header, rows):
     yield header
     yield from rows
-
-
-def export_url(request, basename: str) -> str:
-    """The API list of ``basename`` with the page's filters, as a workbook (``?format=xlsx``);
-    for a page whose list has no columns of its own here (the document registry)."""
-    base = reverse("api-me").removesuffix("me/")
-    path = reverse(f"{basename}-list", urlconf="casework.api.urls").lstrip("/")
-    params = request.GET.copy()
-    params.pop("page", None)
-    params["format"] = "xlsx"
-    return f"{base}{path}?{params.urlencode()}"
 
 
 def run_form_action(form, action) -> bool:

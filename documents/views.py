@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework.pages import export_url, paginate, querystring_without_page
+from casework import list_columns
+from casework.pages import (
+    export_list,
+    page_export_url,
+    paginate,
+    querystring_without_page,
+    wants_workbook,
+)
 from documents import checks, issuing, verification
 from documents.filters import DocumentFilter
 from documents.forms import ReasonForm, VerifyCodeForm, VerifyUploadForm
@@ -34,11 +41,14 @@ register_action_labels(
 def document_list(request):
     documents = visible_to(request.user, Document).select_related("office")
     document_filter = DocumentFilter(request.GET, queryset=documents)
+    if wants_workbook(request):
+        return export_list(_("Documents"), list_columns.DOCUMENTS, document_filter.qs)
     return render(
         request,
         "documents/pages/document_list.html",
         {
-            "export_url": export_url(request, "document"),
+            "export_url": page_export_url(request),
+            "columns": list_columns.DOCUMENTS,
             "filter": document_filter,
             "page": paginate(request, document_filter.qs),
             "querystring": querystring_without_page(request),

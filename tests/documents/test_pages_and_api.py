@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from documents.models import Document, DocumentStatus
 from permissions.roles import Role
+from tests.casework.test_list_exports import page_table, same, workbook_rows
 from tests.conftest import COUNTY, OTHER_TOWNSHIP, OTHER_TOWNSHIP_VILLAGE, TOWNSHIP, VILLAGE
 from tests.documents.test_issuing import pdf_of
 
@@ -36,6 +37,24 @@ def test_the_list_shows_only_the_jurisdiction(client, township_reviewer, here_an
     response = client.get(reverse("document-pdf", args=[here.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == pdf_of(here)
+
+
+@pytest.mark.django_db
+def test_the_lists_workbook_has_its_columns_and_only_the_jurisdiction(
+    client, township_reviewer, here_and_elsewhere, django_assert_max_num_queries
+):
+    here, elsewhere = here_and_elsewhere
+    client.force_login(township_reviewer)
+    page = client.get(reverse("document-list"))
+    table = page_table(page)
+    with django_assert_max_num_queries(7):
+        rows = workbook_rows(client.get(page.context["export_url"]))
+    assert page.context["export_url"] == reverse("document-list") + "?format=xlsx"
+    assert rows[0] == table.header == [str(c.label) for c in page.context["columns"]]
+    assert len(rows) == 2 and rows[1][0] == here.number
+    for text, cell in zip(table.rows[0], rows[1], strict=True):
+        assert same(text, cell), (text, cell)
+    assert all(elsewhere.number not in str(cell) for cell in rows[1])
 
 
 @pytest.mark.django_db
