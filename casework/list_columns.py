@@ -92,6 +92,15 @@ DOCUMENTS = (
     Column(_("Status"), lambda d: d.get_status_display()),
 )
 
+# The inbox's applications waiting for the officer, oldest first.
+WAITING = (
+    Column(_("Applicant"), lambda a: a.applicant.name),
+    Column(_("Village"), lambda a: a.region.name),
+    Column(_("Program"), lambda a: a.program.name),
+    Column(_("Waiting at"), lambda a: a.get_status_display()),
+    Column(_("Since"), lambda a: local_date(a.status_changed_at)),
+)
+
 APPLICATIONS = (
     Column(_("Applicant"), lambda a: a.applicant.name),
     Column(_("ID number"), lambda a: a.applicant.masked_id_number),

@@ -48,7 +48,10 @@ def task_inbox(request):
     waiting = inbox.waiting_applications(
         request.user, step=request.GET.get("step", ""), overdue=overdue
     )
-    page = paginate(request, waiting.select_related("applicant", "region", "program"))
+    waiting = waiting.select_related("applicant", "region", "program")
+    if wants_workbook(request):
+        return export_list(_("Applications waiting"), list_columns.WAITING, waiting)
+    page = paginate(request, waiting)
     return render(
         request,
         "casework/task_inbox.html",
@@ -59,6 +62,8 @@ def task_inbox(request):
             "reviews": inbox.annual_reviews_due(request.user),
             "page": page,
             "rows": [(application, inbox.is_overdue(application)) for application in page],
+            "columns": list_columns.WAITING,
+            "export_url": page_export_url(request),
             "querystring": querystring_without_page(request),
         },
     )

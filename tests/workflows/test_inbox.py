@@ -11,6 +11,8 @@ from casework import clock
 from casework.factories import ApplicationFactory
 from casework.models import Application, ApplicationStatus
 from permissions.audit import Actor
+from permissions.roles import Role
+from tests.casework.test_list_exports import page_table, same, workbook_rows
 from tests.conftest import OTHER_TOWNSHIP_VILLAGE, VILLAGE
 from workflows import inbox
 from workflows.transitions import move
@@ -111,3 +113,24 @@ def test_annual_reviews_due_for_the_village_officer(client, regions, village_off
     assert Application.objects.count() == 2
     page = client.get(reverse("task-inbox")).content.decode()
     assert "?review=due" in page
+
+
+@pytest.mark.django_db
+def test_the_inbox_list_exports_its_columns_and_only_what_waits_for_the_officer(
+    client, regions, township_reviewer, village_officer, make_officer
+):
+    waiting = waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 3)
+    elsewhere_officer = make_officer(Role.VILLAGE_OFFICER, OTHER_TOWNSHIP_VILLAGE)
+    (elsewhere,) = waiting_at(
+        S.AWAITING_TOWNSHIP, elsewhere_officer, regions, 1, village=OTHER_TOWNSHIP_VILLAGE
+    )
+    client.force_login(township_reviewer)
+    page = client.get(reverse("task-inbox"))
+    table = page_table(page)
+    rows = workbook_rows(client.get(page.context["export_url"]))
+    assert rows[0] == table.header == [str(c.label) for c in page.context["columns"]]
+    assert len(rows) == 1 + len(waiting) == 1 + len(table.rows)
+    for page_row, cells in zip(table.rows, rows[1:], strict=True):
+        for text, cell in zip(page_row, cells, strict=True):
+            assert same(text, cell), (text, cell)
+    assert elsewhere.applicant.name not in {row[0] for row in rows[1:]}
