@@ -85,6 +85,8 @@ class ChangeRequestForm(forms.Form):
     effective_from = forms.DateField(
         label=gettext_lazy("Effective from (for a death: the date of death)"),
         error_messages={"invalid": gettext_lazy("Enter a valid date (YYYY-MM-DD).")},
+        # A bank account may change from a later day, so no upper bound here (``_check_date``).
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     address = forms.CharField(label=gettext_lazy("New address"), max_length=200, required=False)
     household = forms.CharField(
