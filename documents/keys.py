@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -18,7 +19,12 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from pyhanko.sign import signers
+from pyhanko.sign import attributes, signers
+from pyhanko.sign.general import as_signing_certificate_v2
+from pyhanko.sign.signers.pdf_cms import (
+    CAdESSignedAttributeProviderSpec,
+    PdfCMSSignedAttributes,
+)
 
 # Marks demo certificates; documents signed with one say so on their face.
 DEMO_MARK = "Casework demo certificate"
@@ -71,6 +77,41 @@ def load_office_key(
     return _load(str(path), mtime, passphrase)
 
 
+class _KnownSigningCertificate(attributes.SigningCertificateV2Provider):
+    """The signing-certificate-v2 attribute from bytes made once per key."""
+
+    def __init__(self, certificate: asn1_x509.Certificate, der: bytes):
+        super().__init__(certificate)
+        self.der = der
+
+    async def build_attr_value(self, dry_run=False) -> tsp.SigningCertificateV2:
+        return tsp.SigningCertificateV2.load(self.der)
+
+
+class PadesSignedAttributes(CAdESSignedAttributeProviderSpec):
+    """The signed attributes of our PAdES seals, as pyHanko would give them.
+
+    pyHanko builds the signing-certificate attribute afresh for every signature, and a value
+    built in asn1crypto is serialised again each time its parent is (some forty times per
+    signature: two thirds of the signing time). Parsed from bytes, it is copied as it is.
+    """
+
+    def __init__(self, certificate: asn1_x509.Certificate):
+        super().__init__(
+            attr_settings=PdfCMSSignedAttributes(),
+            signing_cert=certificate,
+            is_pades=True,
+            timestamper=None,
+        )
+        self.der = as_signing_certificate_v2(certificate).dump()
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str):
+        for provider in super().signed_attr_providers(data_digest, digest_algorithm):
+            if isinstance(provider, attributes.SigningCertificateV2Provider):
+                provider = _KnownSigningCertificate(self.signing_cert, self.der)
+            yield provider
+
+
 @functools.lru_cache(maxsize=64)
 def _load(path: str, mtime: int, passphrase: str) -> OfficeKey:
     signer = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase.encode() or None)
@@ -79,6 +120,8 @@ def _load(path: str, mtime: int, passphrase: str) -> OfficeKey:
             f"Cannot open the signing key {path}: wrong CASEWORK_SIGNING_PASSPHRASE?"
         )
     certificate = signer.signing_cert
+    # Our seals are PAdES signatures without a timestamp (documents/signing.py).
+    signer.signed_attr_prov_spec = PadesSignedAttributes(certificate)
     return OfficeKey(
         signer=signer,
         fingerprint=fingerprint(certificate),

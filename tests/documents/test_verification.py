@@ -1,7 +1,12 @@
 """Verification accepts what we issued and refuses every kind of forgery, with the reason."""
 
+import hashlib
+import io
+
 import pytest
 from django.core.management import call_command
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.general import as_signing_certificate_v2
 from weasyprint import HTML
 
 from documents import issuing, keys, rendering, signing, verification
@@ -28,6 +33,26 @@ def test_an_issued_pdf_verifies(issue):
     assert verdict.valid and verdict.reason == "valid"
     assert verdict.document == document
     assert "安和县卫生健康委员会" in verdict.signer
+
+
+@pytest.mark.django_db
+def test_each_seal_names_its_certificate_as_pyhanko_would(issue):
+    """The signing-certificate attribute, made once per key (documents/keys.py), is the one
+    pyHanko builds for each signature, and binds the seal to the office's certificate."""
+    documents = [issue("payment_letter"), issue("payment_letter")]
+    for document in documents:
+        seal = PdfFileReader(io.BytesIO(pdf_of(document))).embedded_signatures[0]
+        attributes = {
+            attribute["type"].native: attribute["values"][0]
+            for attribute in seal.signer_info["signed_attrs"]
+        }
+        certificate = seal.signer_cert
+        named = attributes["signing_certificate_v2"]
+
+        assert named.dump() == as_signing_certificate_v2(certificate).dump()
+        assert named["certs"][0]["cert_hash"].native == hashlib.sha256(certificate.dump()).digest()
+        assert hashlib.sha256(certificate.dump()).hexdigest() == document.signer_fingerprint
+        assert verification.verify_pdf(pdf_of(document)).valid
 
 
 @pytest.mark.django_db
