@@ -71,6 +71,8 @@ def profiled(stage: str):
 
 def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="casework-round-"))
+    # The round pins its own days; the workers keep the wall clock (see the document timeline).
+    os.environ.pop("CASEWORK_TODAY", None)
     os.environ.update(environment(scratch))
     created = None
     url = os.environ.get("DATABASE_URL", "")
@@ -98,6 +100,7 @@ def run(scratch: Path) -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from casework import clock
     from casework.models import Job, JobStatus, Region
@@ -144,7 +147,9 @@ def run(scratch: Path) -> None:
         rate = stage.rows / stage.seconds if stage.seconds else 0
         print(f"{stage.name:<28}{stage.seconds:9.1f}{stage.rows:9,}{rate:9.0f}", flush=True)
 
-    round_started = time.perf_counter()
+    round_started, round_wall = time.perf_counter(), timezone.now()
+    setup_usage = resource.getrusage(resource.RUSAGE_SELF)
+    setup_cpu = setup_usage.ru_utime + setup_usage.ru_stime
     try:
         YearlyRound(county, officers, start_day, on_stage=show, profile=profiled).run()
         steps_done = time.perf_counter()
@@ -171,19 +176,47 @@ def run(scratch: Path) -> None:
     verify_started = time.perf_counter()
     call_command("verify_audit")
     verify_seconds = time.perf_counter() - verify_started
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own_usage = resource.getrusage(resource.RUSAGE_SELF)
+    children_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, children = own_usage.ru_maxrss / 1024, children_usage.ru_maxrss / 1024
     print(
         f"documents: {documents:,} signed PDFs, {pages:,} pages, "
         f"{documents / total:.1f} documents/s and {pages / total:.1f} pages/s over the round; "
         f"failed jobs: {failed}"
     )
     print(f"peak memory: {own:.0f} MB (round), {children:.0f} MB (largest worker)")
+    # CPU against wall time says whether the round waits for the CPUs or for something else.
+    own_cpu = own_usage.ru_utime + own_usage.ru_stime - setup_cpu
+    workers_cpu = children_usage.ru_utime + children_usage.ru_stime
+    print(
+        f"CPU: {own_cpu:.0f} s (round process, from the first step), {workers_cpu:.0f} s "
+        f"(document workers and their pools), over {total:.0f} s on {os.cpu_count()} CPUs"
+    )
+    _print_document_timeline(round_wall, steps_done - round_started)
     print(f"audit chain verified in {verify_seconds:.1f} s")
     verdict = "within" if total <= TARGET_SECONDS else "OVER"
     print(f"whole round: {total:.0f} s ({verdict} the {TARGET_SECONDS} s target)")
     if failed:
         raise SystemExit(f"{failed} document jobs failed")
+
+
+def _print_document_timeline(round_wall, steps_seconds: float) -> None:
+    """When each kind's first and last documents were registered, in seconds from the first
+    step: what the documents still owed when the steps were done. (The workers' clock is not
+    pinned, so ``issued_at`` is their wall time.)"""
+    from django.db.models import Count, Max, Min
+
+    from documents.models import Document
+
+    rows = Document.objects.values("kind").annotate(
+        count=Count("pk"), first=Min("issued_at"), last=Max("issued_at")
+    )
+    print(
+        f"documents by kind, seconds from the first step (the steps ended at {steps_seconds:.0f})"
+    )
+    for row in rows.order_by("last"):
+        first, last = ((row[at] - round_wall).total_seconds() for at in ("first", "last"))
+        print(f"  {row['kind']:<24}{row['count']:>8,}  from {first:6.0f} to {last:6.0f}")
 
 
 if __name__ == "__main__":

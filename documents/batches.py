@@ -191,7 +191,7 @@ class _Moved(Exception):
 
 
 class _Batch:
-    def __init__(self, actor: Actor, progress: Callable[[], None]):
+    def __init__(self, actor: Actor, progress: Callable[[int], None]):
         self.actor = actor
         self.progress = progress
         self.documents: list[Document] = []
@@ -204,7 +204,7 @@ class _Batch:
 
     def refuse(self, entry_index: int, request: issuing.IssueRequest, reason: str) -> None:
         self.refused.append({"index": entry_index, "title": request.title, "reason": reason})
-        self.progress()
+        self.progress(1)
 
     def checked(self, requests: list[issuing.IssueRequest]) -> list[_Entry]:
         entries = []
@@ -282,8 +282,7 @@ class _Batch:
         self.documents.extend(rows)
         if not chunk[0].long and result.print_pdf is not None:
             self.print_parts.append(result.print_pdf)
-        for _row in rows:
-            self.progress()
+        self.progress(len(rows))
         return True
 
     def run(self, entries: list[_Entry]) -> None:
@@ -340,11 +339,12 @@ def issue_many(
     requests: list[issuing.IssueRequest],
     actor: Actor,
     *,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Document], list[dict], bytes | None]:
     """:func:`issuing.issue_batch`'s work: the issued documents in the order of the requests,
-    the refused requests (index, title, reason) and the print file of the short documents."""
-    batch = _Batch(actor, progress or (lambda: None))
+    the refused requests (index, title, reason) and the print file of the short documents.
+    ``progress(n)`` is told of every ``n`` requests done, a chunk at a time."""
+    batch = _Batch(actor, progress or (lambda done: None))
     batch.run(batch.checked(requests))
     batch.refused.sort(key=lambda row: row["index"])
     merged = rendering.merge_pdfs(batch.print_parts) if batch.print_parts else None

@@ -76,7 +76,7 @@ def issue_batch(
     requests: Iterable[IssueRequest],
     actor: Actor,
     *,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Document], list[dict], bytes | None]:
     """Issue many documents and gather one print file.
 
