@@ -8,13 +8,16 @@ and its seal area are found.
 """
 
 import io
+import os
+import threading
 from dataclasses import dataclass
 
 import segno
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from pypdf import PdfReader, PdfWriter
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from documents.fonts import compact_cid_fonts
 
@@ -49,8 +52,26 @@ def document_body(template: str, context: dict) -> str:
 
 
 def page_html(bodies: list[str]) -> str:
-    """The whole HTML page around one or more document sections."""
+    """The whole HTML page around one or more document sections (styled by :func:`layout`)."""
     return render_to_string("documents/page.html", {"bodies": [mark_safe(b) for b in bodies]})
+
+
+# The parsed stylesheet and the loaded fonts of this thread (pango's font map is not shared
+# between threads), made again in a forked worker process.
+_style = threading.local()
+
+
+def layout(html: str):
+    """Lay out ``html`` with the documents' stylesheet (documents/page.css).
+
+    The stylesheet is parsed and the fonts are configured once per process and thread rather
+    than for each document: a fifth of the time of a one-page notice.
+    """
+    if getattr(_style, "pid", None) != os.getpid():
+        _style.fonts = FontConfiguration()
+        _style.sheet = CSS(string=render_to_string("documents/page.css"), font_config=_style.fonts)
+        _style.pid = os.getpid()
+    return HTML(string=html).render(stylesheets=[_style.sheet], font_config=_style.fonts)
 
 
 def _seal_box(page, name: str | None = None) -> tuple[float, float, float, float] | None:
@@ -73,7 +94,7 @@ def _write(document) -> bytes:
 
 def render_pdf(html: str) -> RenderedPdf:
     """Lay out and write the PDF, noting the seal area of the last page in PDF points."""
-    document = HTML(string=html).render()
+    document = layout(html)
     return RenderedPdf(
         pdf=_write(document), pages=len(document.pages), seal_box=_seal_box(document.pages[-1])
     )
@@ -94,7 +115,7 @@ def render_many(sections: list[tuple[str, str]]) -> RenderedChunk:
     ~50 times faster than writing each page range again with WeasyPrint), so each stays a
     complete PDF of its own pages that looks as if it had been rendered alone.
     """
-    document = HTML(string=page_html([body for _key, body in sections])).render()
+    document = layout(page_html([body for _key, body in sections]))
     starts = {}
     for number, page in enumerate(document.pages):
         for name in page.anchors:

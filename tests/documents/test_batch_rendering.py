@@ -5,11 +5,11 @@ pages and its seal where they belong; a refused or failed document costs only it
 import io
 import shutil
 import subprocess
+import threading
 
 import pytest
 from django.db import connection
 from pypdf import PdfReader
-from weasyprint import HTML
 
 from documents import batches, fonts, issuing, numbering, rendering, signing, verification
 from documents.models import Document, DocumentSequence
@@ -118,9 +118,7 @@ def test_a_refused_request_is_reported_on_its_row_and_the_others_issue(
     requests.insert(1, bad)
     calls = []
 
-    documents, refused, _merged = issuing.issue_batch(
-        requests, actor, progress=calls.append
-    )
+    documents, refused, _merged = issuing.issue_batch(requests, actor, progress=calls.append)
 
     assert [row["index"] for row in refused] == [1]
     assert "ID" in refused[0]["reason"] or "身份证" in refused[0]["reason"]
@@ -289,7 +287,7 @@ def test_compacted_fonts_draw_the_same_page(tmp_path):
         "<section class='document'><h1 class='title'>奖励扶助金发放告知书</h1>"
         "<p>经资格确认，你符合农村部分计划生育家庭奖励扶助条件。ABC 123</p></section>"
     )
-    document = HTML(string=rendering.page_html([body])).render()
+    document = rendering.layout(rendering.page_html([body]))
     plain, compact = document.write_pdf(), document.write_pdf(finisher=fonts.compact_cid_fonts)
     pictures = pictures_of(tmp_path, plain=plain, compact=compact)
 
@@ -301,3 +299,28 @@ def test_compacted_fonts_draw_the_same_page(tmp_path):
 def test_only_cid_keyed_cff_fonts_are_compacted():
     assert fonts.compact_cff(b"\x00\x01\x00\x00 a TrueType font", [1], notdef_outline=False) is None
     assert fonts.compact_cff(b"OTTO but not a font", [1], notdef_outline=False) is None
+
+
+def test_the_stylesheet_and_fonts_are_made_once_per_thread():
+    """``rendering.layout`` keeps the parsed stylesheet and the fonts of its thread (pango's
+    font map is not shared between threads) and styles every document with them."""
+    body = (
+        "<section class='document'><h1 class='title'>告知书</h1>"
+        "<p class='number'>安和县卫健〔2026〕奖扶发字第0001号</p></section>"
+    )
+    html = rendering.page_html([body])
+    first = rendering.layout(html)
+    fonts_here = rendering._style.fonts
+    rendering.layout(html)
+    elsewhere = []
+    thread = threading.Thread(
+        target=lambda: elsewhere.append((rendering.layout(html), rendering._style.fonts))
+    )
+    thread.start()
+    thread.join()
+
+    assert rendering._style.fonts is fonts_here
+    assert elsewhere[0][1] is not fonts_here
+    # Styled by documents/page.css: only its page footer prints the word 验证码.
+    for document in (first, elsewhere[0][0]):
+        assert "验证码" in text_of(document.write_pdf())
