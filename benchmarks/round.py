@@ -2,12 +2,12 @@
 
 Builds a county of ROUND_VILLAGES (300) villages with ROUND_APPLICATIONS (10,000) submitted
 applications (the scale data generator's ``new_round``), then works the round through the real
-actions (``workflows/yearly_round.py``) while ROUND_WORKERS (1) ``db_worker`` process issues
-the documents it queues: every posting notice (``CASEWORK_INLINE_NOTICE_ROWS=0``, so no notice
-is drawn in the officer's request) and every payment letter, a batch of letters rendered and
-signed by a pool of ``CASEWORK_DOCUMENT_WORKERS`` processes (one per CPU). One worker, because
-two would render notices of one office side by side and one of each pair would have to be
-numbered and rendered again (``documents/batches.py``). Prints each stage's time and
+actions (``workflows/yearly_round.py``) while ``db_worker`` processes issue the documents it
+queues, one worker per task queue (``CASEWORK_TASK_QUEUES``): every posting notice
+(``CASEWORK_INLINE_NOTICE_ROWS=0``, so no notice is drawn in the officer's request) on the
+long documents' queue, and every payment letter on the default queue, a batch of letters
+rendered and signed by a pool of ``CASEWORK_DOCUMENT_WORKERS`` processes (one per CPU).
+ROUND_WORKERS=0 times the steps alone and leaves the documents queued. Prints each stage's time and
 rows, the documents and pages produced per second, the peak memory, the total against the
 10-minute target, and the audit chain check (``manage.py verify_audit``). ROUND_PROFILE=<stage
 name> prints a profile of that stage.
@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 VILLAGES = int(os.environ.get("ROUND_VILLAGES", "300"))
 APPLICATIONS = int(os.environ.get("ROUND_APPLICATIONS", "10000"))
-# db_worker processes; 0 times the steps alone and leaves the documents queued.
-WORKERS = int(os.environ.get("ROUND_WORKERS", "1"))
+# 0 times the steps alone and leaves the documents queued; else one db_worker per task queue.
+WORKERS = os.environ.get("ROUND_WORKERS", "1") != "0"
 TARGET_SECONDS = 600
 
 
@@ -118,9 +118,11 @@ def run(scratch: Path) -> None:
     keys.make_local_ca(Path(settings.CASEWORK_SIGNING_KEY_DIR), "示范市电子政务演示根证书")
     county_office(county)
     officers = round_officers(county)
+    queues = settings.CASEWORK_TASK_QUEUES
     print(
         f"{connection.vendor}: a county of {VILLAGES} villages, {APPLICATIONS:,} applications, "
-        f"built in {time.perf_counter() - started:.0f} s; {WORKERS} document workers",
+        f"built in {time.perf_counter() - started:.0f} s; "
+        f"document workers: {', '.join(queues) if WORKERS else 'none'}",
         flush=True,
     )
 
@@ -134,12 +136,14 @@ def run(scratch: Path) -> None:
                 "0.5",
                 "--no-reload",
                 "--no-startup-delay",
+                "--queue-name",
+                queue,
             ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=open(scratch / f"worker-{n}.log", "w"),  # noqa: SIM115 (closed with the process)
+            stderr=open(scratch / f"worker-{queue}.log", "w"),  # noqa: SIM115 (closed with the process)
         )
-        for n in range(WORKERS)
+        for queue in (queues if WORKERS else [])
     ]
     print(f"{'stage':<28}{'seconds':>9}{'rows':>9}{'rows/s':>9}", flush=True)
 

@@ -9,16 +9,21 @@ the broker through it (django-tasks-fennel's backend).
 import os
 
 from celery import Celery
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def make_app(main: str = "casework") -> Celery:
-    """A Celery app configured from the Django settings, consuming django-tasks' queue."""
+    """A Celery app configured from the Django settings, consuming django-tasks' queues."""
+    from django.conf import settings
+
     app = Celery(main, set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
-    # django-tasks' queue is called "default"; the backend sends there, so workers consume it.
+    # The backend sends each task to its django-tasks queue ("default" unless the task says
+    # otherwise); a worker started without -Q consumes every queue declared here.
     app.conf.task_default_queue = "default"
+    app.conf.task_queues = [Queue(name) for name in settings.CASEWORK_TASK_QUEUES]
     return app
 
 

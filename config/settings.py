@@ -296,7 +296,17 @@ if CASEWORK_TASK_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(
         f"CASEWORK_TASK_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {CASEWORK_TASK_BACKEND!r}."
     )
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[CASEWORK_TASK_BACKEND]}}
+# The queues: "default", and "long-documents" for the posting notices (documents/tasks.py), so
+# that a county's notices never hold up a batch of letters. A database worker serves the queues
+# it is given (`manage.py db_worker --queue-name default,long-documents`); a Celery worker
+# consumes all of them (config/celery.py).
+CASEWORK_TASK_QUEUES = ["default", "long-documents"]
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[CASEWORK_TASK_BACKEND],
+        "QUEUES": CASEWORK_TASK_QUEUES,
+    }
+}
 # The Celery broker (Redis) and where task outcomes are kept; a Job row holds the progress and
 # result the pages show either way, so the result backend only serves django-tasks' get_result.
 CELERY_BROKER_URL = os.environ.get("CASEWORK_BROKER_URL", "")

@@ -7,10 +7,16 @@ from django_tasks import task
 from casework import jobs
 from casework.models import Region
 from documents import issuing
+from documents.kinds import spec_of
 from documents.models import IssuingOffice
 from permissions.audit import Actor
 
 JOB_KIND = "documents"
+# Long documents (posting notices: up to thousands of names, rendered one at a time) wait in a
+# queue of their own (settings.CASEWORK_TASK_QUEUES): a county's notices never hold up a batch
+# of letters, and one worker on this queue never renders two notices of one office side by side
+# (the later one would be numbered and rendered again: documents/batches.py).
+LONG_DOCUMENTS_QUEUE = "long-documents"
 
 
 def to_json(request: issuing.IssueRequest) -> dict:
@@ -49,13 +55,15 @@ def start_batch(officer, title: str, requests: list[issuing.IssueRequest]):
     """Queue ``requests`` for issuing in the background; returns the Job to follow.
 
     Each request is checked when its turn comes, so one bad request is reported on its row
-    and never holds back the others.
+    and never holds back the others. A batch with a long document goes to the long documents'
+    queue.
     """
+    long = any(spec_of(request.kind).long for request in requests)
     return jobs.start_job(
         officer,
         JOB_KIND,
         title,
-        issue_documents,
+        issue_documents.using(queue_name=LONG_DOCUMENTS_QUEUE) if long else issue_documents,
         total=len(requests),
         requests=[to_json(request) for request in requests],
     )

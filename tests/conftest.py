@@ -47,7 +47,12 @@ def _pinned_today_and_clean_cache(settings, tmp_path):
 @pytest.fixture
 def immediate_tasks(settings):
     """Background tasks run at once, in the test (jobs start on commit: capture the callbacks)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.CASEWORK_TASK_QUEUES,
+        }
+    }
 
 
 @pytest.fixture

@@ -100,7 +100,12 @@ def broker(tmp_path):
 def celery_tasks(settings, broker):
     """This process enqueues through the Celery backend to ``broker``, as an app server does."""
     settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = broker
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_fennel.CeleryBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_fennel.CeleryBackend",
+            "QUEUES": settings.CASEWORK_TASK_QUEUES,
+        }
+    }
     app = make_app("casework-test")
     app.set_current()
     app.set_default()

@@ -206,9 +206,8 @@ def test_the_command_reports_what_it_found(couple, capsys):
 
 @pytest.mark.django_db
 def test_a_supervisor_starts_the_search_as_a_background_job(
-    client, couple, supervisor, settings, django_capture_on_commit_callbacks
+    client, couple, supervisor, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     couple(VILLAGE)
     couple(OTHER_COUNTY_VILLAGE)
     client.force_login(supervisor)

@@ -74,3 +74,36 @@ def test_a_running_job_page_refreshes_itself(client, administrator):
     client.force_login(administrator)
     page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' in page and 'value="40"' in page
+
+
+@pytest.mark.django_db
+def test_notices_wait_in_a_queue_of_their_own(
+    make_request, administrator, settings, django_capture_on_commit_callbacks
+):
+    """A county's long notices never hold up a batch of letters: each kind of batch waits in
+    its own queue, which a worker of its own can serve."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": settings.CASEWORK_TASK_QUEUES,
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        letters = tasks.start_batch(administrator, "告知书", [make_request("payment_letter")])
+        notice = tasks.start_batch(administrator, "公示", [make_request("posting_notice")])
+
+    queued = {
+        result.args_kwargs["args"][0]: result.queue_name for result in DBTaskResult.objects.all()
+    }
+    assert queued == {str(letters.pk): "default", str(notice.pk): tasks.LONG_DOCUMENTS_QUEUE}
+    assert tasks.LONG_DOCUMENTS_QUEUE in settings.CASEWORK_TASK_QUEUES
+
+
+def test_a_celery_worker_consumes_every_queue(settings):
+    from config.celery import make_app
+
+    app = make_app("casework-queues-test")
+
+    assert [queue.name for queue in app.conf.task_queues] == settings.CASEWORK_TASK_QUEUES

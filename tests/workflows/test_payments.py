@@ -248,9 +248,8 @@ def test_return_close_and_reissue_after_a_failure(approved, disburser, village_o
 
 @pytest.mark.django_db
 def test_paid_recipients_get_a_signed_letter(
-    approved, disburser, offices, settings, django_capture_on_commit_callbacks
+    approved, disburser, offices, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     bank_file(disburser, approved)
     batch = perform("mark_sent", PaymentBatch.objects.get(), Actor(disburser), {})
     failing = batch.payments.order_by("id").first()

@@ -203,10 +203,14 @@ def test_closing_many_postings_reports_each(
 
 @pytest.mark.django_db
 def test_a_long_list_is_issued_by_a_background_job(
-    open_posting, settings, village_officer, client, django_capture_on_commit_callbacks
+    open_posting,
+    settings,
+    immediate_tasks,
+    village_officer,
+    client,
+    django_capture_on_commit_callbacks,
 ):
     settings.CASEWORK_INLINE_NOTICE_ROWS = 2
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client.force_login(village_officer)
     with django_capture_on_commit_callbacks(execute=False) as pending:
         posting, _ = open_posting()
