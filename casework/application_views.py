@@ -58,9 +58,22 @@ def application_list(request):
             "bulk_form": BulkStepForm(user=request.user),
             "may_post": request.user.has_perm("casework.add_posting"),
             "posting_form": OpenPostingForm(initial={"year": clock.today().year, "days": 7}),
-            "results": request.session.pop("appraisal_results", None),
+            "results": _named_results(request.user, request.session.pop("appraisal_results", None)),
         },
     )
+
+
+def _named_results(user, results: list[dict] | None) -> list[dict] | None:
+    """The rows of the last bulk action, each with its application (applicant, program, year)
+    when the user may see it, so that the table names households rather than numbers."""
+    if not results:
+        return results
+    found = (
+        visible_to(user, Application)
+        .select_related("applicant", "program")
+        .in_bulk([row["application"] for row in results])
+    )
+    return [{**row, "found": found.get(row["application"])} for row in results]
 
 
 @login_required

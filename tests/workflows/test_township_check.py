@@ -127,3 +127,8 @@ def test_the_township_check_through_the_list_page(client, waiting, township_revi
     )
     assert response.status_code == 200
     assert Application.objects.filter(status="township_checked").count() == 2
+    # Each row of the results names its household, linked to the application.
+    results = response.content.decode().split("逐条办理结果", 1)[1].split("</table>", 1)[0]
+    for application in waiting[:2]:
+        detail = reverse("application-detail", args=[application.pk])
+        assert f'<a href="{detail}">{application}</a>' in results
