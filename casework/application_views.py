@@ -58,22 +58,24 @@ def application_list(request):
             "bulk_form": BulkStepForm(user=request.user),
             "may_post": request.user.has_perm("casework.add_posting"),
             "posting_form": OpenPostingForm(initial={"year": clock.today().year, "days": 7}),
-            "results": _named_results(request.user, request.session.pop("appraisal_results", None)),
+            "results": request.session.pop("appraisal_results", None),
         },
     )
 
 
-def _named_results(user, results: list[dict] | None) -> list[dict] | None:
-    """The rows of the last bulk action, each with its application (applicant, program, year)
-    when the user may see it, so that the table names households rather than numbers."""
-    if not results:
-        return results
-    found = (
-        visible_to(user, Application)
+def _remember_results(request, results) -> None:
+    """Keep the rows of a bulk action for the list page that follows, each named by its
+    application (applicant, program, year) when the officer may see it, so that the table names
+    households rather than numbers; one query here, none on the page."""
+    names = (
+        visible_to(request.user, Application)
         .select_related("applicant", "program")
-        .in_bulk([row["application"] for row in results])
+        .in_bulk([result.id for result in results])
     )
-    return [{**row, "found": found.get(row["application"])} for row in results]
+    request.session["appraisal_results"] = [
+        {**result.as_dict(), "label": str(names[result.id]) if result.id in names else ""}
+        for result in results
+    ]
 
 
 @login_required
@@ -206,7 +208,7 @@ def application_appraise(request):
                 request,
                 _("%(done)s of %(total)s appraised.") % {"done": done, "total": len(results)},
             )
-            request.session["appraisal_results"] = [r.as_dict() for r in results]
+            _remember_results(request, results)
     return redirect(request.POST.get("next") or "application-list")
 
 
@@ -226,5 +228,5 @@ def application_bulk(request):
     messages.success(
         request, _("%(done)s of %(total)s done.") % {"done": done, "total": len(results)}
     )
-    request.session["appraisal_results"] = [r.as_dict() for r in results]
+    _remember_results(request, results)
     return redirect(request.POST.get("next") or "application-list")

@@ -101,7 +101,10 @@ def test_apply_to_enrolment_through_the_pages(
         {"selected": [pk], "step": "approve", "opinion": "同意"},
         follow=True,
     )
-    assert response.context["results"] == [{"application": pk, "done": True, "message": "批准"}]
+    approved = str(Application.objects.get(pk=pk))
+    assert response.context["results"] == [
+        {"application": pk, "done": True, "message": "批准", "label": approved}
+    ]
     assert status_of(pk) == ApplicationStatus.APPROVED
 
     client.force_login(city_filing_officer)
