@@ -121,7 +121,6 @@ def operations():
 
 def document_operations():
     """The PDF pipeline against the bare WeasyPrint rendering of the very same page."""
-
     from casework.models import Region
     from documents import issuing, rendering, verification
     from documents.models import IssuingOffice
