@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework import clock
+from casework.form_fields import DatePicker
 from casework.id_numbers import normalize_id_number
 from casework.models import Application, AppraisalOpinion, Person, Program
 from permissions.scoping import visible_to
@@ -58,9 +59,7 @@ class ApplicationForm(FactsForm):
 
 
 class AppraisalForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Meeting held on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    held_on = forms.DateField(label=_("Meeting held on"), widget=DatePicker())
     attendees = forms.CharField(label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}))
     attendee_count = forms.IntegerField(label=_("Number of attendees"), min_value=1)
     opinion = forms.ChoiceField(label=_("The meeting's opinion"), choices=AppraisalOpinion.choices)
@@ -76,7 +75,7 @@ class BulkStepForm(forms.Form):
     reviewed_on = forms.DateField(
         label=_("Reviewed on (annual review)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     met_in_person = forms.BooleanField(label=_("Met in person"), required=False)
     alive = forms.BooleanField(label=_("Alive"), required=False, initial=True)

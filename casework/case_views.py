@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from casework import clock, list_columns
 from casework.case_decision_views import decisions_context
 from casework.filters import CaseFilter
+from casework.form_fields import DatePicker
 from casework.models import EnforcementCase, Region
 from casework.pages import (
     describe,
@@ -43,7 +44,7 @@ class ClueForm(forms.ModelForm):
         model = EnforcementCase
         fields = ["region", "source", "received_on", "subject", "summary"]
         widgets = {
-            "received_on": forms.DateInput(attrs={"type": "date"}),
+            "received_on": DatePicker(),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
 

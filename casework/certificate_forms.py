@@ -7,6 +7,7 @@ from django import forms
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
+from casework.form_fields import DatePicker
 from casework.models import MigrantCertificate, Region
 
 
@@ -70,8 +71,8 @@ class CertificateForm(forms.ModelForm):
         model = MigrantCertificate
         fields = MigrantCertificate.APPLICATION_FIELDS
         widgets = {
-            "residence_since": forms.DateInput(attrs={"type": "date"}),
-            "married_on": forms.DateInput(attrs={"type": "date"}),
+            "residence_since": DatePicker(),
+            "married_on": DatePicker(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,12 @@ from casework import clock
 from casework.uploads import MEGABYTE, inspect_upload
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker (an ISO date, as DateInput writes its value)."""
+
+    input_type = "date"
+
+
 class PastDateField(forms.DateField):
     """A date that cannot be after today (by the system's one clock); a date picker on pages.
 
@@ -19,7 +25,7 @@ class PastDateField(forms.DateField):
     """
 
     def __init__(self, *args, future_message=None, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        kwargs.setdefault("widget", DatePicker())
         super().__init__(*args, **kwargs)
         self.future_message = future_message or _("The date cannot be in the future.")
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from casework import clock, list_columns, reports
 from casework.filters import PaymentBatchFilter
+from casework.form_fields import DatePicker
 from casework.models import Payment, PaymentBatch, Program, Recovery, Region
 from casework.money import yuan
 from casework.pages import (
@@ -42,7 +43,7 @@ class BuildForm(forms.Form):
     )
     day = forms.DateField(
         label=gettext_lazy("A day of the period to pay"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
 
     def __init__(self, *args, user, **kwargs):

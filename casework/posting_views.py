@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from casework import clock, list_columns
 from casework.filters import PostingFilter
+from casework.form_fields import DatePicker
 from casework.models import Application, Objection, ObjectionChannel, Posting, Program, Region
 from casework.pages import (
     describe,
@@ -42,7 +43,7 @@ class ObjectionForm(forms.ModelForm):
         fields = ["entry", "channel", "content", "reporter_name", "reporter_contact", "received_on"]
         labels = {"entry": gettext_lazy("Objection to")}
         widgets = {
-            "received_on": forms.DateInput(attrs={"type": "date"}),
+            "received_on": DatePicker(),
             "content": forms.Textarea(attrs={"rows": 2}),
         }
 

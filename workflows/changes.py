@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock
+from casework.form_fields import DatePicker
 from casework.models import (
     Application,
     ApplicationStatus,
@@ -86,7 +87,7 @@ class ChangeRequestForm(forms.Form):
         label=gettext_lazy("Effective from (for a death: the date of death)"),
         error_messages={"invalid": gettext_lazy("Enter a valid date (YYYY-MM-DD).")},
         # A bank account may change from a later day, so no upper bound here (``_check_date``).
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     address = forms.CharField(label=gettext_lazy("New address"), max_length=200, required=False)
     household = forms.CharField(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock, region_codes
+from casework.form_fields import DatePicker
 from casework.models import (
     Application,
     ApplicationStatus,
@@ -53,9 +54,7 @@ LATEST_BACKDATING = datetime.timedelta(days=30)
 
 
 class PostingForm(forms.Form):
-    starts_on = forms.DateField(
-        label=gettext_lazy("Posted from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label=gettext_lazy("Posted from"), widget=DatePicker())
     days = forms.IntegerField(label=gettext_lazy("Days posted"), min_value=1, max_value=60)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
     contact_phone = forms.CharField(label=gettext_lazy("Phones for objections"), max_length=100)
