@@ -13,9 +13,14 @@ from casework.uploads import MEGABYTE, inspect_upload
 
 
 class DatePicker(forms.DateInput):
-    """The browser's date picker (an ISO date, as DateInput writes its value)."""
+    """The browser's date picker. Its value is always an ISO date: the locale's format
+    (zh-hans writes 2026/11/26) is not one the browser accepts, and it would show the field
+    empty."""
 
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PastDateField(forms.DateField):
