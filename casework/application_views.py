@@ -16,11 +16,13 @@ from casework.application_forms import ApplicationForm, AppraisalForm, BulkStepF
 from casework.filters import ApplicationFilter
 from casework.models import Application, ChangeStatus, Recovery, VisitPhoto
 from casework.pages import (
+    BULK_RESULTS,
     describe,
     export_list,
     page_export_url,
     paginate,
     querystring_without_page,
+    remember_bulk_results,
     run_form_action,
     run_step,
     wants_workbook,
@@ -58,24 +60,9 @@ def application_list(request):
             "bulk_form": BulkStepForm(user=request.user),
             "may_post": request.user.has_perm("casework.add_posting"),
             "posting_form": OpenPostingForm(initial={"year": clock.today().year, "days": 7}),
-            "results": request.session.pop("appraisal_results", None),
+            "results": request.session.pop(BULK_RESULTS, None),
         },
     )
-
-
-def _remember_results(request, results) -> None:
-    """Keep the rows of a bulk action for the list page that follows, each named by its
-    application (applicant, program, year) when the officer may see it, so that the table names
-    households rather than numbers; one query here, none on the page."""
-    names = (
-        visible_to(request.user, Application)
-        .select_related("applicant", "program")
-        .in_bulk([result.id for result in results])
-    )
-    request.session["appraisal_results"] = [
-        {**result.as_dict(), "label": str(names[result.id]) if result.id in names else ""}
-        for result in results
-    ]
 
 
 @login_required
@@ -208,7 +195,7 @@ def application_appraise(request):
                 request,
                 _("%(done)s of %(total)s appraised.") % {"done": done, "total": len(results)},
             )
-            _remember_results(request, results)
+            remember_bulk_results(request, results)
     return redirect(request.POST.get("next") or "application-list")
 
 
@@ -228,5 +215,5 @@ def application_bulk(request):
     messages.success(
         request, _("%(done)s of %(total)s done.") % {"done": done, "total": len(results)}
     )
-    _remember_results(request, results)
+    remember_bulk_results(request, results)
     return redirect(request.POST.get("next") or "application-list")

@@ -10,9 +10,11 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from casework import clock, list_columns
+from casework.models import Application
 from casework.paginators import KeysFirstPaginator
 from casework.workbooks import XLSX, write_sheet
 from permissions.audit import Actor
+from permissions.scoping import visible_to
 from workflows.transitions import TransitionConflict, perform
 from workflows.transitions import describe_refusal as describe
 
@@ -95,3 +97,23 @@ def run_step(request, name: str, obj) -> bool:
         messages.success(request, _("Done."))
         return True
     return False
+
+
+# The session key of the last bulk action's rows, shown once by the application list.
+BULK_RESULTS = "bulk_results"
+
+
+def remember_bulk_results(request, results) -> None:
+    """Keep the rows of a bulk action on applications (a step, an appraisal, a posting opened)
+    for the application list that follows, each named by its application (applicant, program,
+    year) when the officer may see it, so that the table names households rather than numbers:
+    one query here, none on the page."""
+    names = (
+        visible_to(request.user, Application)
+        .select_related("applicant", "program")
+        .in_bulk([result.id for result in results])
+    )
+    request.session[BULK_RESULTS] = [
+        {**result.as_dict(), "label": str(names[result.id]) if result.id in names else ""}
+        for result in results
+    ]

@@ -20,6 +20,7 @@ from casework.pages import (
     page_export_url,
     paginate,
     querystring_without_page,
+    remember_bulk_results,
     run_step,
     wants_workbook,
 )
@@ -168,7 +169,7 @@ def posting_open(request):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, describe(error))
         return redirect(request.POST.get("next") or "application-list")
-    request.session["appraisal_results"] = [r.as_dict() for r in opened.results]
+    remember_bulk_results(request, opened.results)
     if opened.posting is None:
         messages.error(request, _("No application could be posted."))
         return redirect(request.POST.get("next") or "application-list")

@@ -34,6 +34,10 @@ def test_post_object_resolve_and_close_through_the_pages(
     )
     posting = Posting.objects.get()
     assert response.url == reverse("posting-detail", args=[posting.pk])
+    # Each row's result waits for the application list, naming its household.
+    results = client.get(reverse("application-list")).content.decode().split("逐条办理结果", 1)[1]
+    for application in appraised:
+        assert str(application) in results
     entry = posting.entries.first()
     client.post(
         reverse("objection-create", args=[posting.pk]),
