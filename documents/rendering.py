@@ -7,8 +7,10 @@ after its key (``doc-<key>`` on the section, ``seal-<key>`` on the seal), by whi
 and its seal area are found.
 """
 
+import functools
 import io
 import os
+import re
 import threading
 from dataclasses import dataclass
 
@@ -17,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
+from weasyprint.html import UA
 from weasyprint.text.fonts import FontConfiguration
 
 from documents.fonts import compact_cid_fonts
@@ -56,6 +60,33 @@ def page_html(bodies: list[str]) -> str:
     return render_to_string("documents/page.html", {"bodies": [mark_safe(b) for b in bodies]})
 
 
+# Rules of WeasyPrint's user-agent stylesheet that match every element through a
+# pseudo-element: list markers, footnotes and notes. None of them can apply to a document
+# (no lists, no footnotes), yet each gives every element six pseudo-element styles to compute.
+_EVERY_ELEMENT_PSEUDO_RULES = re.compile(
+    r"^::(marker|footnote-[a-z]+|note-[a-z]+) \{[^}]*\}\n", re.M
+)
+
+
+@functools.cache
+def lean_user_agent_sheet() -> CSS:
+    """WeasyPrint's HTML user-agent stylesheet less :data:`_EVERY_ELEMENT_PSEUDO_RULES`.
+
+    Styles are then computed for a sixth of the pseudo-elements: a tenth of a letter's
+    layout time, a fifth of a one-page notice's. The pages drawn are the same.
+    """
+    # Its @counter-style rules go to a throw-away registry: the document's own counter
+    # styles come from WeasyPrint's, as always.
+    return CSS(string=_EVERY_ELEMENT_PSEUDO_RULES.sub("", UA), counter_style=CounterStyle())
+
+
+class DocumentHtml(HTML):
+    """An HTML document laid out with :func:`lean_user_agent_sheet`."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [lean_user_agent_sheet()]
+
+
 # The parsed stylesheet and the loaded fonts of this thread (pango's font map is not shared
 # between threads), made again in a forked worker process.
 _style = threading.local()
@@ -65,13 +96,14 @@ def layout(html: str):
     """Lay out ``html`` with the documents' stylesheet (documents/page.css).
 
     The stylesheet is parsed and the fonts are configured once per process and thread rather
-    than for each document: a fifth of the time of a one-page notice.
+    than for each document: a fifth of the time of a one-page notice. The user-agent
+    stylesheet is WeasyPrint's, lean (:class:`DocumentHtml`).
     """
     if getattr(_style, "pid", None) != os.getpid():
         _style.fonts = FontConfiguration()
         _style.sheet = CSS(string=render_to_string("documents/page.css"), font_config=_style.fonts)
         _style.pid = os.getpid()
-    return HTML(string=html).render(stylesheets=[_style.sheet], font_config=_style.fonts)
+    return DocumentHtml(string=html).render(stylesheets=[_style.sheet], font_config=_style.fonts)
 
 
 def _seal_box(page, name: str | None = None) -> tuple[float, float, float, float] | None:

@@ -10,8 +10,11 @@ import threading
 import pytest
 from django.db import connection
 from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.html import UA
 
 from documents import batches, fonts, issuing, numbering, rendering, signing, verification
+from documents.kinds import DocumentKind
 from documents.models import Document, DocumentSequence
 from permissions.audit import Actor, verify_chain
 from permissions.models import AuditEntry
@@ -324,3 +327,42 @@ def test_the_stylesheet_and_fonts_are_made_once_per_thread():
     # Styled by documents/page.css: only its page footer prints the word 验证码.
     for document in (first, elsewhere[0][0]):
         assert "验证码" in text_of(document.write_pdf())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", DocumentKind.values)
+def test_the_lean_user_agent_sheet_draws_the_very_same_pdf(make_request, kind):
+    """Documents are laid out without the user-agent rules that give every element list-marker,
+    footnote and note pseudo-elements; no document has any, so the PDF is byte for byte the
+    one WeasyPrint's own stylesheet gives."""
+    html = rendering.page_html(
+        [
+            issuing.document_body(
+                make_request(kind, rows=40), "安和县卫健〔2026〕1号", "ABCDE23456", demo=True
+            )
+        ]
+    )
+    lean = rendering.layout(html).write_pdf()
+    standard = HTML(string=html).render(
+        stylesheets=[rendering._style.sheet], font_config=rendering._style.fonts
+    )
+
+    assert lean == standard.write_pdf()
+
+
+def test_the_lean_user_agent_sheet_leaves_out_only_the_every_element_pseudo_rules():
+    left_out = rendering._EVERY_ELEMENT_PSEUDO_RULES.findall(UA)
+
+    assert left_out == [
+        "marker",
+        "footnote-call",
+        "footnote-marker",
+        "note-call",
+        "note-marker",
+        "note-callback",
+    ]
+    # WeasyPrint still asks the document for its user-agent stylesheets through this hook.
+    assert "_ua_stylesheets" in vars(HTML)
+    assert rendering.DocumentHtml(string="<p>")._ua_stylesheets() == [
+        rendering.lean_user_agent_sheet()
+    ]
