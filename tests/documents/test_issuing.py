@@ -2,12 +2,14 @@
 
 import hashlib
 import io
+import subprocess
 
 import pytest
+import segno
 from django.core.exceptions import ImproperlyConfigured
 from pypdf import PdfReader
 
-from documents import issuing, keys, signing
+from documents import issuing, keys, rendering, signing
 from documents.kinds import KINDS
 from documents.models import Document, DocumentSequence, DocumentStatus
 from permissions.audit import Actor, verify_chain
@@ -234,3 +236,39 @@ def test_this_machine_subsets_with_harfbuzz():
 
     assert fonts.harfbuzz_subsetting()
     assert fonts.check_harfbuzz_subsetting() == []
+
+
+def test_the_qr_code_is_printed_as_whole_pixels_per_module_without_smoothing(
+    issue, settings, tmp_path
+):
+    """The code is an image of whole pixels per module that viewers and printers must not
+    smooth (``/Interpolate false``), so each module prints as a sharp square; it reads back
+    from a page drawn at a screen's 100 dpi."""
+    settings.CASEWORK_PUBLIC_URL = "https://casework.example.gov.cn"
+    document = issue("payment_letter")
+    data = pdf_of(document)
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    images = [
+        image.get_object()
+        for image in page["/Resources"]["/XObject"].values()
+        if image.get_object()["/Subtype"] == "/Image"
+    ]
+    url = f"https://casework.example.gov.cn/verify/{document.code}/"
+    width, height = segno.make(url, error="m").symbol_size(border=0)
+    pixels = rendering.QR_PIXELS_PER_MODULE
+
+    assert [(image["/Width"], image["/Height"]) for image in images] == [
+        (width * pixels, height * pixels)
+    ]
+    assert images[0]["/Interpolate"].value is False
+    (tmp_path / "letter.pdf").write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", tmp_path / "letter.pdf", tmp_path / "page"], check=True
+    )
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", *map(str, tmp_path.glob("page*.png"))],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert scanned == url
