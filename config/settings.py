@@ -227,6 +227,10 @@ STATIC_ROOT = DATA_DIR / "static"
 # workers this is one shared (NFS) folder mounted at the same path on every machine.
 MEDIA_ROOT = Path(os.environ.get("CASEWORK_MEDIA_ROOT", DATA_DIR / "media"))
 
+# The documents' typeface cut down to its common characters, made once per machine
+# (documents/typeface.py).
+CASEWORK_FONT_DIR = Path(os.environ.get("CASEWORK_FONT_DIR", DATA_DIR / "fonts"))
+
 # Signing keys: one PKCS#12 file per issuing office, named <office code>.p12, in this folder.
 # Keys never enter the database or the repository; `manage.py make_demo_keys` makes demo ones.
 CASEWORK_SIGNING_KEY_DIR = Path(os.environ.get("CASEWORK_SIGNING_KEY_DIR", DATA_DIR / "keys"))

@@ -14,6 +14,8 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from fontTools.cffLib import CFFFontSet
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables.DefaultTable import DefaultTable
 
 HINT = "Install the Debian package libharfbuzz-subset0 (HarfBuzz 4.1 or newer)."
 
@@ -47,8 +49,9 @@ def check_harfbuzz_subsetting(app_configs=None, **kwargs):
 
 
 # The embedded CJK fonts are cut down once more after WeasyPrint wrote them (see
-# compact_cid_fonts). HarfBuzz is reached through cffi, as WeasyPrint does, but with the few
-# functions WeasyPrint's own bindings leave out (making a face from bytes).
+# compact_cid_fonts), and the documents' typeface is cut down to its common characters
+# (documents/typeface.py). HarfBuzz is reached through cffi, as WeasyPrint does, but with the
+# few functions WeasyPrint's own bindings leave out (making a face from bytes).
 _HB_CDEF = """
 typedef struct hb_blob_t hb_blob_t;
 typedef struct hb_face_t hb_face_t;
@@ -70,6 +73,8 @@ void hb_subset_input_destroy(hb_subset_input_t *input);
 hb_set_t *hb_subset_input_glyph_set(hb_subset_input_t *input);
 void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned value);
 hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+hb_set_t *hb_subset_input_unicode_set(hb_subset_input_t *input);
+hb_blob_t *hb_face_reference_blob(hb_face_t *face);
 """
 _HB_MEMORY_MODE_READONLY = 1
 _HB_SUBSET_FLAGS_NO_HINTING = 0x1
@@ -133,6 +138,72 @@ def compact_cff(font_file: bytes, glyphs: Iterable[int], *, notdef_outline: bool
         hb.hb_face_destroy(face)
         hb.hb_blob_destroy(blob)
     return cff if cff and _cid_keyed(cff) else None
+
+
+def cut_to_characters(font_file: bytes, index: int, characters: Iterable[int]) -> bytes | None:
+    """Face ``index`` of ``font_file`` (a font or a collection of CID-keyed CFF fonts, such as
+    Noto CJK) with only the glyphs of ``characters`` and those its layout tables reach from
+    them, as an OpenType font whose glyph ids are its CIDs; outlines, metrics, names and
+    layout tables are kept as they are. None where HarfBuzz cannot cut it or it is no such font.
+
+    The glyphs are renumbered, and each glyph's CID must be renumbered with it: WeasyPrint
+    writes glyph ids into the page, and a PDF reads them as the CIDs of a CFF font.
+    """
+    loaded = _harfbuzz()
+    if loaded is None:
+        return None
+    ffi, hb, subset = loaded
+    blob = hb.hb_blob_create(
+        font_file, len(font_file), _HB_MEMORY_MODE_READONLY, ffi.NULL, ffi.NULL
+    )
+    face = hb.hb_face_create(blob, index)
+    plan = subset.hb_subset_input_create_or_fail()
+    try:
+        wanted = subset.hb_subset_input_unicode_set(plan)
+        for character in characters:
+            hb.hb_set_add(wanted, character)
+        cut = subset.hb_subset_or_fail(face, plan)
+        if cut == ffi.NULL:
+            return None
+        data = hb.hb_face_reference_blob(cut)
+        font = _blob_bytes(ffi, hb, data)
+        hb.hb_blob_destroy(data)
+        hb.hb_face_destroy(cut)
+    finally:
+        subset.hb_subset_input_destroy(plan)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)
+    return _cids_as_glyph_ids(font) if font.startswith(b"OTTO") else None
+
+
+def _cids_as_glyph_ids(font: bytes) -> bytes | None:
+    """``font`` (OpenType, CID-keyed CFF) with each glyph's CID made its glyph id.
+
+    Only the CFF charset changes: it is overwritten in place by one range (CIDs 1 to n-1 for
+    glyphs 1 to n-1), which is shorter than any charset of a cut CJK face, so no offset in
+    the table moves. fontTools then writes the font with the new table's checksums, copying
+    the other tables as they are. None where the font is not CID-keyed.
+    """
+    ttfont = TTFont(io.BytesIO(font), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    cff = bytearray(ttfont.reader["CFF "])
+    fonts = CFFFontSet()
+    fonts.decompile(io.BytesIO(bytes(cff)), None)
+    top = fonts[fonts.fontNames[0]].rawDict
+    if "ROS" not in top:
+        return None
+    charset, charstrings = top["charset"], top["CharStrings"]
+    glyphs = int.from_bytes(cff[charstrings : charstrings + 2], "big")
+    # Format 2: one range of CIDs, from 1, covering the n-1 glyphs after .notdef.
+    one_range = bytes([2]) + (1).to_bytes(2, "big") + (glyphs - 2).to_bytes(2, "big")
+    if cff[charset] == 0 and 1 + 2 * (glyphs - 1) < len(one_range):
+        return None
+    cff[charset : charset + len(one_range)] = one_range
+    table = DefaultTable("CFF ")
+    table.data = bytes(cff)
+    ttfont["CFF "] = table
+    output = io.BytesIO()
+    ttfont.save(output)
+    return output.getvalue()
 
 
 def _cid_keyed(cff: bytes) -> bool:

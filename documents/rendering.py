@@ -24,6 +24,7 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.html import UA
 from weasyprint.text.fonts import FontConfiguration
 
+from documents import typeface
 from documents.fonts import compact_cid_fonts
 
 # CSS pixels (1/96 in) to PDF points (1/72 in).
@@ -111,11 +112,20 @@ def layout(html: str):
 
     The stylesheet is parsed and the fonts are configured once per process and thread rather
     than for each document: a fifth of the time of a one-page notice. The user-agent
-    stylesheet is WeasyPrint's, lean (:class:`DocumentHtml`).
+    stylesheet is WeasyPrint's, lean (:class:`DocumentHtml`); the typeface is set from its
+    copy cut down to the common characters (documents/typeface.py).
     """
     if getattr(_style, "pid", None) != os.getpid():
         _style.fonts = FontConfiguration()
-        _style.sheet = CSS(string=render_to_string("documents/page.css"), font_config=_style.fonts)
+        stylesheet = render_to_string(
+            "documents/page.css",
+            {
+                "faces": typeface.common_faces(),
+                "common_family": typeface.COMMON_FAMILY,
+                "serif": typeface.font_stack(),
+            },
+        )
+        _style.sheet = CSS(string=stylesheet, font_config=_style.fonts)
         _style.pid = os.getpid()
     return DocumentHtml(string=html).render(stylesheets=[_style.sheet], font_config=_style.fonts)
 
