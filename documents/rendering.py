@@ -102,6 +102,15 @@ class DocumentHtml(HTML):
         return [lean_user_agent_sheet()]
 
 
+def document_stylesheet(faces: tuple[typeface.Face, ...]) -> str:
+    """documents/page.css, setting every document from ``faces`` (the typeface's cut copy; with
+    none, from the whole face)."""
+    return render_to_string(
+        "documents/page.css",
+        {"faces": faces, "common_family": typeface.COMMON_FAMILY, "serif": typeface.font_stack()},
+    )
+
+
 # The parsed stylesheet and the loaded fonts of this thread (pango's font map is not shared
 # between threads), made again in a forked worker process.
 _style = threading.local()
@@ -117,15 +126,9 @@ def layout(html: str):
     """
     if getattr(_style, "pid", None) != os.getpid():
         _style.fonts = FontConfiguration()
-        stylesheet = render_to_string(
-            "documents/page.css",
-            {
-                "faces": typeface.common_faces(),
-                "common_family": typeface.COMMON_FAMILY,
-                "serif": typeface.font_stack(),
-            },
+        _style.sheet = CSS(
+            string=document_stylesheet(typeface.common_faces()), font_config=_style.fonts
         )
-        _style.sheet = CSS(string=stylesheet, font_config=_style.fonts)
         _style.pid = os.getpid()
     return DocumentHtml(string=html).render(stylesheets=[_style.sheet], font_config=_style.fonts)
 

@@ -5,7 +5,6 @@ character still prints, and the copy is made once and kept."""
 import logging
 
 import pytest
-from django.template.loader import render_to_string
 from fontTools.ttLib import TTFont
 from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
@@ -18,11 +17,7 @@ from tests.documents.test_issuing import fonts_of, text_of
 def from_the_whole_face(html: str) -> bytes:
     """``html`` laid out with page.css as it would be without the cut copy."""
     font_config = FontConfiguration()
-    stylesheet = render_to_string(
-        "documents/page.css",
-        {"faces": (), "common_family": typeface.COMMON_FAMILY, "serif": typeface.font_stack()},
-    )
-    sheet = CSS(string=stylesheet, font_config=font_config)
+    sheet = CSS(string=rendering.document_stylesheet(faces=()), font_config=font_config)
     document = rendering.DocumentHtml(string=html).render(
         stylesheets=[sheet], font_config=font_config
     )

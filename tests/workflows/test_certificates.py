@@ -27,7 +27,7 @@ from tests.conftest import (
     TOWNSHIP,
     VILLAGE,
 )
-from tests.documents.test_issuing import pdf_of
+from tests.documents.test_issuing import pdf_of, scan_qr
 from workflows import certificates
 from workflows.transitions import TransitionConflict, available_steps, history, perform
 
@@ -305,23 +305,11 @@ def test_the_daily_command_expires_and_reports(apply, migrant_officer, settings)
 def test_the_printed_qr_code_leads_to_the_public_page(
     apply, migrant_officer, settings, tmp_path, client
 ):
-    import subprocess
-
     settings.CASEWORK_PUBLIC_URL = "https://casework.example.gov.cn"
     certificate = step(
         "issue", step("verify", apply(), migrant_officer, opinion="属实"), migrant_officer
     )
-    pdf = tmp_path / "certificate.pdf"
-    pdf.write_bytes(pdf_of(certificate.document))
-    subprocess.run(
-        ["pdftoppm", "-r", "200", "-png", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
-    )
-    scanned = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", *map(str, tmp_path.glob("page*.png"))],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    scanned = scan_qr(pdf_of(certificate.document), tmp_path)
 
     code = certificate.document.code
     assert scanned == f"https://casework.example.gov.cn/verify/{code}/"
