@@ -3,9 +3,9 @@
 Every PDF cuts each font it prints with down to the glyphs it uses (documents/fonts.py). Cut
 from the whole face, a collection of 65,535 glyphs that WeasyPrint first copies out of pango,
 that costs ~20 ms per font and PDF: a quarter of a one-page notice, a tenth of a letter laid
-out with others. So the documents are set in a copy of the face that holds only ASCII and the
-characters of GB 2312 (ordinary Chinese text and most names, with their punctuation), ~13,000
-glyphs with the alternates its layout tables reach. The copy is made once per machine with
+out with others. So the documents are set in a copy of the face that holds only the characters
+of GB 2312 (ordinary Chinese text and most names), ASCII, Latin-1 and the usual punctuation:
+~13,000 glyphs with the alternates its layout tables reach. The copy is made once per machine with
 HarfBuzz and kept in ``CASEWORK_FONT_DIR``. Any other character (a rare one in a name) is set
 from the whole face, which stays second in the font stack: the same glyph, from another file.
 Where the copy cannot be made, the documents are set from the whole face as before.
@@ -45,9 +45,15 @@ class Face:
         return self.path.as_uri()
 
 
+# Besides GB 2312: Latin-1 (· in the names of some ethnic groups), general punctuation (the
+# em dash — GB 2312's dash decodes as U+2015 ―) and all CJK punctuation (〇 in dates).
+_ALSO = ((0x20, 0x7F), (0xA0, 0x100), (0x2010, 0x2028), (0x2030, 0x203C), (0x3000, 0x3040))
+
+
 def common_characters() -> list[int]:
-    """ASCII and every character of GB 2312, in code point order."""
-    characters = set(range(0x20, 0x7F))
+    """ASCII, Latin-1, the usual punctuation and every character of GB 2312, in code point
+    order."""
+    characters = {code for first, end in _ALSO for code in range(first, end)}
     for first in range(0xA1, 0xF8):
         for second in range(0xA1, 0xFF):
             try:
@@ -78,13 +84,17 @@ def common_faces() -> tuple[Face, ...]:
 
 def _common_cut(path: Path, index: int) -> Path:
     """The cut copy of face ``index`` of ``path``, named after the file's path, size and time
-    (a new version of the font package makes a new copy)."""
+    and the characters kept (a new version of the font package, or of the characters, makes a
+    new copy)."""
     stat = path.stat()
-    key = hashlib.sha256(f"{path}:{index}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+    characters = common_characters()
+    key = hashlib.sha256(
+        f"{path}:{index}:{stat.st_size}:{stat.st_mtime_ns}:{characters}".encode()
+    ).hexdigest()
     target = Path(settings.CASEWORK_FONT_DIR) / f"common-{key[:16]}.otf"
     if target.exists():
         return target
-    cut = fonts.cut_to_characters(path.read_bytes(), index, common_characters())
+    cut = fonts.cut_to_characters(path.read_bytes(), index, characters)
     if cut is None:
         raise ValueError("HarfBuzz could not cut the face down.")
     target.parent.mkdir(parents=True, exist_ok=True)
