@@ -24,7 +24,7 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@# The worker runs batch jobs (documents, bank files, imports) while the server is up.
-	$(BIN)/python manage.py db_worker --queue-name default,long-documents & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The tests read printed QR codes back (zbarimg), drive Debian's chromium (tests/e2e) and run a

@@ -302,7 +302,7 @@ if CASEWORK_TASK_BACKEND not in _TASK_BACKENDS:
     )
 # The queues: "default", and "long-documents" for the posting notices (documents/tasks.py), so
 # that a county's notices never hold up a batch of letters. A database worker serves the queues
-# it is given (`manage.py db_worker --queue-name default,long-documents`); a Celery worker
+# it is given (`manage.py db_worker --queue-name '*'` for all of them); a Celery worker
 # consumes all of them (config/celery.py).
 CASEWORK_TASK_QUEUES = ["default", "long-documents"]
 TASKS = {
