@@ -50,7 +50,8 @@ class Face:
 _ALSO = ((0x20, 0x7F), (0xA0, 0x100), (0x2010, 0x2028), (0x2030, 0x203C), (0x3000, 0x3040))
 
 
-def common_characters() -> list[int]:
+@functools.cache
+def common_characters() -> tuple[int, ...]:
     """ASCII, Latin-1, the usual punctuation and every character of GB 2312, in code point
     order."""
     characters = {code for first, end in _ALSO for code in range(first, end)}
@@ -60,7 +61,7 @@ def common_characters() -> list[int]:
                 characters.add(ord(bytes((first, second)).decode("gb2312")))
             except UnicodeDecodeError:
                 continue
-    return sorted(characters)
+    return tuple(sorted(characters))
 
 
 def font_stack() -> str:
@@ -120,12 +121,18 @@ _FC_MATCH_PATTERN = 0
 _FC_RESULT_MATCH = 0
 
 
+@functools.cache
+def _fontconfig():
+    """(ffi, libfontconfig): pango's own font matcher, bound once per process."""
+    ffi = cffi.FFI()
+    ffi.cdef(_FONTCONFIG_CDEF)
+    return ffi, ffi.dlopen("libfontconfig.so.1")
+
+
 def _system_font(name: str) -> tuple[Path, int]:
     """The file and face index fontconfig (as pango) picks for ``name``; LookupError where the
     family itself is not installed (fontconfig would name another)."""
-    ffi = cffi.FFI()
-    ffi.cdef(_FONTCONFIG_CDEF)
-    fontconfig = ffi.dlopen("libfontconfig.so.1")
+    ffi, fontconfig = _fontconfig()
     pattern = fontconfig.FcNameParse(name.encode())
     fontconfig.FcConfigSubstitute(ffi.NULL, pattern, _FC_MATCH_PATTERN)
     fontconfig.FcDefaultSubstitute(pattern)
