@@ -59,7 +59,9 @@ def application_list(request):
             "appraisal_form": AppraisalForm(),
             "bulk_form": BulkStepForm(user=request.user),
             "may_post": request.user.has_perm("casework.add_posting"),
-            "posting_form": OpenPostingForm(initial={"year": clock.today().year, "days": 7}),
+            "posting_form": OpenPostingForm(
+                initial={"starts_on": clock.today(), "year": clock.today().year, "days": 7}
+            ),
             "results": request.session.pop(BULK_RESULTS, None),
         },
     )
