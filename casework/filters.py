@@ -67,6 +67,20 @@ def search_name_or_id_number(queryset, value: str, name_field: str, id_field: st
     return queryset.filter(_starts_with(name_field, value) | _starts_with(id_field, number))
 
 
+def search_persons_of(queryset, value: str, person_field: str):
+    """Rows whose person (the foreign key ``person_field``) matches ``value`` as
+    :func:`search_name_or_id_number` matches persons.
+
+    The persons are found first, through their own name and number indexes, and the rows by
+    them. Written as a join, SQLite walks every row of the officer's jurisdiction instead and
+    looks up each one's person: 255 ms for a county of 100,000 applications, against 0.3 ms.
+    """
+    if not value.strip():
+        return queryset
+    persons = search_name_or_id_number(Person.objects.all(), value, "name", "id_number")
+    return queryset.filter(**{f"{person_field}__in": persons.values("pk")})
+
+
 def _starts_with(field: str, prefix: str) -> Q:
     """``field`` begins with ``prefix``, as a condition an index answers: PostgreSQL's LIKE
     'x%' uses the pattern-ops indexes; SQLite's LIKE is case-insensitive and never does, so
@@ -189,7 +203,7 @@ class ApplicationFilter(InRegionMixin, django_filters.FilterSet):
         return queryset.due_for_annual_review(clock.today().year) if value == "due" else queryset
 
     def search(self, queryset, name, value):
-        return search_name_or_id_number(queryset, value, "applicant__name", "applicant__id_number")
+        return search_persons_of(queryset, value, "applicant")
 
 
 class ChangeRequestFilter(InRegionMixin, django_filters.FilterSet):
@@ -203,9 +217,7 @@ class ChangeRequestFilter(InRegionMixin, django_filters.FilterSet):
         fields = ["q", "status", "kind", "region"]
 
     def search(self, queryset, name, value):
-        return search_name_or_id_number(
-            queryset, value, "application__applicant__name", "application__applicant__id_number"
-        )
+        return search_persons_of(queryset, value, "application__applicant")
 
 
 class PostingFilter(InRegionMixin, django_filters.FilterSet):
@@ -286,9 +298,9 @@ class DuplicateFilter(django_filters.FilterSet):
         fields = ["q", "status", "region"]
 
     def search(self, queryset, name, value):
-        return search_name_or_id_number(
-            queryset, value, "person_a__name", "person_a__id_number"
-        ) | search_name_or_id_number(queryset, value, "person_b__name", "person_b__id_number")
+        return search_persons_of(queryset, value, "person_a") | search_persons_of(
+            queryset, value, "person_b"
+        )
 
     def in_region(self, queryset, name, value):
         code = value.strip()

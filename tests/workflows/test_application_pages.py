@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from casework.factories import ApplicationFactory
 from casework.models import Application, ApplicationStatus
+from tests.conftest import OTHER_VILLAGE, VILLAGE
 from tests.workflows.test_applications import VISIT, person
 
 FORM = {
@@ -92,3 +94,35 @@ def test_a_refused_visit_is_explained_on_the_page(client, village_officer, offic
     assert "1970" in response.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_the_list_finds_applications_by_the_applicants_name_or_id_number(
+    client, login_api, county_approver, village_officer, regions, django_assert_max_num_queries
+):
+    def applied(region, name):
+        return ApplicationFactory(
+            applicant__region=region, applicant__name=name, created_by=village_officer
+        )
+
+    wang = applied(regions[VILLAGE], "王建华")
+    wanghong = applied(regions[OTHER_VILLAGE], "王红")
+    li = applied(regions[VILLAGE], "李秀英")
+
+    def listed(q, officer=county_approver):
+        client.force_login(officer)
+        api = login_api(officer)
+        with django_assert_max_num_queries(9):
+            page = client.get(reverse("application-list"), {"q": q}).context["page"]
+        by_api = api.get("/api/v1/applications/", {"q": q}).json()["results"]
+        assert {row["id"] for row in by_api} == {a.pk for a in page.object_list}
+        return set(page.object_list)
+
+    assert listed("王") == {wang, wanghong}
+    assert listed("王建华") == {wang}
+    assert listed(li.applicant.id_number) == {li}
+    assert listed(li.applicant.id_number[:17]) == {li}
+    assert listed(VILLAGE[:6]) == {wang, wanghong, li}
+    assert listed("无此人") == set()
+    # Only within the officer's jurisdiction: 王红 lives in the other village.
+    assert listed("王", officer=village_officer) == {wang}
