@@ -908,11 +908,20 @@ class Generator:
         self.make_cases()
         self.make_certificates()
         self.db.finish()
-        # Fresh statistics for the planner, as a database in use has them (autovacuum, or
-        # SQLite's ANALYZE): without them it guesses at ranges over millions of new rows.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        settle()
         return dict(self.counts)
+
+
+def settle() -> None:
+    """Leave the database as one in use would be after loading: statistics for the planner
+    (without them it guesses at ranges over millions of new rows), and on PostgreSQL the new
+    rows vacuumed too (visibility map, frozen rows). Otherwise autovacuum comes a minute after
+    a load of millions of rows and takes one of a small machine's cores for a while, under
+    whatever runs then. VACUUM cannot run inside a transaction (as in the tests): there, the
+    statistics alone."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
 
 
 def _code(hex_digest: str) -> str:

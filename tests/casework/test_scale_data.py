@@ -3,6 +3,7 @@ real steps, the inbox, the payments and the audit chain accept as their own."""
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count
 from viewflow.workflow.models import Task
 
@@ -131,3 +132,18 @@ def test_generated_certificates_are_found_by_their_code(city, client):
 def test_the_same_city_twice_is_refused(city):
     with pytest.raises(CommandError, match="already"):
         call_command("generate_scale_data", villages=5, applications=10)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_loaded_city_is_left_analysed_and_on_postgresql_vacuumed():
+    generate(Size(villages=3, applications=30, cases=3, certificates=3, seed=2))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL "
+                "FROM pg_stat_user_tables WHERE relname = 'casework_application'"
+            )
+            assert cursor.fetchone() == (True, True)
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'casework_application'")
+            assert cursor.fetchone()[0] > 0
