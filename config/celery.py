@@ -9,21 +9,17 @@ the broker through it (django-tasks-fennel's backend).
 import os
 
 from celery import Celery
-from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def make_app(main: str = "casework") -> Celery:
-    """A Celery app configured from the Django settings, consuming django-tasks' queues."""
-    from django.conf import settings
-
+    """A Celery app configured from the Django settings (``CELERY_TASK_QUEUES``: django-tasks'
+    queues). The settings are read when the app is first used, not here: this module is
+    imported with the ``config`` package, which may be while the settings themselves load (a
+    settings module that imports ``config.settings``, as ``benchmarks/load_settings.py``)."""
     app = Celery(main, set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
-    # The backend sends each task to its django-tasks queue ("default" unless the task says
-    # otherwise); a worker started without -Q consumes every queue declared here.
-    app.conf.task_default_queue = "default"
-    app.conf.task_queues = [Queue(name) for name in settings.CASEWORK_TASK_QUEUES]
     return app
 
 

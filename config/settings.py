@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CASEWORK_DATA_DIR", BASE_DIR / "var"))
@@ -324,6 +325,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # prefetched several would keep them from idle workers on other machines.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The backend sends each task to its django-tasks queue ("default" unless the task says
+# otherwise); a worker started without -Q consumes every queue declared here.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in CASEWORK_TASK_QUEUES]
 if CASEWORK_TASK_BACKEND == "celery":
     if not CELERY_BROKER_URL:
         raise ImproperlyConfigured(

@@ -2,7 +2,12 @@
 clients saw with the audit log, the audit entries it reads, the officers it makes, and its
 refusal of SQLite. The run itself needs gunicorn and PostgreSQL: `make load`."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 
 from benchmarks.load import (
     AuditCheck,
@@ -135,3 +140,29 @@ def test_the_audit_entries_read_back_are_the_transitions_of_applications(
     ]
     done = [Transition("pass_township_check", application.pk, township_reviewer.username)]
     assert check_transitions(done, done, entries).ok
+
+
+def test_the_load_runs_settings_load_with_the_project(tmp_path):
+    """They import config.settings, whose package loads the Celery app: that app must not read
+    the settings while they are still loading (it did, and `make load` stopped at start)."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.PASSWORD_HASHERS[0], settings.CASEWORK_TASK_QUEUES)"
+    )
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("CASEWORK_")
+    }
+    environment.pop("DATABASE_URL", None)
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.load_settings",
+            "CASEWORK_DATA_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert output.returncode == 0, output.stderr[-2000:]
+    assert output.stdout.split()[0] == "django.contrib.auth.hashers.MD5PasswordHasher"
