@@ -105,6 +105,7 @@ def run(scratch: Path) -> None:
     from casework import clock
     from casework.models import Job, JobStatus, Region
     from casework.scale_data import Progress, Size, generate
+    from config.startup import freeze_startup_objects
     from documents import keys
     from documents.models import Document
     from workflows.yearly_round import COUNTY, YearlyRound, county_office, round_officers
@@ -118,6 +119,9 @@ def run(scratch: Path) -> None:
     keys.make_local_ca(Path(settings.CASEWORK_SIGNING_KEY_DIR), "示范市电子政务演示根证书")
     county_office(county)
     officers = round_officers(county)
+    # The steps stand for the officers' requests: settle this process as an app server settles
+    # its own (the workers do before their first task).
+    freeze_startup_objects()
     queues = settings.CASEWORK_TASK_QUEUES
     print(
         f"{connection.vendor}: a county of {VILLAGES} villages, {APPLICATIONS:,} applications, "
