@@ -196,7 +196,7 @@ class _Batch:
         self.progress = progress
         self.documents: list[Document] = []
         self.refused: list[dict] = []
-        self.print_parts: list[bytes] = []
+        self.print_file = rendering.PrintFile()
         self.office_keys: dict[str, keys.OfficeKey] = {}
         self.next_serials: dict[tuple, int] = {}
         self.key_dir = str(settings.CASEWORK_SIGNING_KEY_DIR)
@@ -281,7 +281,7 @@ class _Batch:
             return False
         self.documents.extend(rows)
         if not chunk[0].long and result.print_pdf is not None:
-            self.print_parts.append(result.print_pdf)
+            self.print_file.append(result.print_pdf)
         self.progress(len(rows))
         return True
 
@@ -347,5 +347,4 @@ def issue_many(
     batch = _Batch(actor, progress or (lambda done: None))
     batch.run(batch.checked(requests))
     batch.refused.sort(key=lambda row: row["index"])
-    merged = rendering.merge_pdfs(batch.print_parts) if batch.print_parts else None
-    return batch.documents, batch.refused, merged
+    return batch.documents, batch.refused, batch.print_file.getvalue()

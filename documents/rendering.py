@@ -203,11 +203,34 @@ def render_many(sections: list[tuple[str, str]]) -> RenderedChunk:
     return RenderedChunk(documents=rendered, print_pdf=whole)
 
 
-def merge_pdfs(parts: list[bytes]) -> bytes:
-    """Several PDFs one after the other in one file (a batch's print file)."""
-    writer = PdfWriter()
+class PrintFile:
+    """PDFs one after the other in one file (a batch's print file), appended as they come.
+
+    A batch appends each chunk once it is registered, while the render processes lay out the
+    next ones: copying the pages is nine tenths of the merge (~14 s for 10,000 letters), which
+    would otherwise run alone on one core after the last chunk.
+    """
+
+    def __init__(self):
+        self._writer = PdfWriter()
+        self.parts = 0
+
+    def append(self, pdf: bytes) -> None:
+        self._writer.append(PdfReader(io.BytesIO(pdf)))
+        self.parts += 1
+
+    def getvalue(self) -> bytes | None:
+        """The file, or None when nothing was appended."""
+        if not self.parts:
+            return None
+        output = io.BytesIO()
+        self._writer.write(output)
+        return output.getvalue()
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes | None:
+    """Several PDFs one after the other in one file."""
+    merged = PrintFile()
     for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+        merged.append(part)
+    return merged.getvalue()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from casework.models import Job, JobStatus
-from documents import tasks
+from documents import batches, tasks
 from documents.models import Document
 from permissions.roles import Role
 from tests.conftest import COUNTY
@@ -26,7 +26,9 @@ def run_batch(make_request, administrator, immediate_tasks, django_capture_on_co
 
 
 @pytest.mark.django_db
-def test_a_batch_issues_each_letter_and_one_print_file(run_batch, make_request):
+def test_a_batch_issues_each_letter_and_one_print_file(run_batch, make_request, monkeypatch):
+    # Three chunks, appended to the print file one after the other as they are registered.
+    monkeypatch.setattr(batches, "CHUNK_SIZE", 2)
     job = run_batch([make_request("payment_letter") for _ in range(5)])
 
     assert job.status == JobStatus.DONE and job.done == job.total == 5 and job.finished_at
@@ -35,7 +37,9 @@ def test_a_batch_issues_each_letter_and_one_print_file(run_batch, make_request):
     with job.output.open("rb") as handle:
         merged = PdfReader(io.BytesIO(handle.read()))
     assert len(merged.pages) == sum(Document.objects.values_list("pages", flat=True))
-    assert job.result["numbers"][2] in "".join(page.extract_text() for page in merged.pages)
+    text = "".join(page.extract_text() for page in merged.pages)
+    places = [text.find(number) for number in job.result["numbers"]]
+    assert -1 not in places and places == sorted(places)
 
 
 @pytest.mark.django_db
