@@ -277,12 +277,14 @@ class _Batch:
                         for row in rows
                     ],
                 )
+                # Counted in the same transaction: on SQLite every write transaction waits for
+                # the one writer's lock, and a job's worker contends with the officers' requests.
+                self.progress(len(rows))
         except _Moved:
             return False
         self.documents.extend(rows)
         if not chunk[0].long and result.print_pdf is not None:
             self.print_file.append(result.print_pdf)
-        self.progress(len(rows))
         return True
 
     def run(self, entries: list[_Entry]) -> None:
