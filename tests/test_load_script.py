@@ -2,12 +2,7 @@
 clients saw with the audit log, the audit entries it reads, the officers it makes, and its
 refusal of SQLite. The run itself needs gunicorn and PostgreSQL: `make load`."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 
 from benchmarks.load import (
     AuditCheck,
@@ -22,6 +17,7 @@ from casework.factories import ApplicationFactory, PersonFactory
 from permissions.audit import Actor, ChainReport
 from permissions.models import AuditChainHead
 from tests.conftest import VILLAGE
+from tests.fresh_process import run_python
 from workflows.transitions import TransitionConflict, perform
 
 
@@ -149,20 +145,6 @@ def test_the_load_runs_settings_load_with_the_project(tmp_path):
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.PASSWORD_HASHERS[0], settings.CASEWORK_TASK_QUEUES)"
     )
-    environment = {
-        name: value for name, value in os.environ.items() if not name.startswith("CASEWORK_")
-    }
-    environment.pop("DATABASE_URL", None)
-    output = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env={
-            **environment,
-            "DJANGO_SETTINGS_MODULE": "benchmarks.load_settings",
-            "CASEWORK_DATA_DIR": str(tmp_path),
-        },
-        capture_output=True,
-        text=True,
-    )
+    output = run_python(script, tmp_path, DJANGO_SETTINGS_MODULE="benchmarks.load_settings")
     assert output.returncode == 0, output.stderr[-2000:]
     assert output.stdout.split()[0] == "django.contrib.auth.hashers.MD5PasswordHasher"

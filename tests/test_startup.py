@@ -2,12 +2,10 @@
 objects out of garbage collection."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
+
+from tests.fresh_process import run_python
 
 LOADED = """
 import gc, json, sys
@@ -53,23 +51,13 @@ print(json.dumps({
 
 
 def _figures_of(script: str, tmp_path) -> dict:
-    environment = {
-        name: value for name, value in os.environ.items() if not name.startswith("CASEWORK_")
-    }
-    environment.pop("DATABASE_URL", None)
-    output = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env={
-            **environment,
-            "CASEWORK_DATA_DIR": str(tmp_path),
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "CASEWORK_TASK_BACKEND": "immediate",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
+    output = run_python(
+        script,
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        CASEWORK_TASK_BACKEND="immediate",
     )
+    assert output.returncode == 0, output.stderr[-2000:]
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
