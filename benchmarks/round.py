@@ -5,8 +5,8 @@ applications (the scale data generator's ``new_round``), then works the round th
 actions (``workflows/yearly_round.py``) while ``db_worker`` processes issue the documents it
 queues, one worker per task queue (``CASEWORK_TASK_QUEUES``): every posting notice
 (``CASEWORK_INLINE_NOTICE_ROWS=0``, so no notice is drawn in the officer's request) on the
-long documents' queue, and every payment letter on the default queue, a batch of letters
-rendered and signed by a pool of ``CASEWORK_DOCUMENT_WORKERS`` processes (one per CPU).
+long documents' queue, and every filed 审批表 and payment letter on the default queue, each
+batch rendered and signed by a pool of ``CASEWORK_DOCUMENT_WORKERS`` processes (one per CPU).
 ROUND_WORKERS=0 times the steps alone and leaves the documents queued. Prints each stage's time and
 rows, the documents and pages produced per second, the peak memory, the total against the
 10-minute target, and the audit chain check (``manage.py verify_audit``). ROUND_PROFILE=<stage

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -210,12 +212,22 @@ def application_bulk(request):
     if not selected or not form.is_valid():
         messages.error(request, _("Select the applications and choose the step."))
         return redirect(request.POST.get("next") or "application-list")
-    results = bulk.run_bulk(
+    run = bulk.run_bulk(
         Actor.from_request(request), form.cleaned_data["step"], selected, request.POST
     )
-    done = sum(result.done for result in results)
+    done = sum(result.done for result in run.results)
     messages.success(
-        request, _("%(done)s of %(total)s done.") % {"done": done, "total": len(results)}
+        request, _("%(done)s of %(total)s done.") % {"done": done, "total": len(run.results)}
     )
-    remember_bulk_results(request, results)
+    if run.job:
+        messages.info(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("The filed approval forms are being signed in the background."),
+                reverse("job-detail", args=[run.job.pk]),
+                _("Follow the progress"),
+            ),
+        )
+    remember_bulk_results(request, run.results)
     return redirect(request.POST.get("next") or "application-list")

@@ -74,15 +74,19 @@ def issue_documents(job_id: str, requests: list[dict]) -> None:
     with jobs.running(job_id) as job:
         offices = IssuingOffice.objects.in_bulk({values["office"] for values in requests})
         regions = Region.objects.in_bulk({values["region"] for values in requests})
-        documents, refused, merged = issuing.issue_batch(
-            (from_json(values, offices, regions) for values in requests),
-            Actor(job.started_by),
-            progress=job.advance,
-        )
-        job.result = {
-            "documents": [document.pk for document in documents],
-            "numbers": [document.number for document in documents],
-            "refused": refused,
-        }
-        if merged is not None:
-            job.output.save("print.pdf", ContentFile(merged), save=False)
+        issue_for_job(job, (from_json(values, offices, regions) for values in requests))
+
+
+def issue_for_job(job, requests) -> None:
+    """Issue ``requests`` as ``job``'s work: its progress as chunks are registered, the
+    numbers issued and the refused rows in its result, the print file as its output."""
+    documents, refused, merged = issuing.issue_batch(
+        requests, Actor(job.started_by), progress=job.advance
+    )
+    job.result = {
+        "documents": [document.pk for document in documents],
+        "numbers": [document.number for document in documents],
+        "refused": refused,
+    }
+    if merged is not None:
+        job.output.save("print.pdf", ContentFile(merged), save=False)

@@ -444,14 +444,41 @@ def _person(person) -> dict:
     }
 
 
-def _issue_form(application, actor):
+FORM_TITLE = "计划生育家庭奖励扶助申请审批表"
+# The form once more on city filing, with every level's opinion and signature in its 审批栏.
+# The form signed at submission stays valid: it is what the family declared and signed.
+FILED_FORM_TITLE = "计划生育家庭奖励扶助申请审批表（备案）"
+# The audit actions that sign a row of the form's 审批栏, by the row's name in the template.
+FORM_SIGNING_ACTIONS = {
+    "submit": "申报登记",
+    "record_visit": "村级入户核实",
+    "appraise": "民主评议",
+    "pass_township_check": "乡镇审核",
+    "county_recheck": "县级复核",
+    "approve": "县级审批",
+    "file": "市级备案",
+}
+
+
+def approval_form_request(
+    application,
+    signers: list[issuing.Signer],
+    *,
+    title: str = FORM_TITLE,
+    applied_on: datetime.date | None = None,
+    facts: dict[str, Fact] | None = None,
+    office=None,
+) -> issuing.IssueRequest:
+    """The 审批表 of ``application`` with ``signers`` in its 审批栏: the family, the program
+    and its standard today, and the eligibility facts as last recorded. A caller issuing
+    many passes what it has read already: the ``facts``, the ``office`` serving the village."""
     standard = application.program.standard_on(clock.today())
-    assessment = assessment_of(application)
+    assessment = assessment_of(application, facts)
     data = {
         "program": application.program.name,
         "annual_amount": f"{standard.amount:.2f}" if standard.period == "year" else "",
         "monthly_amount": f"{standard.amount:.2f}" if standard.period == "month" else "",
-        "applied_on": chinese_date(clock.today()),
+        "applied_on": chinese_date(applied_on or clock.today()),
         "applicant": _person(application.applicant),
         "spouse": {**_person(application.spouse), "status": ""} if application.spouse else None,
         "children": application.children,
@@ -460,23 +487,27 @@ def _issue_form(application, actor):
             for f in assessment.findings
         ],
     }
-    return issuing.issue(
-        issuing.IssueRequest(
-            kind=DocumentKind.APPLICATION_FORM,
-            office=issuing.office_for(application.region_id),
-            region=application.region,
-            title="计划生育家庭奖励扶助申请审批表",
-            data=data,
-            public_summary=[
-                ("申请人", mask_name(application.applicant.name)),
-                ("公民身份号码", application.applicant.masked_id_number),
-                ("申报项目", application.program.name),
-            ],
-            signers=[issuing.Signer("申报登记", str(actor.officer), chinese_date(clock.today()))],
-            subject=application,
-        ),
-        actor,
+    return issuing.IssueRequest(
+        kind=DocumentKind.APPLICATION_FORM,
+        office=office or issuing.office_for(application.region_id),
+        region=application.region,
+        title=title,
+        data=data,
+        public_summary=[
+            ("申请人", mask_name(application.applicant.name)),
+            ("公民身份号码", application.applicant.masked_id_number),
+            ("申报项目", application.program.name),
+        ],
+        signers=signers,
+        subject=application,
     )
+
+
+def _issue_form(application, actor):
+    signer = issuing.Signer(
+        FORM_SIGNING_ACTIONS["submit"], str(actor.officer), chinese_date(clock.today())
+    )
+    return issuing.issue(approval_form_request(application, [signer]), actor)
 
 
 def issue_not_confirmed(application, actor, reason):

@@ -1,9 +1,11 @@
 """One step on many applications at once, as officers work: the filtered list, the rows
 ticked, one opinion; every row answers done or refused and why."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext_lazy
 
-from casework.models import Application
+from casework.models import Application, Job
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 from workflows import recipients
@@ -52,7 +54,16 @@ _PERMISSIONS = {
 }
 
 
-def run_bulk(actor: Actor, name: str, ids: list[int], data) -> list[RowResult]:
+@dataclass
+class BulkRun:
+    """Each row's answer, and the background job issuing the step's documents if it queued
+    one (filing: the filed applications' forms)."""
+
+    results: list[RowResult]
+    job: Job | None = None
+
+
+def run_bulk(actor: Actor, name: str, ids: list[int], data) -> BulkRun:
     """Run step ``name`` on the applications ``ids`` of the actor's jurisdiction, row by row;
     filing puts the rows of one program into one city filing."""
     applications = (
@@ -62,11 +73,9 @@ def run_bulk(actor: Actor, name: str, ids: list[int], data) -> list[RowResult]:
         .in_bulk(ids)
     )
     if name == "file":
-        _filings, results = recipients.file_applications(
-            actor, applications, ids, data.get("opinion", "")
-        )
-        return results
-    return perform_many(name, applications, ids, actor, data)
+        filed = recipients.file_applications(actor, applications, ids, data.get("opinion", ""))
+        return BulkRun(filed.results, filed.forms_job)
+    return BulkRun(perform_many(name, applications, ids, actor, data))
 
 
 NO_STEP = gettext_lazy("Choose a step this list offers.")

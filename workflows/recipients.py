@@ -6,6 +6,7 @@ steps here only move those dates, so a decision never rewrites a period already 
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import clock, money
 from casework.form_fields import PastDateField
-from casework.models import AnnualReview, Application, ApplicationStatus, Filing
+from casework.models import AnnualReview, Application, ApplicationStatus, Filing, Job
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
@@ -25,7 +26,7 @@ from permissions.separation import (
     SIGNING_LEVELS,
     separation_refusals,
 )
-from workflows import recoveries
+from workflows import filed_forms, recoveries
 from workflows.transitions import (
     OpinionForm,
     ReasonForm,
@@ -46,12 +47,23 @@ def _payments_stop(application) -> datetime.date:
 # City filing.
 
 
+@dataclass
+class Filed:
+    """What a city filing did: the filings (one per program), each row's answer, and the job
+    issuing the filed applications' forms (None when nothing was filed)."""
+
+    filings: list[Filing]
+    results: list[RowResult]
+    forms_job: Job | None
+
+
 def file_applications(
     actor: Actor, applications: dict[int, Application], ids: list[int], opinion: str = ""
-) -> tuple[list[Filing], list[RowResult]]:
+) -> Filed:
     """File the approved applications among ``ids`` at the city, one filing per program; each
-    becomes a recipient from the program's next payment period. Refused rows are reported with
-    why and never undo the others."""
+    becomes a recipient from the program's next payment period, and its 审批表 is issued again
+    with every level's signature, in the background. Refused rows are reported with why and
+    never undo the others."""
     refused = _filing_refusals(actor.officer, applications, ids)
     by_program: dict[int, list[Application]] = {}
     for pk in dict.fromkeys(ids):
@@ -59,32 +71,37 @@ def file_applications(
             by_program.setdefault(applications[pk].program_id, []).append(applications[pk])
     filings: dict[int, Filing] = {}
     today = clock.today()
-    with transaction.atomic(), audit.deferred():
-        for program_id, rows in by_program.items():
-            program = rows[0].program
-            filing = Filing.objects.create(
-                region=actor.officer.jurisdiction,
-                program=program,
-                filed_on=today,
-                paid_from=program.next_period_start(today),
-                officer=actor.officer,
-                signed_at=clock.now(),
-                opinion=opinion,
-            )
-            moved, moved_on = move_many(
-                rows,
-                "file",
-                actor,
-                opinion=opinion,
-                data={"filing": filing.pk},
-                filing=filing,
-                paid_from=filing.paid_from,
-            )
-            refused.update(moved_on)
-            if moved:
-                filings[program_id] = filing
-            else:
-                filing.delete()
+    filed: list[int] = []
+    with transaction.atomic():
+        with audit.deferred():
+            for program_id, rows in by_program.items():
+                program = rows[0].program
+                filing = Filing.objects.create(
+                    region=actor.officer.jurisdiction,
+                    program=program,
+                    filed_on=today,
+                    paid_from=program.next_period_start(today),
+                    officer=actor.officer,
+                    signed_at=clock.now(),
+                    opinion=opinion,
+                )
+                moved, moved_on = move_many(
+                    rows,
+                    "file",
+                    actor,
+                    opinion=opinion,
+                    data={"filing": filing.pk},
+                    filing=filing,
+                    paid_from=filing.paid_from,
+                )
+                refused.update(moved_on)
+                if moved:
+                    filings[program_id] = filing
+                    filed.extend(application.pk for application in moved)
+                else:
+                    filing.delete()
+        # After the block: the forms are signed by the filing's own audit entries.
+        job = filed_forms.queue(actor, filed) if filed else None
     results, answered = [], set()
     for pk in ids:
         if pk in answered or refused.get(pk):
@@ -94,7 +111,7 @@ def file_applications(
             day = filings[applications[pk].program_id].paid_from.isoformat()
             results.append(RowResult(pk, True, _("filed; paid from %(day)s") % {"day": day}))
         answered.add(pk)
-    return list(filings.values()), results
+    return Filed(list(filings.values()), results, job)
 
 
 def _filing_refusals(officer, applications: dict[int, Application], ids) -> dict[int, str]:
@@ -117,9 +134,9 @@ def _filing_refusals(officer, applications: dict[int, Application], ids) -> dict
 
 
 def _file(application, actor, data):
-    _filings, (result,) = file_applications(
+    (result,) = file_applications(
         actor, {application.pk: application}, [application.pk], data.get("opinion", "")
-    )
+    ).results
     if not result.done:
         raise ValidationError(result.message)
     return Application.objects.get(pk=application.pk)

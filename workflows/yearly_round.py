@@ -7,9 +7,10 @@ approved, its bank file exported and sent, the bank's return imported and the re
 letters queued. The round starts from visited applications: the village visits are fieldwork
 recorded one household at a time over the weeks before (``record_visit``, as the recheck).
 
-Every document the round produces (posting notices, letters) goes through the documents
-pipeline; notices longer than ``CASEWORK_INLINE_NOTICE_ROWS`` and the letters are issued by
-the task workers. ``make bench-round`` (``benchmarks/round.py``) times each stage on a
+Every document the round produces (posting notices, each application's 审批表 filed with every
+level's signature, letters) goes through the documents pipeline; notices longer than
+``CASEWORK_INLINE_NOTICE_ROWS``, the filed forms and the letters are issued by the task
+workers. ``make bench-round`` (``benchmarks/round.py``) times each stage on a
 generated county; ``tests/workflows/test_yearly_round.py`` runs the round on 30 applications.
 """
 
@@ -271,8 +272,8 @@ class YearlyRound:
             ids = list(self._applications(waiting).values_list("pk", flat=True))
         done = 0
         for ticked in chunks(ids, TICKED):
-            results = bulk.run_bulk(Actor(officer), step, ticked, {"opinion": "同意"})
-            done += _all_done(results, step)
+            run = bulk.run_bulk(Actor(officer), step, ticked, {"opinion": "同意"})
+            done += _all_done(run.results, step)
         return done
 
     def pay(self) -> int:

@@ -216,13 +216,18 @@ class ApplicationViewSet(
         ``applications``; answers each row with done or refused and why."""
         incoming = BulkSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
-        results = bulk.run_bulk(
+        run = bulk.run_bulk(
             Actor.from_request(request),
             incoming.validated_data["transition"],
             incoming.validated_data["applications"],
             request.data,
         )
-        return Response({"results": [r.as_dict() for r in results]})
+        return Response(
+            {
+                "results": [r.as_dict() for r in run.results],
+                "job": str(run.job.pk) if run.job else None,
+            }
+        )
 
     @extend_schema(request=TownshipCheckSerializer, responses=None)
     @action(detail=False, methods=["post"])

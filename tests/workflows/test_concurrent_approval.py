@@ -167,7 +167,7 @@ def test_two_simultaneous_bulk_approvals_approve_each_row_once(
     application, approvers, lock_held_a_while
 ):
     def approve(officer):
-        return lambda: bulk.run_bulk(Actor(officer), "approve", [application.pk], {})
+        return lambda: bulk.run_bulk(Actor(officer), "approve", [application.pk], {}).results
 
     outcomes = run_together(*(approve(officer) for officer in approvers))
 

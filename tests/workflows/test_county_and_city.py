@@ -130,7 +130,7 @@ def test_bulk_approval_of_five_hundred_reports_every_row(at, regions, county_app
     )
     not_ready = at(S.RECHECKED)
     ids = [a.pk for a in waiting] + [not_ready.pk, 424242]
-    results = bulk.run_bulk(Actor(county_approver), "approve", ids, {"opinion": "同意"})
+    results = bulk.run_bulk(Actor(county_approver), "approve", ids, {"opinion": "同意"}).results
     assert len(results) == 502
     assert all(r.done for r in results[:500])
     assert not results[500].done and str(S.RECHECKED.label) in results[500].message
@@ -146,7 +146,7 @@ def test_bulk_approval_refuses_each_row_for_its_own_reason(at, regions, make_off
     ready, rechecked_by_them, other = (at(S.AWAITING_APPROVAL) for _ in range(3))
     signed(rechecked_by_them, approver, "county_recheck")
     ids = [ready.pk, rechecked_by_them.pk, ready.pk, other.pk]
-    results = bulk.run_bulk(Actor(approver), "approve", ids, {"opinion": "同意"})
+    results = bulk.run_bulk(Actor(approver), "approve", ids, {"opinion": "同意"}).results
     assert [r.done for r in results] == [True, False, False, True]
     assert "须由其他工作人员签署" in results[1].message  # they signed the recheck
     assert results[2].message  # the same row twice: done once
@@ -167,7 +167,9 @@ def test_bulk_approval_refuses_each_row_for_its_own_reason(at, regions, make_off
 def test_bulk_approval_refuses_every_row_for_bad_input(at, county_approver):
     waiting = [at(S.AWAITING_APPROVAL) for _ in range(2)]
     ids = [a.pk for a in waiting]
-    results = bulk.run_bulk(Actor(county_approver), "approve", ids, {"opinion": "意" * 1001})
+    results = bulk.run_bulk(
+        Actor(county_approver), "approve", ids, {"opinion": "意" * 1001}
+    ).results
     assert not any(r.done for r in results) and all(r.message for r in results)
     assert not Application.objects.filter(status=S.APPROVED).exists()
     assert not AuditEntry.objects.filter(action="approve").exists()
@@ -191,12 +193,16 @@ def test_bulk_approval_costs_the_same_statements_for_ten_or_a_hundred_rows(
     few, many = waiting(10), waiting(100)
     bulk.run_bulk(Actor(county_approver), "approve", [at(S.AWAITING_APPROVAL).pk], {})
     with CaptureQueriesContext(connection) as counted:
-        assert all(r.done for r in bulk.run_bulk(Actor(county_approver), "approve", few, {}))
+        assert all(
+            r.done for r in bulk.run_bulk(Actor(county_approver), "approve", few, {}).results
+        )
     # A statement per kind of row, not per row: row by row, 90 more rows would be ~1,500 more
     # statements. SQLite takes at most 999 parameters a statement, so its inserts of a hundred
     # tasks and audit entries come in a few more pieces (one statement on PostgreSQL).
     with django_assert_max_num_queries(len(counted) + 12):
-        assert all(r.done for r in bulk.run_bulk(Actor(county_approver), "approve", many, {}))
+        assert all(
+            r.done for r in bulk.run_bulk(Actor(county_approver), "approve", many, {}).results
+        )
 
 
 @pytest.mark.django_db
@@ -209,7 +215,7 @@ def test_filing_makes_recipients_from_the_next_period(at, regions, city_filing_o
     monthly = at(S.APPROVED, program=special)
     waiting = at(S.AWAITING_APPROVAL)
     ids = [a.pk for a in yearly] + [monthly.pk, waiting.pk]
-    results = bulk.run_bulk(Actor(city_filing_officer), "file", ids, {"opinion": "备案"})
+    results = bulk.run_bulk(Actor(city_filing_officer), "file", ids, {"opinion": "备案"}).results
     assert [r.done for r in results] == [True, True, True, False]
     assert Filing.objects.count() == 2
     paid_from = dict(Application.objects.filter(pk__in=ids).values_list("pk", "paid_from"))

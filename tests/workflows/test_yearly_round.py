@@ -1,6 +1,6 @@
 """A county's whole yearly round (``workflows/yearly_round.py``, timed by ``make bench-round``)
-on 30 applications in 3 villages: every application ends enrolled and paid, every notice and
-letter the round produces exists and verifies, and the audit chain is intact."""
+on 30 applications in 3 villages: every application ends enrolled and paid, every notice, filed
+form and letter the round produces exists and verifies, and the audit chain is intact."""
 
 import datetime
 
@@ -83,6 +83,16 @@ def test_the_whole_round_enrolls_every_application_with_its_documents(
     assert sorted(int(letter.subject_id) for letter in letters) == sorted(
         paid.values_list("pk", flat=True)
     )
+
+    # Each application's 审批表, filed with the signature of every level the round worked (the
+    # generated applications were visited before the round, without a signed visit).
+    forms = documents_verify(DocumentKind.APPLICATION_FORM)
+    assert sorted(int(form.subject_id) for form in forms) == sorted(
+        applications.values_list("pk", flat=True)
+    )
+    assert {tuple(signer["step"] for signer in form.signers) for form in forms} == {
+        ("民主评议", "乡镇审核", "县级复核", "县级审批", "市级备案")
+    }
 
     # Each application's steps are in the audit log once each, and the chain holds.
     steps = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Application))
