@@ -71,6 +71,26 @@ def test_the_job_page_and_api_are_private(run_batch, make_request, client, login
 
 
 @pytest.mark.django_db
+def test_the_job_page_lists_its_first_documents_in_the_order_issued(
+    run_batch, make_request, client, monkeypatch, django_assert_max_num_queries
+):
+    from documents import views
+
+    monkeypatch.setattr(views, "JOB_DOCUMENTS_LISTED", 3)
+    job = run_batch([make_request("payment_letter") for _ in range(4)])
+    client.force_login(job.started_by)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+
+    numbers = job.result["numbers"]
+    places = [page.find(number) for number in numbers[:3]]
+    assert -1 not in places and places == sorted(places)
+    assert numbers[3] not in page
+    assert "已完成 · 进度 4 / 4" in page
+    assert "前 3 份，共 4 份" in page
+
+
+@pytest.mark.django_db
 def test_a_running_job_page_refreshes_itself(client, administrator):
     job = Job.objects.create(
         kind="documents", title="批量", total=10, done=4, started_by=administrator
