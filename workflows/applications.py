@@ -470,8 +470,8 @@ def approval_form_request(
     office=None,
 ) -> issuing.IssueRequest:
     """The 审批表 of ``application`` with ``signers`` in its 审批栏: the family, the program
-    and its standard today, and the eligibility facts as last recorded. A caller issuing
-    many passes what it has read already: the ``facts``, the ``office`` serving the village."""
+    and its standard today, and the eligibility facts as last recorded (``facts``, when the
+    caller has read them already). The ``office`` issues it; by default the nearest one."""
     standard = application.program.standard_on(clock.today())
     assessment = assessment_of(application, facts)
     data = {
