@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from casework.factories import ApplicationFactory
-from casework.models import ApplicationStatus, Job, JobStatus
+from casework.models import ApplicationStatus, Job, JobStatus, Program
 from documents import verification
 from documents.kinds import DocumentKind
 from documents.models import Document, DocumentStatus
@@ -26,9 +26,12 @@ def approved(regions, village_officer, township_reviewer, county_inspector, coun
     """An approved application whose every level was signed, the township check twice (the
     application came back to it once)."""
 
-    def make():
+    def make(**values):
         application = ApplicationFactory(
-            applicant__region=regions[VILLAGE], status=S.APPROVED, created_by=village_officer
+            applicant__region=regions[VILLAGE],
+            status=S.APPROVED,
+            created_by=village_officer,
+            **values,
         )
         signatures = [
             (village_officer, "submit", ""),
@@ -69,7 +72,8 @@ def test_filing_issues_each_filed_application_its_form_signed_by_every_level(
     immediate_tasks,
     django_capture_on_commit_callbacks,
 ):
-    first, second = approved(), approved()
+    monthly = Program.objects.get(code="special-deceased")
+    first, second = approved(), approved(program=monthly)
     ids = [first.pk, waiting.pk, second.pk]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,6 +107,10 @@ def test_filing_issues_each_filed_application_its_form_signed_by_every_level(
     for opinion in ("入户核实，情况属实", "补齐材料，同意上报", "复核属实", "同意纳入", "准予备案"):
         assert opinion in text
     assert "材料不全" not in text
+    assert "每人每年960.00元" in text and "每月" not in text  # a yearly standard only
+    with forms[second.pk].file.open("rb") as handle:
+        monthly_text = text_of(handle.read())
+    assert "每人每月" in monthly_text and "每年" not in monthly_text
 
 
 @pytest.mark.django_db
