@@ -39,10 +39,6 @@ def queue(actor: Actor, ids: list[int]) -> Job:
     )
 
 
-# Where a person on the form lives: the household's address, or else the village's name.
-_PLACES = ("household", "region")
-
-
 def form_requests(ids: list[int]) -> list[issuing.IssueRequest]:
     """The filed 审批表 of each application of ``ids``, in that order: its 审批栏 signed by
     every level as the audit log records them (the latest signature of a level, when a step
@@ -71,7 +67,11 @@ def form_requests(ids: list[int]) -> list[issuing.IssueRequest]:
         .select_related(
             "program",
             "region",
-            *(f"{person}__{place}" for person in ("applicant", "spouse") for place in _PLACES),
+            # Where each person on the form lives: the household, else the village.
+            "applicant__household",
+            "applicant__region",
+            "spouse__household",
+            "spouse__region",
         )
         .prefetch_related(
             "program__standards",
