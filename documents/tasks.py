@@ -34,11 +34,13 @@ def to_json(request: issuing.IssueRequest) -> dict:
     }
 
 
-def from_json(values: dict, offices: dict, regions: dict) -> issuing.IssueRequest:
+def from_json(values: dict, offices: dict, regions: dict, subjects: dict) -> issuing.IssueRequest:
+    """The request :func:`to_json` wrote, its office, region and subject looked up in what the
+    task read at once (``subjects`` by model label, then primary key)."""
     subject = None
     if values["subject"]:
         label, pk = values["subject"]
-        subject = apps.get_model(label)._default_manager.get(pk=pk)
+        subject = subjects[label][pk]
     return issuing.IssueRequest(
         kind=values["kind"],
         office=offices[values["office"]],
@@ -49,6 +51,18 @@ def from_json(values: dict, offices: dict, regions: dict) -> issuing.IssueReques
         signers=[issuing.Signer(**signer) for signer in values["signers"]],
         subject=subject,
     )
+
+
+def _subjects(requests: list[dict]) -> dict[str, dict]:
+    """The requests' subjects, one query per model (a batch is thousands of letters)."""
+    keys: dict[str, set] = {}
+    for values in requests:
+        if values["subject"]:
+            label, pk = values["subject"]
+            keys.setdefault(label, set()).add(pk)
+    return {
+        label: apps.get_model(label)._default_manager.in_bulk(pks) for label, pks in keys.items()
+    }
 
 
 def start_batch(officer, title: str, requests: list[issuing.IssueRequest]):
@@ -74,7 +88,8 @@ def issue_documents(job_id: str, requests: list[dict]) -> None:
     with jobs.running(job_id) as job:
         offices = IssuingOffice.objects.in_bulk({values["office"] for values in requests})
         regions = Region.objects.in_bulk({values["region"] for values in requests})
-        issue_for_job(job, (from_json(values, offices, regions) for values in requests))
+        subjects = _subjects(requests)
+        issue_for_job(job, (from_json(values, offices, regions, subjects) for values in requests))
 
 
 def issue_for_job(job, requests) -> None:

@@ -91,6 +91,28 @@ def test_the_job_page_lists_its_first_documents_in_the_order_issued(
 
 
 @pytest.mark.django_db
+def test_a_batch_reads_its_subjects_at_once(run_batch, make_request, regions):
+    """The task reads every request's subject with one query per model, not one per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    villages = list(regions.values())
+
+    def statements(count):
+        requests = [
+            make_request("payment_letter", subject=villages[i % len(villages)])
+            for i in range(count)
+        ]
+        with CaptureQueriesContext(connection) as counted:
+            job = run_batch(requests)
+        assert job.done == count and len(job.result["documents"]) == count
+        return len(counted)
+
+    statements(1)  # the first batch also reads the content types, cached from then on
+    assert statements(8) == statements(2)
+
+
+@pytest.mark.django_db
 def test_a_running_job_page_refreshes_itself(client, administrator):
     job = Job.objects.create(
         kind="documents", title="批量", total=10, done=4, started_by=administrator
