@@ -24,7 +24,7 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.html import UA
 from weasyprint.text.fonts import FontConfiguration
 
-from documents import typeface
+from documents import cutting, typeface
 from documents.fonts import compact_cid_fonts
 
 # CSS pixels (1/96 in) to PDF points (1/72 in).
@@ -170,9 +170,9 @@ class RenderedChunk:
 def render_many(sections: list[tuple[str, str]]) -> RenderedChunk:
     """Lay out ``(key, body)`` sections in one WeasyPrint pass and cut out each one's pages.
 
-    The cut PDFs share the chunk's font subsets (copied with the pages by pypdf, which is
-    ~50 times faster than writing each page range again with WeasyPrint), so each stays a
-    complete PDF of its own pages that looks as if it had been rendered alone.
+    Each document's PDF is cut from the chunk's PDF objects before they are written
+    (documents/cutting.py): it shares the chunk's font subsets, holds only its own pages and
+    images, and looks as if it had been rendered alone.
     """
     document = layout(page_html([body for _key, body in sections]))
     starts = {}
@@ -184,22 +184,22 @@ def render_many(sections: list[tuple[str, str]]) -> RenderedChunk:
     if first_pages[0] != 0 or first_pages != sorted(set(first_pages)):
         raise ValueError("Each document of a chunk must start a page of its own.")
     ends = first_pages[1:] + [len(document.pages)]
-    whole = _write(document)
-    reader = PdfReader(io.BytesIO(whole))
-    rendered = []
-    for (key, _body), first, end in zip(sections, first_pages, ends, strict=True):
-        writer = PdfWriter()
-        for number in range(first, end):
-            writer.add_page(reader.pages[number])
-        output = io.BytesIO()
-        writer.write(output)
-        rendered.append(
-            RenderedPdf(
-                pdf=output.getvalue(),
-                pages=end - first,
-                seal_box=_seal_box(document.pages[end - 1], SEAL_ANCHOR + key),
-            )
+    groups = [range(first, end) for first, end in zip(first_pages, ends, strict=True)]
+    cut = []
+
+    def finish(document, pdf):
+        compact_cid_fonts(document, pdf)
+        cut.extend(cutting.cut_documents(pdf, groups))
+
+    whole = document.write_pdf(finisher=finish)
+    rendered = [
+        RenderedPdf(
+            pdf=pdf,
+            pages=len(pages),
+            seal_box=_seal_box(document.pages[pages[-1]], SEAL_ANCHOR + key),
         )
+        for (key, _body), pages, pdf in zip(sections, groups, cut, strict=True)
+    ]
     return RenderedChunk(documents=rendered, print_pdf=whole)
 
 
