@@ -73,15 +73,24 @@ def cut_documents(pdf: pydyf.PDF, page_groups: Sequence[Sequence[int]]) -> list[
     return documents
 
 
+def _bytes(item) -> bytes:
+    """An item of a pydyf stream or dictionary as pydyf writes it."""
+    return pydyf._to_bytes(item)
+
+
+def _content(stream: pydyf.Stream) -> bytes:
+    """A stream's content as pydyf writes it, before any compression."""
+    return b"\n".join(_bytes(item) for item in stream.stream)
+
+
 def _number(reference) -> int:
-    return int(_REFERENCE.match(pydyf._to_bytes(reference)).group(1))
+    return int(_REFERENCE.match(_bytes(reference)).group(1))
 
 
 def _names_drawn(page: pydyf.Dictionary, objects: dict) -> set[bytes]:
     """Every name the page's content uses. (The forms it draws, such as transparency groups,
     have resource dictionaries of their own.)"""
-    content = objects[_number(page["Contents"])]
-    return set(_NAME.findall(b"\n".join(pydyf._to_bytes(item) for item in content.stream)))
+    return set(_NAME.findall(_content(objects[_number(page["Contents"])])))
 
 
 def _only_drawn(resources: pydyf.Dictionary, names: set[bytes]) -> pydyf.Dictionary:
@@ -104,8 +113,7 @@ def _compress_once(pdf: pydyf.PDF) -> None:
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Stream) and obj.compress and "Filter" not in obj.extra:
             compressor = zlib.compressobj(level=9)
-            data = b"\n".join(pydyf._to_bytes(item) for item in obj.stream)
-            obj.stream = [compressor.compress(data) + compressor.flush()]
+            obj.stream = [compressor.compress(_content(obj)) + compressor.flush()]
             obj.extra["Filter"] = "/FlateDecode"
             obj.compress = False
 
