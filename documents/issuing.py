@@ -197,6 +197,8 @@ def document_body(
                 "qr": rendering.qr_code(verification_url(code)),
                 "demo": demo,
                 "signers": [signer.as_dict() for signer in request.signers],
+                # The steps someone signed: a form prints blank lines for the others only.
+                "signed_steps": {signer.step for signer in request.signers},
                 "long": spec.long,
                 "version": previous.version + 1 if previous else 1,
                 "previous_number": previous.number if previous else "",

@@ -156,6 +156,24 @@ def test_the_visible_block_names_the_signers_of_each_step(issue):
 
 
 @pytest.mark.django_db
+def test_the_approval_form_leaves_blank_lines_for_the_levels_nobody_signed(issue, make_request):
+    signers = [
+        issuing.Signer("村级入户核实", "村专干甲", "2026年11月2日", "情况属实"),
+        issuing.Signer("乡镇审核", "乡镇审核员", "2026年11月10日", "同意上报"),
+    ]
+    text = text_of(pdf_of(issue("application_form", signers=signers)))
+
+    assert "签字：村专干甲" in text and "签字：乡镇审核员" in text
+    # 民主评议, 县级复核, 县级审批 and 市级备案 are still to be signed by hand.
+    assert text.count("意见：__________") == 4
+    # The signed levels' blank lines are not in the page at all, not merely hidden.
+    body = issuing.document_body(
+        make_request("application_form", signers=signers), "第0001号", "ABCDE23456", demo=True
+    )
+    assert body.count('class="blank"') == 4
+
+
+@pytest.mark.django_db
 def test_a_long_posting_prints_page_numbers_and_every_row(issue):
     document = issue("posting_notice", rows=120)
     text = text_of(pdf_of(document))
