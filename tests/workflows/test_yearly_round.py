@@ -99,3 +99,15 @@ def test_the_whole_round_enrolls_every_application_with_its_documents(
     for action in ("appraise", "pass_township_check", "county_recheck", "approve", "file"):
         assert steps.filter(action=action).count() == 30, action
     assert verify_chain().intact
+
+
+@pytest.mark.django_db
+def test_the_round_officers_cannot_log_in(county):
+    officers = round_officers(county)
+
+    accounts = [*officers.villages.values(), *officers.townships.values(), officers.city]
+    accounts += [officers.inspector, officers.approver, officers.fund_manager, officers.disburser]
+    assert len(accounts) == 3 + 1 + 5
+    for officer in accounts:
+        officer.refresh_from_db()
+        assert not officer.has_usable_password(), officer.username
