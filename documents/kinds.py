@@ -31,26 +31,51 @@ class KindSpec:
 
     ``long`` kinds (lists that run over many pages) print page numbers and are rendered one
     document at a time; short ones may be gathered into one print file.
+
+    ``subject`` is the model (app label and name) whose visibility a document of the kind
+    follows (permissions.scoping): a case's papers are seen exactly by those who see the case.
+    An ``aggregate`` kind counts over many objects of that model instead of recording one, and
+    is seen by those who see that model's statistics in the document's region.
     """
 
     template: str
     number_word: str
+    subject: str
     long: bool = False
+    aggregate: bool = False
 
+
+_APPLICATION = "casework.Application"
+_CERTIFICATE = "casework.MigrantCertificate"
+_CASE = "casework.EnforcementCase"
 
 KINDS: dict[str, KindSpec] = {
-    DocumentKind.APPLICATION_FORM: KindSpec("documents/application_form.html", "奖扶审"),
-    DocumentKind.POSTING_NOTICE: KindSpec("documents/posting_notice.html", "公示", long=True),
-    DocumentKind.NOT_CONFIRMED_NOTICE: KindSpec("documents/not_confirmed_notice.html", "不予确认"),
-    DocumentKind.PAYMENT_LETTER: KindSpec("documents/payment_letter.html", "奖扶发"),
-    DocumentKind.MIGRANT_CERTIFICATE: KindSpec("documents/migrant_certificate.html", "婚育证"),
-    DocumentKind.SERVICE_CERTIFICATE: KindSpec("documents/migrant_certificate.html", "服务证"),
-    DocumentKind.CASE_REGISTRATION: KindSpec("documents/case_registration.html", "两非立"),
-    DocumentKind.CASE_PRIOR_NOTICE: KindSpec("documents/case_prior_notice.html", "两非告"),
-    DocumentKind.CASE_DECISION: KindSpec("documents/case_decision.html", "两非决"),
-    DocumentKind.CASE_REFERRAL: KindSpec("documents/case_referral.html", "两非移"),
-    DocumentKind.CASE_CLOSING: KindSpec("documents/case_closing.html", "两非结"),
-    DocumentKind.ENFORCEMENT_REPORT: KindSpec("documents/enforcement_report.html", "两非统"),
+    DocumentKind.APPLICATION_FORM: KindSpec(
+        "documents/application_form.html", "奖扶审", _APPLICATION
+    ),
+    DocumentKind.POSTING_NOTICE: KindSpec(
+        "documents/posting_notice.html", "公示", "casework.Posting", long=True
+    ),
+    DocumentKind.NOT_CONFIRMED_NOTICE: KindSpec(
+        "documents/not_confirmed_notice.html", "不予确认", _APPLICATION
+    ),
+    DocumentKind.PAYMENT_LETTER: KindSpec(
+        "documents/payment_letter.html", "奖扶发", "casework.Payment"
+    ),
+    DocumentKind.MIGRANT_CERTIFICATE: KindSpec(
+        "documents/migrant_certificate.html", "婚育证", _CERTIFICATE
+    ),
+    DocumentKind.SERVICE_CERTIFICATE: KindSpec(
+        "documents/migrant_certificate.html", "服务证", _CERTIFICATE
+    ),
+    DocumentKind.CASE_REGISTRATION: KindSpec("documents/case_registration.html", "两非立", _CASE),
+    DocumentKind.CASE_PRIOR_NOTICE: KindSpec("documents/case_prior_notice.html", "两非告", _CASE),
+    DocumentKind.CASE_DECISION: KindSpec("documents/case_decision.html", "两非决", _CASE),
+    DocumentKind.CASE_REFERRAL: KindSpec("documents/case_referral.html", "两非移", _CASE),
+    DocumentKind.CASE_CLOSING: KindSpec("documents/case_closing.html", "两非结", _CASE),
+    DocumentKind.ENFORCEMENT_REPORT: KindSpec(
+        "documents/enforcement_report.html", "两非统", _CASE, aggregate=True
+    ),
 }
 
 

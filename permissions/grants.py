@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from casework import clock
 from permissions import audit, rules
 from permissions.models import ObjectGrant, Officer
-from permissions.scoping import scope_of
+from permissions.scoping import granted_scopes, grants_count, scope_of
 from permissions.separation import check_separation
 
 SYSTEM = audit.Actor(officer=None, role="system")
@@ -102,6 +102,24 @@ def remove_grant(actor: audit.Actor, grant: ObjectGrant, *, reason: str) -> None
     """Delete the grant with its audit entry; the caller has decided the actor may."""
     with transaction.atomic():
         _delete_with_entry(actor, grant, "revoke_access", reason)
+
+
+def end_grants_of_ended_roles(actor: audit.Actor, officer: Officer) -> int:
+    """Remove the officer's grants that their roles no longer use (a case assignment once they
+    are no longer an investigator), each with its audit entry; returns how many."""
+    count = 0
+    for scope in granted_scopes():
+        if grants_count(officer, scope):
+            continue
+        ended = scope.grant_model.objects.filter(user=officer).select_related(
+            "user", "permission", "content_object"
+        )
+        for grant in ended:
+            _delete_with_entry(
+                actor, grant, "end_access", _("The role that needed this access has ended.")
+            )
+            count += 1
+    return count
 
 
 def expire_grants() -> int:

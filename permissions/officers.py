@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casework.models import Region, RegionLevel
-from permissions import audit, rules
+from permissions import audit, grants, rules
 from permissions.models import Officer
 from permissions.roles import ROLE_LEVELS, Role
 from permissions.scoping import in_jurisdiction
@@ -55,7 +55,9 @@ def _check_may_manage(actor: audit.Actor, jurisdiction: Region | None) -> None:
 
 def _set_roles(officer: Officer, roles: Iterable[Role]) -> None:
     officer.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
-    officer.__dict__.pop("roles", None)  # read again from the groups just set
+    # Read roles and permissions again from the groups just set.
+    for cached in ("roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        officer.__dict__.pop(cached, None)
 
 
 def create_officer(
@@ -153,4 +155,5 @@ def update_officer(
         officer.save()
         _set_roles(officer, roles)
         audit.record_many(actor, changes)
+        grants.end_grants_of_ended_roles(actor, officer)
     return officer

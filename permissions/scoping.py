@@ -9,7 +9,10 @@ everything below it: a range on the region code) plus objects explicitly granted
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Model, Q, QuerySet
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from casework import clock, region_codes
@@ -34,9 +37,9 @@ from casework.models import (
     Region,
     Repayment,
 )
+from documents.kinds import KINDS
 from documents.models import Document
 from permissions.models import CaseGrant, ObjectGrant, Officer, PersonGrant
-from permissions.roles import Role
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,17 @@ class Scope:
 
     ``region_field`` is the lookup of the region code that places an object in the tree;
     ``permission`` is the model permission a role needs to see the model at all;
-    ``grant_model`` holds explicit object grants, if the model can be granted.
+    ``grant_model`` holds explicit object grants, if the model can be granted, and
+    ``grant_needs`` the model permission a grantee's roles must still give for a grant to
+    count: a grant ends with the role that needed it.
+    ``reach``, when given, replaces the jurisdiction as what a role with ``permission``
+    sees (a derived object follows its subject, not the region it copies).
     """
 
     region_field: str
     permission: str
     grant_model: type[ObjectGrant] | None = None
+    grant_needs: str | None = None
     include_ancestors: bool = False
     # Read the user's grants first and list their ids, rather than a subquery ORed with the
     # jurisdiction's range, which keeps the database from using the range's index: for
@@ -58,6 +66,7 @@ class Scope:
     grants_first: bool = False
     # Further reach beyond the jurisdiction, as a condition built for the user.
     also: Callable[[Officer], Q] | None = None
+    reach: Callable[[Officer], Q] | None = None
 
 
 _SCOPES: dict[type[Model], Scope] = {}
@@ -77,6 +86,11 @@ def scope_of(model: type[Model]) -> Scope:
         raise LookupError(
             f"{model.__name__} has no scope; register one in permissions.scoping."
         ) from None
+
+
+def granted_scopes() -> list[Scope]:
+    """The scopes of the models that can be granted object by object."""
+    return [scope for scope in _SCOPES.values() if scope.grant_model is not None]
 
 
 def jurisdiction_q(user: Officer, region_field: str, *, include_ancestors: bool = False) -> Q:
@@ -129,15 +143,26 @@ def visible_to(user, queryset: QuerySet | type[Model]) -> QuerySet:
         return queryset
     condition = Q(pk__in=[])
     if user.has_perm(scope.permission):
-        condition = jurisdiction_q(
-            user, scope.region_field, include_ancestors=scope.include_ancestors
-        )
+        if scope.reach is not None:
+            condition = scope.reach(user)
+        else:
+            condition = jurisdiction_q(
+                user, scope.region_field, include_ancestors=scope.include_ancestors
+            )
         if scope.also is not None:
             condition |= scope.also(user)
-    if scope.grant_model is not None:
+    if grants_count(user, scope):
         codename = scope.permission.split(".", 1)[1]
         condition |= granted_q(user, scope.grant_model, codename, first=scope.grants_first)
     return queryset.filter(condition)
+
+
+def grants_count(user: Officer, scope: Scope) -> bool:
+    """Whether the user's grants on the scope's model still count: the model can be granted and
+    the user's roles still give what the grant was for."""
+    return scope.grant_model is not None and (
+        scope.grant_needs is None or user.has_perm(scope.grant_needs)
+    )
 
 
 def get_visible_or_404(user, queryset: QuerySet | type[Model], **lookups) -> Model:
@@ -152,16 +177,64 @@ register_scope(Region, Scope("code", "casework.view_region", include_ancestors=T
 register_scope(Household, Scope("region_id", "casework.view_household"))
 register_scope(
     Person,
-    Scope("region_id", "casework.view_person", grant_model=PersonGrant, grants_first=True),
+    Scope(
+        "region_id",
+        "casework.view_person",
+        grant_model=PersonGrant,
+        grant_needs="casework.view_person",
+        grants_first=True,
+    ),
 )
 register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
-register_scope(Document, Scope("region_id", "documents.view_document"))
+
+
+def documents_reach(user: Officer) -> Q:
+    """A document is seen exactly when its subject is (documents.kinds says which model each
+    kind follows): a case's papers by those who see the case, wherever it lies; an aggregate
+    report, which has no one subject, by those who see that model's statistics in the
+    report's region. A document without the subject its kind needs is seen by nobody but
+    technical operators (superusers)."""
+    reach = Q(pk__in=[])
+    for label, (per_object, aggregate) in _kinds_by_subject().items():
+        model = apps.get_model(label)
+        if per_object:
+            subjects = (
+                visible_to(user, model)
+                .annotate(subject_key=Cast("pk", output_field=CharField()))
+                .values("subject_key")
+            )
+            reach |= Q(
+                kind__in=per_object,
+                subject_type=ContentType.objects.get_for_model(model),
+                subject_id__in=subjects,
+            )
+        if aggregate and user.has_perm(scope_of(model).permission):
+            reach |= Q(kind__in=aggregate) & jurisdiction_q(user, "region_id")
+    return reach
+
+
+def _kinds_by_subject() -> dict[str, tuple[list[str], list[str]]]:
+    """For each subject model, its per-object kinds and its aggregate kinds."""
+    kinds: dict[str, tuple[list[str], list[str]]] = {}
+    for kind, spec in KINDS.items():
+        per_object, aggregate = kinds.setdefault(spec.subject, ([], []))
+        (aggregate if spec.aggregate else per_object).append(str(kind))
+    return kinds
+
+
+register_scope(Document, Scope("region_id", "documents.view_document", reach=documents_reach))
 register_scope(Application, Scope("region_id", "casework.view_application"))
 register_scope(Posting, Scope("region_id", "casework.view_posting"))
 register_scope(ChangeRequest, Scope("region_id", "casework.view_changerequest"))
 register_scope(
     EnforcementCase,
-    Scope("region_id", "casework.view_enforcementcase", grant_model=CaseGrant),
+    Scope(
+        "region_id",
+        "casework.view_enforcementcase",
+        grant_model=CaseGrant,
+        # Case grants are assignments of investigators; they end with the investigator role.
+        grant_needs="casework.change_enforcementcase",
+    ),
 )
 register_scope(PaymentBatch, Scope("region_id", "casework.view_paymentbatch"))
 # An import belongs to the office (jurisdiction) that uploaded it.
@@ -205,10 +278,12 @@ register_scope(
 
 
 def jobs_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Jobs are private to the officer who started them, and to administrators."""
+    """Jobs are private to the officer who started them (and to technical operators): a job's
+    print file holds its documents, which the starter saw when starting it and an office
+    administrator may not see at all."""
     queryset = Job.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.is_superuser or user.has_role(Role.ADMINISTRATOR):
+    if user.is_superuser:
         return queryset
     return queryset.filter(started_by=user)

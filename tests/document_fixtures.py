@@ -2,11 +2,14 @@
 
 import pytest
 
+from casework import factories
 from documents import issuing, keys
 from documents.demo import SAMPLE_TITLES
+from documents.kinds import spec_of
 from documents.models import IssuingOffice
 from documents.samples import sample_data
 from permissions.audit import Actor
+from permissions.factories import OfficerFactory
 from tests.conftest import COUNTY, OTHER_TOWNSHIP, TOWNSHIP
 
 PASSPHRASE = "test-keys"
@@ -17,6 +20,28 @@ OFFICES = {
 }
 # The sample title of each kind, as the demo issues them.
 TITLES = {str(kind): title for kind, title in SAMPLE_TITLES.items()}
+
+
+# The factory of the subject each kind's documents record (documents.kinds), by model.
+SUBJECT_FACTORIES = {
+    "casework.Application": lambda region: factories.ApplicationFactory(
+        applicant__region=region, region=region, created_by=OfficerFactory()
+    ),
+    "casework.Posting": lambda region: factories.PostingFactory(region=region),
+    "casework.Payment": lambda region: factories.PaymentFactory(
+        application__applicant__region=region, application__region=region
+    ),
+    "casework.MigrantCertificate": lambda region: factories.MigrantCertificateFactory(
+        person__region=region
+    ),
+    "casework.EnforcementCase": lambda region: factories.EnforcementCaseFactory(region=region),
+}
+
+
+def subject_for(kind: str, region):
+    """A new subject for a document of ``kind`` in ``region``; none for an aggregate kind."""
+    spec = spec_of(kind)
+    return None if spec.aggregate else SUBJECT_FACTORIES[spec.subject](region)
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +92,8 @@ def county_office(offices):
 
 @pytest.fixture
 def make_request(county_office, regions):
-    """An :class:`IssueRequest` of ``kind`` with sample data, in the county by default."""
+    """An :class:`IssueRequest` of ``kind`` with sample data, in the county by default, about a
+    new subject of the kind in that region unless ``subject`` is given."""
 
     def make(kind="migrant_certificate", office=None, region=COUNTY, rows=12, **overrides):
         values = {
@@ -80,6 +106,8 @@ def make_request(county_office, regions):
             "signers": [issuing.Signer("入户核实", "村专干甲", "2026年11月2日", "情况属实")],
         }
         values.update(overrides)
+        if "subject" not in values:
+            values["subject"] = subject_for(kind, values["region"])
         return issuing.IssueRequest(**values)
 
     return make

@@ -278,5 +278,6 @@ register_steps(
         "view_informant": gettext_lazy("Informant shown"),
         "grant_access": gettext_lazy("Investigator assigned"),
         "revoke_access": gettext_lazy("Investigator taken off"),
+        "end_access": gettext_lazy("Investigator taken off: no longer an investigator"),
     },
 )

@@ -15,10 +15,12 @@ from tests.conftest import COUNTY
 
 
 @pytest.fixture
-def run_batch(make_request, administrator, immediate_tasks, django_capture_on_commit_callbacks):
+def run_batch(make_request, disburser, immediate_tasks, django_capture_on_commit_callbacks):
+    """Run a batch of letters as the disbursement officer who issues them."""
+
     def run(requests, officer=None):
         with django_capture_on_commit_callbacks(execute=True):
-            job = tasks.start_batch(officer or administrator, "十一月发放告知书", requests)
+            job = tasks.start_batch(officer or disburser, "十一月发放告知书", requests)
         job.refresh_from_db()
         return job
 

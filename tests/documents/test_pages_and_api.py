@@ -19,9 +19,9 @@ def approver(make_officer):
 
 @pytest.fixture
 def here_and_elsewhere(issue, regions):
-    """One document in the first township's village, one in the other township."""
-    return issue("payment_letter", region=VILLAGE), issue(
-        "payment_letter", region=OTHER_TOWNSHIP_VILLAGE
+    """One application's form in the first township's village, one in the other township."""
+    return issue("application_form", region=VILLAGE), issue(
+        "application_form", region=OTHER_TOWNSHIP_VILLAGE
     )
 
 
@@ -59,22 +59,22 @@ def test_the_lists_workbook_has_its_columns_and_only_the_jurisdiction(
 
 @pytest.mark.django_db
 def test_the_list_searches_and_filters(client, approver, issue):
-    letter = issue("payment_letter")
-    certificate = issue("migrant_certificate")
+    form = issue("application_form")
+    notice = issue("posting_notice")
     client.force_login(approver)
 
     def numbers(**query):
         response = client.get(reverse("document-list"), query)
         return {
             number
-            for number in (letter.number, certificate.number)
+            for number in (form.number, notice.number)
             if number in response.content.decode()
         }
 
-    assert numbers() == {letter.number, certificate.number}
-    assert numbers(kind="migrant_certificate") == {certificate.number}
-    assert numbers(q=letter.code.lower()) == {letter.number}
-    assert numbers(q="婚育证") == {certificate.number}
+    assert numbers() == {form.number, notice.number}
+    assert numbers(kind="posting_notice") == {notice.number}
+    assert numbers(q=form.code.lower()) == {form.number}
+    assert numbers(q="公示") == {notice.number}
     assert numbers(region=OTHER_TOWNSHIP) == set()
     assert "没有" in client.get(reverse("document-list"), {"q": "不存在的文号"}).content.decode()
 
@@ -84,7 +84,7 @@ def test_list_page_and_api_keep_a_constant_number_of_queries(
     client, approver, issue, login_api, django_assert_max_num_queries
 ):
     for _ in range(3):
-        issue("payment_letter")
+        issue("application_form")
     client.force_login(approver)
     api = login_api(approver)
     with django_assert_max_num_queries(8):
@@ -92,7 +92,7 @@ def test_list_page_and_api_keep_a_constant_number_of_queries(
     with django_assert_max_num_queries(6):
         assert api.get("/api/v1/documents/").status_code == 200
     for _ in range(6):
-        issue("payment_letter")
+        issue("application_form")
     with django_assert_max_num_queries(8):
         client.get(reverse("document-list"))
     with django_assert_max_num_queries(6):
@@ -103,7 +103,7 @@ def test_list_page_and_api_keep_a_constant_number_of_queries(
 def test_revoke_through_the_page_needs_the_role_and_a_reason(
     client, approver, township_reviewer, issue
 ):
-    document = issue("payment_letter", region=VILLAGE)
+    document = issue("application_form", region=VILLAGE)
     url = reverse("document-revoke", args=[document.pk])
 
     client.force_login(township_reviewer)
@@ -121,7 +121,7 @@ def test_revoke_through_the_page_needs_the_role_and_a_reason(
 
 @pytest.mark.django_db
 def test_reissue_through_the_page_leads_to_the_new_version(client, approver, issue):
-    document = issue("payment_letter")
+    document = issue("application_form")
     client.force_login(approver)
     response = client.post(reverse("document-reissue", args=[document.pk]), {"reason": "更正"})
 

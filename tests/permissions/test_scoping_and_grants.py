@@ -3,14 +3,15 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.http import Http404
 
-from casework.factories import PersonFactory
-from casework.models import Person, Region
-from permissions import audit, grants
-from permissions.models import AuditEntry, PersonGrant
+from casework.factories import EnforcementCaseFactory, PersonFactory
+from casework.models import EnforcementCase, Person, Region
+from permissions import audit, grants, officers
+from permissions.models import AuditEntry, CaseGrant, Officer, PersonGrant
 from permissions.roles import Role
 from permissions.scoping import get_visible_or_404, visible_to
 from permissions.separation import SeparationOfDuties
@@ -142,3 +143,42 @@ def test_grant_needs_a_reason_and_a_future_expiry(administrator, village_officer
         )
     assert "expires_at" in expired.value.message_dict
     assert not PersonGrant.objects.exists()
+
+
+def test_a_case_assignment_ends_with_the_investigator_role(administrator, make_officer, regions):
+
+    investigator = make_officer(Role.INVESTIGATOR, COUNTY, username="investigator")
+    case = EnforcementCaseFactory(region=regions[COUNTY], recorded_by=investigator)
+    grants.put_grant(audit.Actor(administrator), user=investigator, obj=case, reason="承办")
+    assert list(visible_to(investigator, EnforcementCase)) == [case]
+
+    officers.update_officer(
+        audit.Actor(administrator),
+        investigator,
+        full_name="原执法员",
+        jurisdiction=regions[COUNTY],
+        roles=[Role.COUNTY_INSPECTOR],
+        is_active=True,
+        reason="调岗",
+    )
+
+    assert not CaseGrant.objects.filter(user=investigator).exists()
+    entry = AuditEntry.objects.get(action="end_access")
+    assert entry.object_id == str(case.pk) and entry.data["grantee"] == "investigator"
+    assert not visible_to(reloaded(investigator), EnforcementCase).exists()
+
+
+def test_a_grant_no_longer_counts_once_its_role_is_gone(administrator, make_officer, regions):
+    """Even a grant left behind (roles changed outside the officer pages) shows nothing."""
+
+    investigator = make_officer(Role.INVESTIGATOR, COUNTY, username="investigator")
+    case = EnforcementCaseFactory(region=regions[COUNTY], recorded_by=investigator)
+    grants.put_grant(audit.Actor(administrator), user=investigator, obj=case, reason="承办")
+    investigator.groups.set([Group.objects.get(name=Role.COUNTY_INSPECTOR.value)])
+
+    assert not visible_to(reloaded(investigator), EnforcementCase).exists()
+
+
+def reloaded(officer):
+    """The officer as a new request loads them (roles and permissions read afresh)."""
+    return Officer.objects.get(pk=officer.pk)
