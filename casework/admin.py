@@ -1,3 +1,6 @@
+"""Regions, households, persons and programs, for technical operators on the audited operator
+site (permissions.admin_site); officers work with them through the pages."""
+
 from django.contrib import admin
 
 from casework.models import (
@@ -8,24 +11,25 @@ from casework.models import (
     ProgramStandard,
     Region,
 )
+from permissions.admin_site import AuditedAdmin, operator_site
 
 
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+@admin.register(Region, site=operator_site)
+class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
 
 
-@admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+@admin.register(Household, site=operator_site)
+class HouseholdAdmin(AuditedAdmin):
     list_display = ("number", "region", "address")
     list_select_related = ("region",)
     search_fields = ("number",)
 
 
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+@admin.register(Person, site=operator_site)
+class PersonAdmin(AuditedAdmin):
     list_display = ("name", "masked_id_number", "sex", "birth_date", "region", "hukou")
     list_select_related = ("region",)
     search_fields = ("name", "=id_number")
@@ -62,8 +66,8 @@ class ProgramExclusionInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+@admin.register(Program, site=operator_site)
+class ProgramAdmin(AuditedAdmin):
     list_display = ("code", "name", "kind", "eligibility", "posting_days", "active")
     list_filter = ("kind", "active")
     search_fields = ("code", "name")

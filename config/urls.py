@@ -1,14 +1,16 @@
-"""URL map: pages, the API under /api/v1/, Django admin and the viewflow frontend."""
+"""URL map: pages, the API under /api/v1/, the Django admin (technical operators only) and
+the viewflow frontend."""
 
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path
 
+from permissions.admin_site import operator_site
 from workflows.site import site as workflow_site
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    # The operator site (superusers only, throttled login, audited), not admin.site.
+    path("admin/", operator_site.urls),
     path("api/v1/", include("casework.api.urls")),
     path("workflow/", workflow_site.urls),
     path("", include("permissions.urls")),

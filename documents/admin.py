@@ -1,13 +1,15 @@
-"""Administrators edit issuing offices here; the registry is shown, never edited."""
+"""Technical operators (superusers) edit issuing offices here, audited; the registry is
+shown, never edited."""
 
 from django.contrib import admin
 
 from documents.models import Document, IssuingOffice
 from permissions.admin import ReadOnlyAdmin
+from permissions.admin_site import AuditedAdmin, operator_site
 
 
-@admin.register(IssuingOffice)
-class IssuingOfficeAdmin(admin.ModelAdmin):
+@admin.register(IssuingOffice, site=operator_site)
+class IssuingOfficeAdmin(AuditedAdmin):
     list_display = ("code", "name", "number_prefix", "region", "active")
     list_select_related = ("region",)
     search_fields = ("code", "name")
@@ -18,7 +20,7 @@ class IssuingOfficeAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Document)
+@admin.register(Document, site=operator_site)
 class DocumentAdmin(ReadOnlyAdmin):
     list_display = ("number", "title", "kind", "office", "status", "issued_at")
     list_select_related = ("office",)

@@ -32,6 +32,30 @@ class ThrottledLoginForm(AuthenticationForm):
         return cleaned
 
 
+class OperatorLoginForm(ThrottledLoginForm):
+    """The admin's login: the same throttled login, open to active superusers only.
+
+    Like Django's ``AdminAuthenticationForm`` (which refuses non-staff), the right password of
+    an account that may not enter gets the same answer as a wrong one and counts as a failure,
+    so the page never tells anyone that a guessed password was right.
+    """
+
+    required_css_class = "required"
+    error_messages = {
+        **ThrottledLoginForm.error_messages,
+        "invalid_login": _(
+            "Please enter the username and password of a technical operator (superuser) "
+            "account. Office administrators manage officers on the Officers page."
+        ),
+    }
+
+    def confirm_login_allowed(self, user):
+        """Refuse inactive accounts (as every login does) and every account not a superuser."""
+        super().confirm_login_allowed(user)
+        if not user.is_superuser:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
 class OfficerForm(forms.Form):
     """Name, jurisdiction and roles of an officer; choices limited to the admin's reach."""
 
