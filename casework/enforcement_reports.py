@@ -46,6 +46,7 @@ from casework.models import (
     Disposition,
     DispositionKind,
     DispositionStatus,
+    EnforcementCase,
     Region,
 )
 from casework.money import yuan
@@ -54,6 +55,7 @@ from config.routers import reporting_database
 from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
+from permissions import rules
 
 # The figures of a row, in the order of the table.
 COUNTS = (
@@ -305,12 +307,16 @@ def document_data(report: EnforcementReport) -> dict:
 
 
 def issue_pdf(actor, report: EnforcementReport):
-    """Issue the report as a signed PDF by the office serving its region; returns the
-    :class:`~documents.models.Document`."""
+    """Issue the report as a signed PDF by the office serving its region, for a region of the
+    officer's own jurisdiction; returns the :class:`~documents.models.Document`."""
     if not report.region_code:
         raise ValidationError({"region": _("Region: choose the region the report is for.")})
+    if not rules.may_issue_statistics_for(actor.officer, EnforcementCase, report.region_code):
+        raise ValidationError(
+            {"region": _("Region: a report is issued only for your own jurisdiction or below.")}
+        )
     region = Region.objects.get(pk=report.region_code)
-    signer = str(actor.officer) if actor.officer is not None else ""
+    signer = str(actor.officer)
     request = issuing.IssueRequest(
         kind=DocumentKind.ENFORCEMENT_REPORT,
         office=issuing.office_for(report.region_code),

@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import clock, list_columns, reports
 from casework.filters import PaymentBatchFilter
@@ -122,6 +122,7 @@ def batch_detail(request, pk: int):
             "show_accounts": rules.may_see_account_numbers(request.user),
             "steps": [(step, step.form()) for step in steps],
             "may_export": any(s.name == "export" for s in available_steps(request.user, batch)),
+            "may_download": bank_files.may_download(request.user, batch),
             "may_follow_up": rules.may_disburse(request.user, batch.region_id)
             and batch.status in ("reconciled", "closed")
             and batch.payments.filter(status="failed").exists(),
@@ -187,13 +188,16 @@ def batch_step(request, pk: int, name: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def batch_bank_file(request, pk: int):
-    """Download the bank file (CSV or XLSX); the export is recorded on the batch."""
+    """The bank file (CSV or XLSX): POST records the export on the batch and answers with the
+    file; GET downloads the file of a batch already exported again and changes nothing."""
     batch = get_visible_or_404(request.user, PaymentBatch.objects.select_related("program"), pk=pk)
-    kind = "xlsx" if request.POST.get("kind") == "xlsx" else "csv"
+    params = request.POST if request.method == "POST" else request.GET
+    kind = "xlsx" if params.get("kind") == "xlsx" else "csv"
+    make = bank_files.export if request.method == "POST" else bank_files.download
     try:
-        content_type, name, chunks = bank_files.export(Actor.from_request(request), batch, kind)
+        content_type, name, chunks = make(Actor.from_request(request), batch, kind)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, describe(error))
         return redirect("batch-detail", pk=pk)

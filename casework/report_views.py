@@ -35,7 +35,7 @@ def enforcement_report(request):
     check_may_see(request.user)
     params = request.POST if request.method == "POST" else request.GET
     year, region = params.get("year", ""), params.get("region", "")
-    report = None
+    report, refused = None, False
     try:
         report = report_for(request.user, year, region)
     except ValidationError as error:
@@ -45,6 +45,7 @@ def enforcement_report(request):
         try:
             document = enforcement_reports.issue_pdf(Actor.from_request(request), report)
         except ValidationError as error:
+            refused = True
             for message in error.messages:
                 messages.error(request, message)
         else:
@@ -67,7 +68,7 @@ def enforcement_report(request):
             "regions": _regions(request.user),
             "querystring": urlencode(query),
         },
-        status=200 if report is not None else 400,
+        status=400 if report is None or refused else 200,
     )
 
 

@@ -71,10 +71,24 @@ class Verdict:
 
     @property
     def message(self) -> str:
-        message = reason_message(self.reason)
-        if self.document is not None and self.document.status_reason:
-            message = f"{message} {self.document.status_reason}"
-        return message
+        """The fixed message of the reason, for the public: never the free text an officer
+        typed when revoking or re-issuing (it may name people); a replaced document names the
+        number of the version that replaced it."""
+        replacement = _replaced_by(self.document) if self.reason == SUPERSEDED else None
+        if replacement is not None:
+            return _("The document was replaced by a newer version, %(number)s.") % {
+                "number": replacement.number
+            }
+        return reason_message(self.reason)
+
+
+def _replaced_by(document: Document | None) -> Document | None:
+    if document is None:
+        return None
+    try:
+        return document.next_version
+    except Document.DoesNotExist:
+        return None
 
 
 def verify_pdf(data: bytes) -> Verdict:
@@ -108,7 +122,7 @@ def verify_pdf(data: bytes) -> Verdict:
     if not status.trusted:
         return Verdict(FOREIGN_SIGNER, signer=signer, signed_at=signed_at)
     document = (
-        Document.objects.select_related("office")
+        Document.objects.select_related("office", "next_version")
         .filter(sha256=hashlib.sha256(data).hexdigest())
         .first()
     )
@@ -124,8 +138,14 @@ def verify_pdf(data: bytes) -> Verdict:
 
 
 def find_by_code(text: str) -> Document | None:
-    """The document printed with this code, however the person typed it."""
+    """The document printed with this code, however the person typed it, as the public may
+    see it: without the free text typed when it was revoked or re-issued (it may name people;
+    officers read it on the document's own page)."""
     code = normalize_code(text)
     if code is None:
         return None
-    return Document.objects.select_related("office", "next_version").filter(code=code).first()
+    document = Document.objects.select_related("office", "next_version").filter(code=code).first()
+    if document is not None:
+        # Blanked on this copy, read only by the public page and API, so neither can print it.
+        document.status_reason = ""
+    return document

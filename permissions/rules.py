@@ -286,3 +286,10 @@ def may_resolve_duplicate(user, suspect: DuplicateSuspect) -> bool:
         code_in_jurisdiction(user, suspect.person_a.region_id)
         or code_in_jurisdiction(user, suspect.person_b.region_id)
     )
+
+
+def may_issue_statistics_for(user, model, region_code: str) -> bool:
+    """A signed table of statistics over ``model`` goes out under the office serving its region,
+    so only for a region of the officer's own jurisdiction: a county's approver never files
+    under the city's office, though the city is above them and visible."""
+    return may_see_statistics_of(user, model) and code_in_jurisdiction(user, region_code)

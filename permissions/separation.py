@@ -107,6 +107,11 @@ _LEVEL_NAMES = {
 }
 
 
+def signing_level_of(action: str) -> str:
+    """The level of the chain that the audit action ``action`` signs (``SIGNING_LEVELS``)."""
+    return next(level for level, actions in SIGNING_LEVELS.items() if action in actions)
+
+
 def levels_signed_elsewhere(officer, applications, *, level: str, **context) -> dict:
     """For each application among ``applications`` that ``officer`` signed at another level
     than ``level``, the refusal naming that level; one query per thousand applications."""

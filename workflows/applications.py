@@ -25,6 +25,7 @@ from casework.models import (
     FactSource,
     HouseholdVisit,
     Level,
+    Person,
     VisitPhoto,
 )
 from casework.uploads import EXTENSIONS, store_once
@@ -175,6 +176,7 @@ def apply(
     officer = actor.officer
     if not rules.may_apply_for_reward(officer):
         raise PermissionDenied(_("Your role may not record applications."))
+    check_family(officer, application)
     application.created_by = officer
     application.validate()
     if not rules.may_work_at_village(officer, application):
@@ -186,6 +188,49 @@ def apply(
         if submit:
             application = _submit(application, actor, {})
     return application
+
+
+# The answer for a person missing or beyond the officer's reach: the same words either way, so
+# that a refusal never discloses who is registered elsewhere (the API's serializer uses them too).
+PERSON_NOT_FOUND = {
+    "applicant": gettext_lazy("Applicant: not found, or outside your jurisdiction."),
+    "spouse": gettext_lazy("Spouse: not found, or outside your jurisdiction."),
+}
+
+
+def check_family(officer, application: Application) -> None:
+    """Refuse, naming the field, an applicant or spouse that ``officer`` may not see (their
+    data would be printed on the signed 审批表) and a spouse of the applicant's own sex. A
+    spouse who is the applicant is refused by ``Application.clean``."""
+    named = {
+        field: pk
+        for field, pk in (
+            ("applicant", application.applicant_id),
+            ("spouse", application.spouse_id),
+        )
+        if pk is not None
+    }
+    visible = set(
+        visible_to(officer, Person).filter(pk__in=named.values()).values_list("pk", flat=True)
+    )
+    unseen = {field: PERSON_NOT_FOUND[field] for field, pk in named.items() if pk not in visible}
+    if unseen:
+        raise ValidationError(unseen)
+    spouse = application.spouse
+    if (
+        spouse is not None
+        and application.applicant_id not in (None, spouse.pk)
+        and spouse.sex == application.applicant.sex
+    ):
+        # Sex is read from the ID number, so a spouse of the same sex is most likely a typo.
+        raise ValidationError(
+            {
+                "spouse": _(
+                    "Spouse: the spouse and the applicant are of the same sex; check the ID "
+                    "numbers."
+                )
+            }
+        )
 
 
 def _submit(application, actor, data):

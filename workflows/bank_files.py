@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import clock, money
 from casework.id_numbers import mask_name
-from casework.models import Payment, PaymentBatch, PaymentStatus
+from casework.models import BatchStatus, Payment, PaymentBatch, PaymentStatus
 from casework.money import yuan
 from casework.uploads import decode_text
 from casework.workbooks import XLSX, sheet_bytes
@@ -85,6 +85,34 @@ def export(actor: Actor, batch: PaymentBatch, file_format: str):
     """Record the export (status, audit) and return the file's content type, name and an
     iterator of its chunks; refused to the batch's approver and to eligibility signers."""
     batch = perform("export", batch, actor, {"opinion": file_format})
+    return _bank_file(batch, file_format)
+
+
+# The statuses of a batch whose bank file has been exported.
+_EXPORTED = (BatchStatus.EXPORTED, BatchStatus.SENT, BatchStatus.RECONCILED, BatchStatus.CLOSED)
+
+
+def may_download(user, batch: PaymentBatch) -> bool:
+    """Whether ``user`` may download the bank file of ``batch`` again: exported, and they
+    may export it (separation of duties is checked on the download itself)."""
+    return batch.status in _EXPORTED and _may_disburse(user, batch)
+
+
+def download(actor: Actor, batch: PaymentBatch, file_format: str):
+    """The bank file of a batch already exported, as :func:`export` returns it, changing
+    nothing (no status, no audit entry): a GET may fetch it again. Open to those who may
+    export it, and refused to the same officers."""
+    if not _may_disburse(actor.officer, batch):
+        raise PermissionDenied(_("Your role may not do this here."))
+    check_batch_separation(actor.officer, batch, disbursing=True)
+    if not may_download(actor.officer, batch):
+        raise ValidationError(
+            _("Export the bank file first; once exported it can be downloaded again.")
+        )
+    return _bank_file(batch, file_format)
+
+
+def _bank_file(batch: PaymentBatch, file_format: str):
     name = f"代发-{batch.program_id}-{batch.period_start:%Y%m}-{batch.pk}"
     if file_format == "xlsx":
         return (

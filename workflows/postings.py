@@ -37,6 +37,7 @@ from documents.tasks import start_batch
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
+from permissions.separation import separation_refusals, signing_level_of
 from workflows.applications import issue_not_confirmed
 from workflows.transitions import (
     RowResult,
@@ -89,6 +90,11 @@ class LevelRules:
     region_level: str
     name: str  # as printed on the notice
     round: str
+
+    @property
+    def signs(self) -> str:
+        """The level of the chain that putting applications up signs, as its own step would."""
+        return signing_level_of(self.post)
 
 
 LEVELS = {
@@ -172,10 +178,17 @@ def open_posting(
         .select_related("applicant", "region", "program")
         .in_bulk(application_ids)
     )
+    # Putting an application up signs its level (谁签字谁负责): refused, row by row, to an
+    # officer who signed another level of it, as the step of that level would be.
+    signed_elsewhere = separation_refusals(
+        officer, "sign_application", list(applications.values()), level=level_rules.signs
+    )
     results, posted = [], []
     for application_id in application_ids:
         application = applications.get(application_id)
-        refusal = _refusal(application, program, year, region, level_rules)
+        refusal = _refusal(application, program, year, region, level_rules) or (
+            signed_elsewhere.get(application_id, "")
+        )
         results.append(RowResult(application_id, not refusal, refusal or _("posted")))
         if not refusal:
             posted.append(application)

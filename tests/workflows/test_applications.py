@@ -141,8 +141,9 @@ def test_refusals_for_role_place_and_duplicates(
     with pytest.raises(PermissionDenied):
         apply(officer=township_reviewer)
     other_village = make_officer(Role.VILLAGE_OFFICER, OTHER_VILLAGE)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as refusal:  # the applicant is beyond their reach
         apply(officer=other_village)
+    assert "applicant" in refusal.value.message_dict
     application = apply()
     with pytest.raises(PermissionDenied):
         step("record_visit", application, other_village, VISIT)

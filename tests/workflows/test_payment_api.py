@@ -50,11 +50,13 @@ def test_a_batch_from_build_to_close(
     assert approved.json()["status"] == "approved"
 
     api = login_api(disburser)
-    download = api.get(f"/api/v1/payment-batches/{batch_id}/bank-file/")
+    download = api.post(f"/api/v1/payment-batches/{batch_id}/bank-file/", {}, format="json")
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     content = b"".join(download.streaming_content).decode("utf-8-sig")
     assert content.splitlines()[-1].startswith("合计,2,") and "1920.00" in content
-    xlsx = api.get(f"/api/v1/payment-batches/{batch_id}/bank-file/?kind=xlsx")
+    xlsx = api.post(
+        f"/api/v1/payment-batches/{batch_id}/bank-file/", {"kind": "xlsx"}, format="json"
+    )
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     sent = api.post(f"/api/v1/payment-batches/{batch_id}/transitions/mark_sent/", {}, format="json")
     assert sent.json()["status"] == "sent"
