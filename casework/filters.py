@@ -91,6 +91,13 @@ def _starts_with(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__startswith": prefix})
 
 
+# A year the date lookups can build (``__year`` turns it into a range of dates: year 0 or a
+# thirty-digit year fails there) and that a filter could mean.
+YEARS = {"min_value": 1, "max_value": 9999}
+# An id the database can hold (a thirty-digit one overflows the integer it is compared with).
+IDS = {"min_value": 1, "max_value": 10**18 - 1}
+
+
 class InRegionMixin:
     """``?region=<code>``: rows whose own region code lies in that subtree."""
 
@@ -142,8 +149,9 @@ class CertificateFilter(InRegionMixin, django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CertificateKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CertificateStatus.choices)
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+    # Days up to a century: a larger number overflows the date it is added to.
     expiring_within = django_filters.NumberFilter(
-        label=_("Expiring within (days)"), method="expiring", min_value=0
+        label=_("Expiring within (days)"), method="expiring", min_value=0, max_value=36500
     )
 
     class Meta:
@@ -186,7 +194,7 @@ class NoticeFilter(django_filters.FilterSet):
 class ApplicationFilter(InRegionMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Applicant's name or ID number"), method="search")
     program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Year"), **YEARS)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
     review = django_filters.ChoiceFilter(
@@ -224,7 +232,7 @@ class PostingFilter(InRegionMixin, django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=PostingLevel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PostingStatus.choices)
     program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Year"), **YEARS)
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
     due = django_filters.BooleanFilter(label=_("Period ended, still open"), method="ended")
 
@@ -242,7 +250,7 @@ class PostingFilter(InRegionMixin, django_filters.FilterSet):
 class PaymentBatchFilter(django_filters.FilterSet):
     program = django_filters.CharFilter(label=_("Program code"), field_name="program_id")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=BatchStatus.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="period_start__year")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="period_start__year", **YEARS)
 
     class Meta:
         model = PaymentBatch
@@ -253,7 +261,7 @@ class CaseFilter(InRegionMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Case number or subject"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=ClueSource.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="received_on__year")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="received_on__year", **YEARS)
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="past_deadline")
 
@@ -278,7 +286,7 @@ class CaseFilter(InRegionMixin, django_filters.FilterSet):
 
 class ObjectionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ObjectionStatus.choices)
-    posting = django_filters.NumberFilter(label=_("Posting"), field_name="entry__posting_id")
+    posting = django_filters.NumberFilter(label=_("Posting"), field_name="entry__posting_id", **IDS)
 
     class Meta:
         model = Objection

@@ -15,7 +15,7 @@ from casework.paginators import KeysFirstPaginator
 from casework.workbooks import XLSX, write_sheet
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from workflows.transitions import TransitionConflict, perform
+from workflows.transitions import TransitionConflict, UnknownStep, perform
 from workflows.transitions import describe_refusal as describe
 
 
@@ -89,7 +89,7 @@ def run_step(request, name: str, obj) -> bool:
     """Run a named step from a page's POST and say how it went in a message."""
     try:
         perform(name, obj, Actor.from_request(request), request.POST, request.FILES)
-    except LookupError:
+    except UnknownStep:
         messages.error(request, _("No such step."))
     except (ValidationError, PermissionDenied, TransitionConflict) as error:
         messages.error(request, describe(error))

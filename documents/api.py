@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from casework.api.errors import error_response
+from casework.api.inputs import CheckedInputMixin
 from casework.api.xlsx import XLSXListMixin
 from documents import checks, verification
 from documents.filters import DocumentFilter
@@ -88,7 +89,7 @@ class PublicDocumentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DocumentViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(CheckedInputMixin, XLSXListMixin, viewsets.ReadOnlyModelViewSet):
     """Documents issued in the caller's jurisdiction; ``{id}/pdf/`` downloads the signed file."""
 
     xlsx_title = "文书"
@@ -125,7 +126,7 @@ class VerifyUploadSerializer(serializers.Serializer):
         return upload
 
 
-class VerifyUploadView(APIView):
+class VerifyUploadView(CheckedInputMixin, APIView):
     """Anyone may check a PDF: is it intact, signed by our office, registered and valid?"""
 
     permission_classes = [AllowAny]
@@ -154,7 +155,7 @@ class VerifyUploadView(APIView):
         )
 
 
-class VerifyCodeView(APIView):
+class VerifyCodeView(CheckedInputMixin, APIView):
     """The status of a printed document by its verification code; no login needed."""
 
     permission_classes = [AllowAny]

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.api.errors import error_response
+from casework.api.inputs import CheckedInputMixin
 from permissions import login_throttle
 
 
@@ -18,7 +19,7 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
-class ObtainTokenView(APIView):
+class ObtainTokenView(CheckedInputMixin, APIView):
     """Exchange a username and password for a token; repeated failures are refused for a while."""
 
     authentication_classes: list = []
@@ -64,7 +65,7 @@ class MeSerializer(serializers.Serializer):
         return [role.value for role in officer.roles]
 
 
-class MeView(APIView):
+class MeView(CheckedInputMixin, APIView):
     """The caller: username, name, roles and jurisdiction region code."""
 
     @extend_schema(responses=MeSerializer)

@@ -32,6 +32,11 @@ class TransitionConflict(Exception):
         self.message = str(self)
 
 
+class UnknownStep(LookupError):
+    """No step of that name exists for the object's model (the caller answers 404). Its own
+    class, so that a KeyError raised inside a step is not taken for a missing step."""
+
+
 class OpinionForm(forms.Form):
     """What every step may carry: the signer's opinion (意见)."""
 
@@ -135,11 +140,11 @@ def available_steps(user, obj: models.Model) -> list[Step]:
 
 def perform(name: str, obj: models.Model, actor: Actor, data, files=None) -> models.Model:
     """Validate ``data`` (and uploaded ``files``) with the step's form and run it; raises
-    ValidationError (bad input), PermissionDenied (role or place), LookupError (no such step)
-    or TransitionConflict."""
+    ValidationError (bad input), PermissionDenied (role or place), UnknownStep or
+    TransitionConflict."""
     step = steps_of(type(obj)).get(name)
     if step is None:
-        raise LookupError(name)
+        raise UnknownStep(name)
     if not step.allowed(actor.officer, obj):
         raise PermissionDenied(_("Your role may not do this here."))
     form = step.form(data, files)

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from casework.api.inputs import CheckedInputMixin, form_data
 from casework.api.transitions import CaseFieldsMixin, TransitionsMixin
 from casework.api.xlsx import XLSXListMixin
 from casework.eligibility import Fact, FactCode
@@ -87,9 +88,17 @@ class FactInputSerializer(serializers.Serializer):
 class ApplicationCreateSerializer(serializers.Serializer):
     program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
     year = serializers.IntegerField()
-    applicant = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    # Who may be named is the apply step's rule; a missing person gets the same answer as one
+    # beyond the caller's reach, so the answer discloses nothing.
+    applicant = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        error_messages={"does_not_exist": applications.PERSON_NOT_FOUND["applicant"]},
+    )
     spouse = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), required=False, allow_null=True
+        queryset=Person.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": applications.PERSON_NOT_FOUND["spouse"]},
     )
     children = serializers.ListField(child=serializers.DictField(), required=False, default=list)
     facts = serializers.DictField(child=FactInputSerializer(), required=False, default=dict)
@@ -104,13 +113,6 @@ class ApplicationCreateSerializer(serializers.Serializer):
                 _("Unknown facts: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
             )
         return {code: Fact(item["value"], item["evidence"]) for code, item in facts.items()}
-
-    def validate_applicant(self, person):
-        # A person outside the caller's reach is "not found", never "forbidden".
-        request = self.context["request"]
-        if not visible_to(request.user, Person).filter(pk=person.pk).exists():
-            raise serializers.ValidationError(_("Not found, or outside your jurisdiction."))
-        return person
 
 
 class AppraisalRowSerializer(serializers.Serializer):
@@ -150,6 +152,7 @@ class BulkSerializer(serializers.Serializer):
 
 
 class ApplicationViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -220,7 +223,7 @@ class ApplicationViewSet(
             Actor.from_request(request),
             incoming.validated_data["transition"],
             incoming.validated_data["applications"],
-            request.data,
+            form_data(request),
         )
         return Response(
             {

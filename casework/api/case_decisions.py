@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from casework.api.inputs import form_data
 from casework.models import Disposition
 from casework.money import yuan
 from permissions.audit import Actor
@@ -48,7 +49,7 @@ class DispositionsMixin:
     def dispositions(self, request, pk=None):
         case = self.get_object()
         if request.method == "POST":
-            case_decisions.propose_measure(Actor.from_request(request), case, request.data)
+            case_decisions.propose_measure(Actor.from_request(request), case, form_data(request))
         rows = case.dispositions.select_related("party").order_by("id")
         code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
         return Response(DispositionSerializer(rows, many=True).data, status=code)

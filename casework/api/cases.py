@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from casework.api.case_decisions import DispositionsMixin
+from casework.api.inputs import CheckedInputMixin, form_data
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.api.xlsx import XLSXListMixin
 from casework.filters import CaseFilter
@@ -133,6 +134,7 @@ class CaseActionSerializer(serializers.ModelSerializer):
 
 
 class CaseViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     DispositionsMixin,
     TransitionsMixin,
@@ -191,7 +193,7 @@ class CaseViewSet(
         """The parties; POST records one (assigned investigators, while registered)."""
         case = self.get_object()
         if request.method == "POST":
-            party = case_files.add_party(Actor.from_request(request), case, request.data)
+            party = case_files.add_party(Actor.from_request(request), case, form_data(request))
             return Response(CasePartySerializer(party).data, status=status.HTTP_201_CREATED)
         return Response(CasePartySerializer(case.parties.all(), many=True).data)
 
@@ -209,13 +211,14 @@ class CaseViewSet(
             upload = request.FILES.get("file")
             if upload is None:
                 raise DjangoValidationError({"file": _("Choose the file to upload.")})
+            data = form_data(request)
             evidence = case_files.add_evidence(
                 Actor.from_request(request),
                 case,
                 upload,
-                request.data.get("kind", ""),
-                request.data.get("description", ""),
-                request.data.get("collected_on", ""),
+                data.get("kind", ""),
+                data.get("description", ""),
+                data.get("collected_on", ""),
             )
             return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
         items = case.evidence.select_related("collected_by")
@@ -239,11 +242,12 @@ class CaseViewSet(
         """The chronology; POST (``happened_on``, ``description``) adds an entry."""
         case = self.get_object()
         if request.method == "POST":
+            data = form_data(request)
             entry = case_files.add_action(
                 Actor.from_request(request),
                 case,
-                request.data.get("happened_on", ""),
-                request.data.get("description", ""),
+                data.get("happened_on", ""),
+                data.get("description", ""),
             )
             return Response(CaseActionSerializer(entry).data, status=status.HTTP_201_CREATED)
         entries = case.chronology.select_related("officer")

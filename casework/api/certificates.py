@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from casework.api.inputs import CheckedInputMixin, form_data
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.api.xlsx import XLSXListMixin
 from casework.filters import CertificateFilter, NoticeFilter
@@ -19,7 +20,7 @@ from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
 from workflows import certificates
-from workflows.transitions import perform
+from workflows.transitions import UnknownStep, perform
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -108,6 +109,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class CertificateViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -162,7 +164,7 @@ class CertificateViewSet(
                 certificate,
                 Actor.from_request(request),
                 upload,
-                request.data.get("description", ""),
+                form_data(request).get("description", ""),
             )
             return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
         return Response(AttachmentSerializer(certificate.attachments.all(), many=True).data)
@@ -180,8 +182,10 @@ class CertificateViewSet(
             request.user, CertificateNotice, pk=notice_id, certificate_id=pk
         )
         try:
-            acknowledged = perform("acknowledge", notice, Actor.from_request(request), request.data)
-        except LookupError:
+            acknowledged = perform(
+                "acknowledge", notice, Actor.from_request(request), form_data(request)
+            )
+        except UnknownStep:
             raise Http404 from None
         return Response(NoticeSerializer(acknowledged, context=self.get_serializer_context()).data)
 
@@ -193,7 +197,7 @@ class CertificateViewSet(
         if request.method == "POST":
             with transaction.atomic():
                 notice = certificates.send_feedback(
-                    certificate, Actor.from_request(request), request.data
+                    certificate, Actor.from_request(request), form_data(request)
                 )
             return Response(
                 NoticeSerializer(notice, context=self.get_serializer_context()).data,
@@ -247,7 +251,9 @@ class NoticeSerializer(TransitionFieldsMixin, serializers.ModelSerializer):
         return notice.overdue()
 
 
-class NoticeViewSet(XLSXListMixin, TransitionsMixin, viewsets.ReadOnlyModelViewSet):
+class NoticeViewSet(
+    CheckedInputMixin, XLSXListMixin, TransitionsMixin, viewsets.ReadOnlyModelViewSet
+):
     """Notices addressed to or sent from the caller's townships; ``acknowledge`` as a transition."""
 
     xlsx_title = "地区间通知"

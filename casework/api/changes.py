@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from casework.api.inputs import CheckedInputMixin, form_data, parse_id
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.api.xlsx import XLSXListMixin
 from casework.filters import ChangeRequestFilter
@@ -68,6 +69,7 @@ class ChangeRequestDetailSerializer(CaseFieldsMixin, ChangeRequestSerializer):
 
 
 class ChangeRequestViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -97,11 +99,12 @@ class ChangeRequestViewSet(
     def create(self, request, *args, **kwargs):
         """``application`` (id), ``kind``, ``effective_from``, ``reason``, the new facts of the
         kind (``address``; ``household`` number; ``bank`` and ``account_number``), ``file``."""
-        pk = str(request.data.get("application", ""))
-        if not pk.isdigit():
+        data = form_data(request)
+        pk = parse_id(data.get("application", ""))
+        if pk is None:
             raise ValidationError({"application": _("Give the application's id.")})
-        application = get_visible_or_404(request.user, Application, pk=int(pk))
-        form = changes.ChangeRequestForm(request.data, request.FILES)
+        application = get_visible_or_404(request.user, Application, pk=pk)
+        form = changes.ChangeRequestForm(data, request.FILES)
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
         change = changes.request_change(

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import dashboards
+from casework.api.inputs import CheckedInputMixin
 from casework.api.xlsx import ReportXLSXRenderer
 from casework.enforcement_reports import parse_year
 
@@ -32,7 +33,7 @@ class DashboardXLSXRenderer(ReportXLSXRenderer):
     to_xlsx = staticmethod(dashboards.to_xlsx)
 
 
-class DashboardView(APIView):
+class DashboardView(CheckedInputMixin, APIView):
     """``reports/dashboard/?year=&region=``: applications per step and overdue, postings and
     objections, recipients and paid amounts, cases by status and overdue (roles that see
     cases), certificates issued and expiring — each with its breakdown by the regions below."""

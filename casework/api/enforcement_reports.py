@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework import enforcement_reports
+from casework.api.inputs import CheckedInputMixin
 from casework.api.xlsx import ReportXLSXRenderer
 from casework.models import EnforcementCase, Region
 from permissions import rules
@@ -57,7 +58,7 @@ class EnforcementXLSXRenderer(ReportXLSXRenderer):
     to_xlsx = staticmethod(enforcement_reports.to_xlsx)
 
 
-class EnforcementReportView(APIView):
+class EnforcementReportView(CheckedInputMixin, APIView):
     """``reports/enforcement/?year=&region=``: cases handled, persons investigated, referrals,
     penalties and fines of the year, by region below ``region`` (the caller's jurisdiction by
     default), with the total row; ``?format=xlsx`` as a workbook."""
@@ -91,7 +92,7 @@ class IssueSerializer(serializers.Serializer):
     region = serializers.CharField(required=False, allow_blank=True, max_length=12)
 
 
-class EnforcementReportPdfView(APIView):
+class EnforcementReportPdfView(CheckedInputMixin, APIView):
     """``reports/enforcement/pdf/`` with ``{"year", "region"}``: issue the table as a signed
     PDF (kind ``enforcement_report``) by the office serving the region; 201 with the document."""
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -30,8 +30,22 @@ def _messages(detail) -> list[str]:
 def error_response(
     code: str, message: str, status_code: int, fields=None, headers=None
 ) -> Response:
+    """A response with the contract's error body."""
     body = {"error": {"code": code, "message": message, "fields": fields or {}}}
     return Response(body, status=status_code, headers=headers)
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any path under the API that names no operation (an id the route's pattern refuses,
+    such as a job id that is no UUID): the contract's 404, not the pages' HTML one."""
+    body = {
+        "error": {
+            "code": "not_found",
+            "message": _("Not found, or outside your jurisdiction."),
+            "fields": {},
+        }
+    }
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
 
 
 def exception_handler(exc, context):
@@ -60,6 +74,11 @@ def exception_handler(exc, context):
         return error_response(
             "invalid", _("The data is invalid: %(first)s") % {"first": first}, 400, fields
         )
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's message carries the JSON decoder's English; the caller needs to know the body
+        # could not be read at all, which is bad input like any other (API.md: 400 invalid).
+        message = _("The request body cannot be read: send a JSON object or form data.")
+        return error_response("invalid", message, 400, {"non_field_errors": [message]})
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         return error_response(
             "not_authenticated",

@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from casework.api.errors import Conflict
+from casework.api.inputs import CheckedInputMixin
 from casework.filters import DataImportFilter
 from casework.models import DataImport, ImportKind, ImportMode, ImportStatus
 from casework.workbooks import XLSX
@@ -53,7 +54,9 @@ class CommitSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=ImportMode.choices)
 
 
-class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ImportViewSet(
+    CheckedInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Imports of the caller's office: ``POST`` a file for its preview (nothing saved yet), then
     ``commit``; a long file answers with the ``job`` that checks or imports it."""
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from casework import reports
 from casework.api.errors import error_response
+from casework.api.inputs import CheckedInputMixin, form_data
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.api.xlsx import XLSXListMixin
 from casework.filters import PaymentBatchFilter
@@ -173,6 +174,7 @@ class RecoveryDetailSerializer(CaseFieldsMixin, RecoverySerializer):
 
 
 class RecoveryViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -196,12 +198,13 @@ class RecoveryViewSet(
     @action(detail=True, methods=["post"])
     def repayments(self, request, pk=None):
         recovery = self.get_object()
+        data = form_data(request)
         recoveries.record_repayment(
             Actor.from_request(request),
             recovery,
-            request.data.get("amount"),
-            request.data.get("paid_on"),
-            request.data.get("receipt", ""),
+            data.get("amount"),
+            data.get("paid_on"),
+            data.get("receipt", ""),
         )
         recovery = self.get_queryset().get(pk=recovery.pk)
         return Response(
@@ -221,7 +224,7 @@ class PaidTotalsXLSXRenderer(BaseRenderer):
         return reports.paid_totals_xlsx(data["rows"] if isinstance(data, dict) else [])
 
 
-class PaidTotalsView(APIView):
+class PaidTotalsView(CheckedInputMixin, APIView):
     """``reports/payments/?year=&program=``: paid totals by program, period, township and
     village in the caller's jurisdiction, with the grand total; ``?format=xlsx`` as a
     workbook."""
@@ -266,6 +269,7 @@ class BuildSerializer(serializers.Serializer):
 
 
 class PaymentBatchViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -326,15 +330,17 @@ class PaymentBatchViewSet(
 
     @extend_schema(
         parameters=[OpenApiParameter("kind", enum=["csv", "xlsx"], default="csv")],
+        request=None,
         responses={(200, "text/csv"): bytes},
     )
-    @action(detail=True, methods=["get"], url_path="bank-file")
+    @action(detail=True, methods=["get", "post"], url_path="bank-file")
     def bank_file(self, request, pk=None):
-        """The bank file; fetching it records the ``export`` transition."""
-        kind = "xlsx" if request.query_params.get("kind") == "xlsx" else "csv"
-        content_type, name, chunks = bank_files.export(
-            Actor.from_request(request), self.get_object(), kind
-        )
+        """The bank file: POST records the ``export`` transition and answers with the file;
+        GET downloads the file of a batch already exported again and changes nothing."""
+        kind = request.data.get("kind") or request.query_params.get("kind")
+        kind = "xlsx" if kind == "xlsx" else "csv"
+        make = bank_files.export if request.method == "POST" else bank_files.download
+        content_type, name, chunks = make(Actor.from_request(request), self.get_object(), kind)
         response = StreamingHttpResponse(chunks, content_type=content_type)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response

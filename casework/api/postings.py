@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from casework.api.errors import error_response
+from casework.api.inputs import CheckedInputMixin
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.api.xlsx import XLSXListMixin
 from casework.filters import ObjectionFilter, PostingFilter
@@ -87,6 +88,7 @@ class CloseManySerializer(serializers.Serializer):
 
 
 class PostingViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
@@ -207,6 +209,7 @@ class ObjectionCreateSerializer(serializers.Serializer):
 
 
 class ObjectionViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     TransitionsMixin,
     mixins.ListModelMixin,

@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from casework.api.inputs import CheckedInputMixin
 from workflows import inbox, processes
 
 
@@ -32,7 +33,7 @@ class TaskSerializer(serializers.Serializer):
         return inbox.is_overdue(application)
 
 
-class TaskViewSet(viewsets.GenericViewSet):
+class TaskViewSet(CheckedInputMixin, viewsets.GenericViewSet):
     """Applications waiting for the caller, longest waiting first; ``?step=<status>`` narrows
     to one step, ``?overdue=true`` to the overdue ones."""
 

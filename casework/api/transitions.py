@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from casework.api.inputs import form_data
 from documents.api import DocumentSerializer
 from documents.models import Document
 from permissions.audit import Actor
@@ -46,9 +47,9 @@ class TransitionsMixin:
         obj = self.get_object()
         try:
             moved = transitions.perform(
-                name, obj, Actor.from_request(request), request.data, request.FILES
+                name, obj, Actor.from_request(request), form_data(request), request.FILES
             )
-        except LookupError:
+        except transitions.UnknownStep:
             raise Http404 from None
         serializer = self.detail_serializer_class(moved, context=self.get_serializer_context())
         return Response(serializer.data)

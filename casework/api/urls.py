@@ -1,10 +1,10 @@
 """The /api/v1/ routes of ../shared/API.md."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from casework.api import views
+from casework.api import errors, views
 from casework.api.applications import ApplicationViewSet
 from casework.api.cases import CaseViewSet
 from casework.api.certificates import CertificateViewSet, NoticeViewSet
@@ -46,4 +46,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    # Last: any other path under the API answers the contract's JSON 404. Only paths ending
+    # in a slash, so that a path without one still gets APPEND_SLASH's redirect first.
+    re_path(r"^.*/$", errors.not_found, name="api-not-found"),
 ]

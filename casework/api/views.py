@@ -6,6 +6,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from casework.api import serializers
+from casework.api.inputs import CheckedInputMixin
 from casework.api.xlsx import XLSXListMixin
 from casework.filters import PersonFilter, RegionFilter
 from casework.models import Person, Program, Region
@@ -14,7 +15,7 @@ from permissions.audit import Actor
 from permissions.scoping import jobs_visible_to, visible_to
 
 
-class RegionViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(CheckedInputMixin, XLSXListMixin, viewsets.ReadOnlyModelViewSet):
     """Regions the caller reaches: their jurisdiction's subtree and the regions above it."""
 
     xlsx_title = "行政区划"
@@ -29,6 +30,7 @@ class RegionViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class PersonViewSet(
+    CheckedInputMixin,
     XLSXListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -61,7 +63,7 @@ class PersonViewSet(
         return Response(detail.data, status=status.HTTP_201_CREATED)
 
 
-class JobView(generics.RetrieveAPIView):
+class JobView(CheckedInputMixin, generics.RetrieveAPIView):
     """A job's progress: visible to the officer who started it and to administrators."""
 
     serializer_class = serializers.JobSerializer
@@ -70,7 +72,7 @@ class JobView(generics.RetrieveAPIView):
         return jobs_visible_to(self.request.user)
 
 
-class ProgramViewSet(XLSXListMixin, viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(CheckedInputMixin, XLSXListMixin, viewsets.ReadOnlyModelViewSet):
     """The programs, each with the standard in force today and its eligibility conditions."""
 
     xlsx_title = "扶助项目"
