@@ -60,7 +60,7 @@ def application_list(request):
             "may_apply": rules.may_apply_for_reward(request.user),
             "appraisal_form": AppraisalForm(),
             "bulk_form": BulkStepForm(user=request.user),
-            "may_post": request.user.has_perm("casework.add_posting"),
+            "may_post": rules.may_open_postings(request.user),
             "posting_form": OpenPostingForm(
                 initial={"starts_on": clock.today(), "year": clock.today().year, "days": 7}
             ),

@@ -76,14 +76,14 @@ def case_list(request):
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),
-            "may_record": request.user.has_perm("casework.add_enforcementcase"),
+            "may_record": rules.may_record_clues(request.user),
         },
     )
 
 
 @login_required
 def case_create(request):
-    if not request.user.has_perm("casework.add_enforcementcase"):
+    if not rules.may_record_clues(request.user):
         raise PermissionDenied(_("Your role may not record clues here."))
     form = ClueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

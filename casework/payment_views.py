@@ -60,7 +60,7 @@ def batch_list(request):
     )
     if wants_workbook(request):
         return export_list(_("Payment batches"), list_columns.PAYMENT_BATCHES, found.qs)
-    may_build = request.user.has_perm("casework.disburse_paymentbatch")
+    may_build = rules.may_build_batches(request.user)
     return render(
         request,
         "casework/batch_list.html",
@@ -221,7 +221,7 @@ def batch_follow_up(request, pk: int):
 @login_required
 def paid_report(request):
     """Paid totals by program, period, township and village, with the XLSX of the same."""
-    if not request.user.has_perm("casework.view_payment"):
+    if not rules.may_see_statistics_of(request.user, Payment):
         raise PermissionDenied(_("Your role may not see payments."))
     year = request.GET.get("year", "")
     program = request.GET.get("program", "")

@@ -75,7 +75,7 @@ def posting_list(request):
             "filter": found,
             "page": paginate(request, found.qs),
             "querystring": querystring_without_page(request),
-            "may_close": request.user.has_perm("casework.change_posting"),
+            "may_close": rules.may_close_postings(request.user),
             "results": request.session.pop("posting_results", None),
         },
     )

@@ -135,7 +135,7 @@ def person_create(request):
 @login_required
 def program_list(request):
     """The programs with their standards over time and the conditions of their rules."""
-    if not request.user.has_perm("casework.view_program"):
+    if not rules.may_see_programs(request.user):
         raise PermissionDenied(_("Your role may not see the programs."))
     programs = Program.objects.prefetch_related("standards").order_by("code")
     rows = [
@@ -145,5 +145,5 @@ def program_list(request):
     return render(
         request,
         "casework/program_list.html",
-        {"rows": rows, "may_edit": request.user.has_perm("casework.change_program")},
+        {"rows": rows, "may_edit": rules.may_edit_programs(request.user)},
     )

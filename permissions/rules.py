@@ -28,6 +28,15 @@ def may_grant_access(user, obj) -> bool:
     return may_manage_officers(user) and in_jurisdiction(user, obj)
 
 
+def may_see_programs(user) -> bool:
+    """The programs and their standards are every officer's reference."""
+    return user.has_perm("casework.view_program")
+
+
+def may_edit_programs(user) -> bool:
+    return user.has_perm("casework.change_program")
+
+
 def may_add_person(user) -> bool:
     return user.has_perm("casework.add_person")
 
@@ -171,6 +180,16 @@ def may_act_at_current_level(user, application: Application) -> bool:
     return False
 
 
+def may_return_application(user, application: Application) -> bool:
+    """Return to the level below: from the township, county or city, by whoever works the
+    level the application is at (a village has no level below it)."""
+    return application.level() in (
+        Level.TOWNSHIP,
+        Level.COUNTY,
+        Level.CITY,
+    ) and may_act_at_current_level(user, application)
+
+
 # The permission that lets an officer post the lists of each level.
 _POSTING_PERMISSIONS = {
     Level.VILLAGE: "casework.work_village_stage",
@@ -190,11 +209,44 @@ def may_post(user, level: str, region_code: str) -> bool:
     )
 
 
+def may_open_postings(user) -> bool:
+    """Whether the officer posts lists at all (which lists: :func:`may_post`)."""
+    return user.has_perm("casework.add_posting")
+
+
+def may_close_postings(user) -> bool:
+    """Whether the officer closes postings at all (which ones: :func:`may_close_posting`)."""
+    return user.has_perm("casework.change_posting")
+
+
+def may_close_posting(user, posting) -> bool:
+    """A posting is closed by the officers who post at its level."""
+    return may_post(user, posting.level, posting.region_id)
+
+
+def may_handle_objection(user, objection) -> bool:
+    """An objection is upheld or dismissed by the officers who post at its posting's level."""
+    return may_close_posting(user, objection.entry.posting)
+
+
 def may_disburse(user, region_code: str) -> bool:
     """Disbursement officers build and pay the batches of their county."""
-    return user.has_perm("casework.disburse_paymentbatch") and code_in_jurisdiction(
-        user, region_code
-    )
+    return may_build_batches(user) and code_in_jurisdiction(user, region_code)
+
+
+def may_build_batches(user) -> bool:
+    """Whether the officer builds payment batches at all (of their county: may_disburse)."""
+    return user.has_perm("casework.disburse_paymentbatch")
+
+
+def may_disburse_batch(user, batch) -> bool:
+    """Build, export, pay and close a batch: the disbursement officers of its county."""
+    return may_disburse(user, batch.region_id)
+
+
+def may_approve_batch(user, batch) -> bool:
+    """Approve or return a batch: the fund managers of its county."""
+    return may_approve_payments(user, batch.region_id)
 
 
 def may_approve_payments(user, region_code: str) -> bool:
@@ -238,9 +290,14 @@ def may_record_finding(user, batch) -> bool:
     return user.has_perm("casework.add_finding") and code_in_jurisdiction(user, batch.region_id)
 
 
+def may_record_clues(user) -> bool:
+    """Whether the officer records clues at all (where: :func:`may_record_clue`)."""
+    return user.has_perm("casework.add_enforcementcase")
+
+
 def may_record_clue(user, region_code: str) -> bool:
     """Investigators record clues of their jurisdiction."""
-    return user.has_perm("casework.add_enforcementcase") and code_in_jurisdiction(user, region_code)
+    return may_record_clues(user) and code_in_jurisdiction(user, region_code)
 
 
 def is_assigned(user, case) -> bool:

@@ -443,14 +443,6 @@ def _return(application, actor, data):
         )
 
 
-def _may_return(user, application) -> bool:
-    return application.level() in (
-        Level.TOWNSHIP,
-        Level.COUNTY,
-        Level.CITY,
-    ) and rules.may_act_at_current_level(user, application)
-
-
 def _defer(application, actor, data):
     with transaction.atomic():
         return move(application, "defer", actor, opinion=data["opinion"], reason=data["opinion"])
@@ -607,7 +599,7 @@ register_steps(
         gettext_lazy("Return to the level below"),
         "send_back",
         _return,
-        _may_return,
+        rules.may_return_application,
         form=ReasonForm,
         aside=True,
     ),

@@ -95,14 +95,14 @@ _EXPORTED = (BatchStatus.EXPORTED, BatchStatus.SENT, BatchStatus.RECONCILED, Bat
 def may_download(user, batch: PaymentBatch) -> bool:
     """Whether ``user`` may download the bank file of ``batch`` again: exported, and they
     may export it (separation of duties is checked on the download itself)."""
-    return batch.status in _EXPORTED and _may_disburse(user, batch)
+    return batch.status in _EXPORTED and rules.may_disburse_batch(user, batch)
 
 
 def download(actor: Actor, batch: PaymentBatch, file_format: str):
     """The bank file of a batch already exported, as :func:`export` returns it, changing
     nothing (no status, no audit entry): a GET may fetch it again. Open to those who may
     export it, and refused to the same officers."""
-    if not _may_disburse(actor.officer, batch):
+    if not rules.may_disburse_batch(actor.officer, batch):
         raise PermissionDenied(_("Your role may not do this here."))
     check_batch_separation(actor.officer, batch, disbursing=True)
     if not may_download(actor.officer, batch):
@@ -332,10 +332,6 @@ def _letters(batch, paid_ids, actor):
     return start_batch(actor.officer, f"{batch}告知书", requests)
 
 
-def _may_disburse(user, batch) -> bool:
-    return rules.may_disburse(user, batch.region_id)
-
-
 register_steps(
     PaymentBatch,
     Step(
@@ -343,7 +339,7 @@ register_steps(
         gettext_lazy("Export the bank file"),
         "export",
         _export,
-        _may_disburse,
+        rules.may_disburse_batch,
         form=ExportForm,
     ),
     Step(
@@ -351,7 +347,7 @@ register_steps(
         gettext_lazy("Import the bank's return file"),
         "import_return",
         _import_return,
-        _may_disburse,
+        rules.may_disburse_batch,
         form=ReturnFileForm,
     ),
 )

@@ -357,14 +357,6 @@ def _close(batch, actor, data):
         return move(batch, "close", actor, opinion=data.get("opinion", ""))
 
 
-def _may_approve(user, batch) -> bool:
-    return rules.may_approve_payments(user, batch.region_id)
-
-
-def _may_disburse(user, batch) -> bool:
-    return rules.may_disburse(user, batch.region_id)
-
-
 register_steps(
     PaymentBatch,
     Step(
@@ -372,7 +364,7 @@ register_steps(
         gettext_lazy("Approve the batch"),
         "approve",
         _approve,
-        _may_approve,
+        rules.may_approve_batch,
         form=OpinionForm,
         confirm=gettext_lazy("Approve this batch for payment?"),
     ),
@@ -381,7 +373,7 @@ register_steps(
         gettext_lazy("Return the batch"),
         "send_back",
         _return,
-        _may_approve,
+        rules.may_approve_batch,
         form=ReasonForm,
         aside=True,
         confirm=gettext_lazy("Return this batch? Its payments are cancelled."),
@@ -391,9 +383,9 @@ register_steps(
         gettext_lazy("Mark the bank file sent"),
         "mark_sent",
         _mark_sent,
-        _may_disburse,
+        rules.may_disburse_batch,
     ),
-    Step("close", gettext_lazy("Close the batch"), "close", _close, _may_disburse),
+    Step("close", gettext_lazy("Close the batch"), "close", _close, rules.may_disburse_batch),
     labels={
         "build": gettext_lazy("Batch built"),
         "send_back": gettext_lazy("Returned"),

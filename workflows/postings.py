@@ -377,15 +377,6 @@ def close_many(actor: Actor, ids: list[int]) -> list[RowResult]:
     return perform_many("close", found, ids, actor, {})
 
 
-def _may_handle_objection(user, objection) -> bool:
-    posting = objection.entry.posting
-    return rules.may_post(user, posting.level, posting.region_id)
-
-
-def _may_close(user, posting) -> bool:
-    return rules.may_post(user, posting.level, posting.region_id)
-
-
 register_steps(
     Posting,
     Step(
@@ -393,7 +384,7 @@ register_steps(
         gettext_lazy("Close the posting"),
         "close",
         _close,
-        _may_close,
+        rules.may_close_posting,
         confirm=gettext_lazy(
             "Close the posting? Every entry without an upheld objection moves on to the next level."
         ),
@@ -415,14 +406,19 @@ register_action_labels(
 register_steps(
     Objection,
     Step(
-        "uphold", gettext_lazy("Uphold"), "uphold", _uphold, _may_handle_objection, form=UpholdForm
+        "uphold",
+        gettext_lazy("Uphold"),
+        "uphold",
+        _uphold,
+        rules.may_handle_objection,
+        form=UpholdForm,
     ),
     Step(
         "dismiss",
         gettext_lazy("Dismiss"),
         "dismiss",
         _dismiss,
-        _may_handle_objection,
+        rules.may_handle_objection,
         form=DismissForm,
     ),
     labels={"record_objection": gettext_lazy("Objection recorded")},

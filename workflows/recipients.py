@@ -228,10 +228,6 @@ def _annual_review(application, actor, data):
     return current
 
 
-def _may_review(user, application) -> bool:
-    return rules.may_work_at_village(user, application)
-
-
 # Suspension, termination, revocation.
 
 
@@ -361,10 +357,6 @@ def _revoke(application, actor, data):
         return current
 
 
-def _may_decide(user, application) -> bool:
-    return rules.may_approve_at_county(user, application)
-
-
 register_steps(
     Application,
     Step(
@@ -380,7 +372,7 @@ register_steps(
         gettext_lazy("Record the annual review"),
         "annual_review",
         _annual_review,
-        _may_review,
+        rules.may_work_at_village,
         form=AnnualReviewForm,
     ),
     Step(
@@ -388,7 +380,7 @@ register_steps(
         gettext_lazy("Suspend payments"),
         "suspend",
         _suspend,
-        _may_decide,
+        rules.may_approve_at_county,
         form=ReasonForm,
         aside=True,
     ),
@@ -397,7 +389,7 @@ register_steps(
         gettext_lazy("Reinstate"),
         "reinstate",
         _reinstate,
-        _may_decide,
+        rules.may_approve_at_county,
         form=OpinionForm,
         aside=True,
     ),
@@ -406,7 +398,7 @@ register_steps(
         gettext_lazy("Terminate"),
         "terminate",
         _terminate,
-        _may_decide,
+        rules.may_approve_at_county,
         form=TerminateForm,
         confirm=gettext_lazy("Terminate? Payments end with the current period."),
         aside=True,
@@ -416,7 +408,7 @@ register_steps(
         gettext_lazy("Revoke for fraud"),
         "revoke",
         _revoke,
-        _may_decide,
+        rules.may_approve_at_county,
         form=RevokeForm,
         confirm=gettext_lazy(
             "Revoke for fraud? The entitlement is cancelled and the amount paid is to be "

@@ -11,6 +11,7 @@ from casework.api.xlsx import XLSXListMixin
 from casework.filters import PersonFilter, RegionFilter
 from casework.models import Person, Program, Region
 from casework.people import register_person
+from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import jobs_visible_to, visible_to
 
@@ -81,6 +82,6 @@ class ProgramViewSet(CheckedInputMixin, XLSXListMixin, viewsets.ReadOnlyModelVie
     lookup_field = "code"
 
     def get_queryset(self):
-        if not self.request.user.has_perm("casework.view_program"):
+        if not rules.may_see_programs(self.request.user):
             return Program.objects.none()
         return Program.objects.prefetch_related("standards").order_by("code")
