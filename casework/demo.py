@@ -8,6 +8,7 @@ import random
 
 from django.db import transaction
 
+from casework import clock, enforcement_reports
 from casework.duplicates import find_duplicates
 from casework.factories import (
     HouseholdFactory,
@@ -16,10 +17,13 @@ from casework.factories import (
     synthetic_id_number,
     synthetic_name,
 )
-from casework.models import Hukou, PaymentBatch, Region
+from casework.models import EnforcementCase, Hukou, PaymentBatch, Region
 from documents import demo as documents_demo
+from documents.models import Document
+from permissions.audit import Actor
 from permissions.factories import OfficerFactory
 from permissions.roles import Role
+from permissions.scoping import visible_to
 from workflows.demo import (
     CaseOfficers,
     Payers,
@@ -128,7 +132,6 @@ def _load_county(households_per_village: int, seed: int):
     }
     offices = documents_demo.demo_offices(CITY, COUNTY, TOWNSHIPS)
     documents_demo.ensure_demo_keys(offices)
-    documents = documents_demo.load_demo_documents(officers["county_approver"], offices[1], county)
     certificates = load_demo_certificates(
         officers["migrant_officer"], officers["migrant_officer_2"], FIRST_TOWNSHIP, "360921101000"
     )
@@ -160,6 +163,7 @@ def _load_county(households_per_village: int, seed: int):
     # Two-illegal cases in every state, and last year's, closed, for the yearly report.
     investigators = (officers["investigator"], officers["investigator_2"])
     cases = load_demo_cases(CaseOfficers(investigators, officers["case_approver"]))
+    _issue_last_years_statistics(officers["case_approver"], county)
     created = {
         **cases,
         "applications": reward_applications,
@@ -167,10 +171,21 @@ def _load_county(households_per_village: int, seed: int):
         "villages": len(villages),
         "persons": persons,
         "officers": len(ACCOUNTS),
-        "documents": documents,
+        # Signed by the steps themselves; the paid letters follow when the load commits.
+        "documents": Document.objects.count(),
         "bank_accounts": accounts,
     }
     return created, payers, sent
+
+
+def _issue_last_years_statistics(case_approver, county: Region) -> None:
+    """Last year's two-illegal statistics of the county, issued by its case approver from the
+    demo's closed cases (every other document of the demo is issued by the steps themselves)."""
+    last_year = clock.today().year - 1
+    report = enforcement_reports.yearly(
+        visible_to(case_approver, EnforcementCase), last_year, county.code
+    )
+    enforcement_reports.issue_pdf(Actor(case_approver), report)
 
 
 def _family(rng: random.Random) -> list[tuple[datetime.date, bool]]:

@@ -5,6 +5,22 @@ All names, numbers and places are invented.
 
 from documents.kinds import DocumentKind
 
+# The title of each kind as the office prints it.
+SAMPLE_TITLES = {
+    DocumentKind.APPLICATION_FORM: "计划生育家庭奖励扶助申请审批表",
+    DocumentKind.POSTING_NOTICE: "农村部分计划生育家庭奖励扶助对象公示",
+    DocumentKind.NOT_CONFIRMED_NOTICE: "不予确认告知书",
+    DocumentKind.PAYMENT_LETTER: "奖励扶助金发放告知书",
+    DocumentKind.MIGRANT_CERTIFICATE: "流动人口婚育证明",
+    DocumentKind.SERVICE_CERTIFICATE: "流动人口计划生育服务证",
+    DocumentKind.CASE_REGISTRATION: "两非案件立案审批表",
+    DocumentKind.CASE_DECISION: "两非案件处理决定书",
+    DocumentKind.CASE_PRIOR_NOTICE: "行政处罚事先告知书",
+    DocumentKind.CASE_REFERRAL: "案件移送函",
+    DocumentKind.CASE_CLOSING: "两非案件结案审批表",
+    DocumentKind.ENFORCEMENT_REPORT: "安和县2026年度两非案件查处情况统计表",
+}
+
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张"
 GIVEN = ["建国", "秀英", "桂兰", "志强", "玉梅", "德明", "淑芬", "国华", "春花", "永福"]
 

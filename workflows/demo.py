@@ -68,7 +68,8 @@ SERVICE_PATHS = {
     "awaiting_verification": _ASKED,
     "verified": _CONFIRMED,
     "issued": _CONFIRMED + [("issue", False, {})],
-    "issued_too": _CONFIRMED + [("issue", False, {})],
+    # Renewed on the spot: its first certificate is superseded by the new one.
+    "issued_too": _CONFIRMED + [("issue", False, {}), ("renew", False, {})],
     "revoked": _CONFIRMED + [("issue", False, {}), ("revoke", False, {})],
     "rejected": _ASKED + [("confirm_verification", True, {"confirmed": "no"})],
 }
@@ -78,6 +79,7 @@ OPINIONS = {
     "confirm_verification": "经核对户籍档案，情况属实",
     "reject": "申报材料不全，未能核实",
     "revoke": "持证人骗取证明",
+    "renew": "持证人申请换发",
 }
 
 

@@ -66,9 +66,7 @@ def test_the_list_searches_and_filters(client, approver, issue):
     def numbers(**query):
         response = client.get(reverse("document-list"), query)
         return {
-            number
-            for number in (form.number, notice.number)
-            if number in response.content.decode()
+            number for number in (form.number, notice.number) if number in response.content.decode()
         }
 
     assert numbers() == {form.number, notice.number}
