@@ -272,10 +272,11 @@ def yearly(cases: QuerySet, year: int, region_code: str | None = None) -> Enforc
     return EnforcementReport(year, region_code, region_name, rows, total)
 
 
-def parse_year(value) -> int:
-    """The ``year`` parameter, today's year when absent; a clear refusal otherwise."""
+def parse_year(value, *, all_years: bool = False) -> int | None:
+    """The ``year`` parameter; when absent, today's year (or None, meaning every year, with
+    ``all_years``); a clear refusal otherwise."""
     if value in (None, ""):
-        return clock.today().year
+        return None if all_years else clock.today().year
     text = str(value).strip()
     if not text.isdigit() or not 1990 <= int(text) <= 2100:
         raise ValidationError({"year": _("Year: enter a year such as 2026.")})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework import clock, list_columns, reports
+from casework.enforcement_reports import parse_year
 from casework.filters import PaymentBatchFilter
 from casework.form_fields import DatePicker
 from casework.models import Payment, PaymentBatch, Program, Recovery, Region
@@ -225,11 +226,12 @@ def paid_report(request):
         raise PermissionDenied(_("Your role may not see payments."))
     year = request.GET.get("year", "")
     program = request.GET.get("program", "")
-    rows = reports.paid_totals(
-        visible_to(request.user, Payment),
-        year=int(year) if year.isdigit() else None,
-        program=program,
-    )
+    try:
+        chosen = parse_year(year, all_years=True)
+    except ValidationError as error:
+        messages.error(request, describe(error))
+        chosen, year = None, ""
+    rows = reports.paid_totals(visible_to(request.user, Payment), year=chosen, program=program)
     return render(
         request,
         "casework/paid_report.html",

@@ -23,12 +23,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 
+from casework.request_checks import NUL, form_problems, query_problems, shown
+
 # Ids are positive integers the database can hold: 18 digits always fit a 64-bit integer.
 ID_PATTERN = re.compile(r"[0-9]{1,18}")
-NUL = "\x00"
-# No filter or search value is longer (names, numbers, codes, file names of 200 at most); a
-# longer one is a mistake, and SQLite refuses LIKE patterns of 50,000 bytes.
-MAX_QUERY_VALUE = 200
 
 
 class CheckedInputMixin:
@@ -87,17 +85,9 @@ def parse_id(value) -> int | None:
 def check_query(params: QueryDict) -> None:
     """Refuse a query parameter (filter, search, page) holding a NUL, or longer than anything
     it could match, naming it."""
-    bad = {}
-    for name, values in params.lists():
-        if NUL in name or any(NUL in value for value in values):
-            bad[_shown(name)] = [_("Null characters are not allowed.")]
-        elif any(len(value) > MAX_QUERY_VALUE for value in values):
-            bad[_shown(name)] = [
-                _("Ensure this value has at most %(limit)d characters.")
-                % {"limit": MAX_QUERY_VALUE}
-            ]
-    if bad:
-        raise ValidationError(bad)
+    problems = query_problems(params)
+    if problems:
+        raise ValidationError({name: [message] for name, message in problems.items()})
 
 
 def check_body(request) -> None:
@@ -114,17 +104,16 @@ def check_body(request) -> None:
                 ]
             }
         )
-    items = data.lists() if isinstance(data, QueryDict) else data.items()
-    bad = {
-        _shown(name): [_("Null characters are not allowed.")]
-        for name, value in items
-        if _has_nul(name) or _has_nul(value)
-    }
-    for name, upload in request.FILES.items():
-        if NUL in (upload.name or ""):
-            bad[_shown(name)] = [_("Null characters are not allowed.")]
+    if isinstance(data, QueryDict):
+        bad = form_problems(data, request.FILES)
+    else:
+        bad = {
+            shown(name): _("Null characters are not allowed.")
+            for name, value in data.items()
+            if _has_nul(name) or _has_nul(value)
+        }
     if bad:
-        raise ValidationError(bad)
+        raise ValidationError({name: [message] for name, message in bad.items()})
 
 
 def _has_nul(value) -> bool:
@@ -135,11 +124,6 @@ def _has_nul(value) -> bool:
     if isinstance(value, list | tuple):
         return any(_has_nul(item) for item in value)
     return False
-
-
-def _shown(name) -> str:
-    # The field is named in the answer; the NUL itself would only make it unreadable.
-    return str(name).replace(NUL, "")
 
 
 def _kind_of(data) -> str:

@@ -21,6 +21,7 @@ from casework.api.errors import error_response
 from casework.api.inputs import CheckedInputMixin, form_data
 from casework.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from casework.api.xlsx import XLSXListMixin
+from casework.enforcement_reports import parse_year
 from casework.filters import PaymentBatchFilter
 from casework.models import (
     Finding,
@@ -232,10 +233,9 @@ class PaidTotalsView(CheckedInputMixin, APIView):
     renderer_classes = [JSONRenderer, PaidTotalsXLSXRenderer]
 
     def get(self, request, format=None):
-        year = request.query_params.get("year")
         rows = reports.paid_totals(
             visible_to(request.user, Payment),
-            year=int(year) if year and year.isdigit() else None,
+            year=parse_year(request.query_params.get("year"), all_years=True),
             program=request.query_params.get("program", ""),
         )
         if getattr(request.accepted_renderer, "format", "") == "xlsx":
