@@ -54,7 +54,7 @@ from documents.kinds import KINDS, DocumentKind
 from documents.models import Document, IssuingOffice
 from documents.samples import sample_data
 from permissions.audit import Actor
-from permissions.models import Officer
+from permissions.models import AuditEntry, Officer
 from permissions.scoping import jobs_visible_to, visible_to
 from workflows.transitions import steps_of
 
@@ -456,10 +456,19 @@ def test_every_pattern_that_takes_an_id_has_a_declared_target():
     assert set(TARGETS) <= known, "A declared pattern no longer exists."
 
 
+def _changes() -> int:
+    """How many audited changes there are: every change of state writes one. Showing who
+    reported a clue is audited too, as a reading, not a change."""
+    return AuditEntry.objects.exclude(action="view_informant").count()
+
+
 def _answer(client, path: str) -> int:
-    """GET the path, or POST where only POST is allowed; nothing it does is kept."""
+    """GET the path, or POST where only POST is allowed; nothing it does is kept. A GET must
+    change nothing."""
     with transaction.atomic():
+        before = _changes()
         status = client.get(path).status_code
+        assert _changes() == before, f"GET {path} changed state"
         if status == 405:
             status = client.post(path, {}).status_code
         transaction.set_rollback(True)
@@ -530,3 +539,27 @@ def test_no_role_lists_or_downloads_the_papers_of_a_case_it_cannot_see(world, se
             assert api.get(f"/api/v1/documents/{paper.pk}/pdf/").status_code == 404, username
         if username in ("fund_manager", "disburser", "county_approver", "city_officer"):
             assert not cases and not any(row["kind"] in CASE_PAPERS for row in listed)
+
+
+def unnamed_patterns(resolver=None, prefix=""):
+    """The route of every pattern of ours that takes no parameter (lists, reports, forms)."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from unnamed_patterns(pattern, route)
+        elif not _PARAMETER.search(route) and not route.startswith(("admin/", "^static")):
+            yield route
+
+
+@pytest.mark.django_db
+def test_no_get_of_a_list_report_or_form_changes_state(world, settings):
+    officers, settings.MEDIA_ROOT, settings.CASEWORK_SIGNING_KEY_DIR = world
+    routes = sorted(set(unnamed_patterns()))
+    assert len(routes) > 40
+    for officer in officers.values():
+        page, api = Client(), APIClient()
+        page.force_login(officer)
+        api.force_authenticate(officer)
+        for route in routes:
+            client = api if route.startswith("api/") else page
+            assert _answer(client, fill(route, {})) < 500, (officer.username, route)
