@@ -199,9 +199,9 @@ PERSON_NOT_FOUND = {
 
 
 def check_family(officer, application: Application) -> None:
-    """Refuse, naming the field, an applicant or spouse that ``officer`` may not see (their
-    data would be printed on the signed 审批表) and a spouse of the applicant's own sex. A
-    spouse who is the applicant is refused by ``Application.clean``."""
+    """Refuse, naming the field, an applicant or spouse that ``officer`` may not see: their
+    data would be printed on the signed 审批表. A spouse who is the applicant, or of the
+    applicant's own sex, is refused by ``Application.clean``."""
     named = {
         field: pk
         for field, pk in (
@@ -216,21 +216,6 @@ def check_family(officer, application: Application) -> None:
     unseen = {field: PERSON_NOT_FOUND[field] for field, pk in named.items() if pk not in visible}
     if unseen:
         raise ValidationError(unseen)
-    spouse = application.spouse
-    if (
-        spouse is not None
-        and application.applicant_id not in (None, spouse.pk)
-        and spouse.sex == application.applicant.sex
-    ):
-        # Sex is read from the ID number, so a spouse of the same sex is most likely a typo.
-        raise ValidationError(
-            {
-                "spouse": _(
-                    "Spouse: the spouse and the applicant are of the same sex; check the ID "
-                    "numbers."
-                )
-            }
-        )
 
 
 def _submit(application, actor, data):

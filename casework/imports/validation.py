@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from casework.models import (
     RegionLevel,
     Sex,
 )
-from casework.models.applications import ENDED
+from casework.models.applications import ENDED, SAME_SEX_SPOUSE
 from casework.models.payments import validate_account_number
 from permissions.scoping import code_in_jurisdiction
 from workflows.applications import FactsForm
@@ -44,6 +45,14 @@ _MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _YEAR = re.compile(r"^\d{4}$")
 # Statuses that hold the one-application-per-year constraint (refused ones may be redone).
 _CLOSED_FOR_DUPLICATES = [ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN]
+
+
+class OnRecord(NamedTuple):
+    """A person on record as a row's check needs them."""
+
+    pk: int
+    region: str
+    sex: str
 
 
 @dataclass
@@ -250,12 +259,12 @@ class _ProgramChecker(_Checker):
             checked.error("program", _("No program has the code %(code)s.") % {"code": code})
         return program
 
-    def persons(self, numbers: set[str]) -> dict[str, tuple[int, str]]:
-        """ID number → (person id, village) of the persons on record."""
+    def persons(self, numbers: set[str]) -> dict[str, OnRecord]:
+        """ID number → the persons on record (id, village, sex)."""
         return {
-            number: (pk, region)
-            for pk, number, region in Person.objects.filter(id_number__in=numbers).values_list(
-                "pk", "id_number", "region_id"
+            number: OnRecord(pk, region, sex)
+            for pk, number, region, sex in Person.objects.filter(id_number__in=numbers).values_list(
+                "pk", "id_number", "region_id", "sex"
             )
         }
 
@@ -271,13 +280,13 @@ class _ProgramChecker(_Checker):
             held[person].append((program, year, status))
         return held
 
-    def check_applicant(self, checked, key, number, persons) -> tuple[int, str] | None:
+    def check_applicant(self, checked, key, number, persons) -> OnRecord | None:
         person = persons.get(number)
         if person is None:
             checked.error(
                 key, _("No person with this ID number is on record; import the persons first.")
             )
-        elif not self.in_jurisdiction(person[1]):
+        elif not self.in_jurisdiction(person.region):
             checked.error(key, _("The person is registered outside your jurisdiction."))
             return None
         return person
@@ -337,7 +346,7 @@ class RecipientChecker(_ProgramChecker):
                 checked.values["paid_from"] = self._paid_from(row, checked, program, enrolled)
             results.append(checked)
         persons = self.persons({c.values["number"] for c in results if c.values["number"]})
-        ids = {pk for pk, _region in persons.values()}
+        ids = {person.pk for person in persons.values()}
         held = self.held(ids)
         accounts = dict(
             BankAccount.objects.filter(person_id__in=ids, replaced_at__isnull=True).values_list(
@@ -352,11 +361,11 @@ class RecipientChecker(_ProgramChecker):
             person = self.check_applicant(checked, "id_number", number, persons)
             if person is None:
                 continue
-            values["person"], values["region"] = person
+            values["person"], values["region"] = person.pk, person.region
             if values["program"] and values["enrolled_since"]:
                 year = values["enrolled_since"].year
-                self.check_entitlement(checked, number, person[0], values["program"], year, held)
-            self._check_account(checked, accounts.get(person[0]))
+                self.check_entitlement(checked, number, person.pk, values["program"], year, held)
+            self._check_account(checked, accounts.get(person.pk))
         return results
 
     def _paid_from(self, row, checked, program, enrolled) -> datetime.date | None:
@@ -458,25 +467,33 @@ class ApplicationChecker(_ProgramChecker):
         numbers = {c.values["number"] for c in results if c.values["number"]}
         numbers |= {c.values["spouse_number"] for c in results if c.values["spouse_number"]}
         persons = self.persons(numbers)
-        held = self.held({pk for pk, _region in persons.values()})
+        held = self.held({person.pk for person in persons.values()})
         for checked in results:
             values, number = checked.values, checked.values["number"]
+            spouse = persons.get(values["spouse_number"]) if values["spouse_number"] else None
             if values["spouse_number"]:
-                spouse = persons.get(values["spouse_number"])
                 if spouse is None:
                     checked.error("spouse", _("No person with this ID number is on record."))
+                elif not self.in_jurisdiction(spouse.region):
+                    # As the apply step answers: what lies outside stays unnamed.
+                    checked.error(
+                        "spouse", _("The person is registered outside your jurisdiction.")
+                    )
+                    spouse = None
                 else:
-                    values["spouse"] = spouse[0]
+                    values["spouse"] = spouse.pk
             if not number:
                 continue
             self.repeated(checked, "id_number", number)
             person = self.check_applicant(checked, "id_number", number, persons)
             if person is None:
                 continue
-            values["person"] = person[0]
+            values["person"] = person.pk
+            if spouse is not None and spouse.sex == person.sex:
+                checked.error("spouse", SAME_SEX_SPOUSE)
             if values["program"] and values["year"]:
                 self.check_entitlement(
-                    checked, number, person[0], values["program"], values["year"], held
+                    checked, number, person.pk, values["program"], values["year"], held
                 )
         return results
 

@@ -121,6 +121,12 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
 
+# Sex is read from the ID number, so a spouse of the applicant's own sex is most likely a typo.
+SAME_SEX_SPOUSE = _(
+    "Spouse: the spouse and the applicant are of the same sex; check the ID numbers."
+)
+
+
 class Application(ConcurrentTransitionMixin, models.Model):
     """One family's application to one program in one year."""
 
@@ -257,6 +263,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
             self.region_id = self.applicant.region_id
         if self.spouse_id and self.spouse_id == self.applicant_id:
             errors["spouse"] = [_("The spouse cannot be the applicant.")]
+        elif self.spouse_id and self.applicant_id and self.spouse.sex == self.applicant.sex:
+            errors["spouse"] = [SAME_SEX_SPOUSE]
         if self.program_id and not self.program.active:
             errors["program"] = [_("This program is not accepting applications.")]
         today = clock.today()

@@ -550,6 +550,26 @@ def test_each_kind_of_bad_application_row_is_reported(village_officer, regions):
     }
 
 
+@pytest.mark.django_db
+def test_a_spouse_out_of_reach_or_of_the_applicants_sex_is_reported_in_the_preview(
+    village_officer, regions
+):
+    """The preview names the rows the apply step would refuse, instead of the commit refusing
+    the whole import."""
+    women = [PersonFactory(region=regions[VILLAGE], male=False) for _ in range(3)]
+    elsewhere = PersonFactory(region=regions[OTHER_VILLAGE], male=True)
+    rows = [
+        application_row(women[0], spouse=elsewhere.id_number),  # 2: another village's person
+        application_row(women[1], spouse=women[2].id_number),  # 3: two women
+    ]
+
+    data_import = upload(village_officer, "applications", xlsx("applications", rows))
+
+    assert errors_by_row(data_import) == {2: {"spouse"}, 3: {"spouse"}}
+    messages = " ".join(error["message"] for error in data_import.errors)
+    assert elsewhere.name not in messages and elsewhere.id_number not in messages
+
+
 # Who may import where.
 
 
