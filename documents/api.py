@@ -63,7 +63,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class PublicDocumentSerializer(serializers.ModelSerializer):
-    """What anyone holding the paper may learn: no unmasked personal data."""
+    """What anyone holding the paper may learn: no unmasked personal data, and not the free
+    text an officer typed when revoking or re-issuing it (it may name people)."""
 
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -83,7 +84,6 @@ class PublicDocumentSerializer(serializers.ModelSerializer):
             "version",
             "status",
             "status_display",
-            "status_reason",
             "replaced_by",
             "public_summary",
         ]

@@ -138,14 +138,10 @@ def verify_pdf(data: bytes) -> Verdict:
 
 
 def find_by_code(text: str) -> Document | None:
-    """The document printed with this code, however the person typed it, as the public may
-    see it: without the free text typed when it was revoked or re-issued (it may name people;
-    officers read it on the document's own page)."""
+    """The document printed with this code, however the person typed it. The public page and
+    API print its status, never the free text typed when it was revoked or re-issued (it may
+    name people; officers read it on the document's own page)."""
     code = normalize_code(text)
     if code is None:
         return None
-    document = Document.objects.select_related("office", "next_version").filter(code=code).first()
-    if document is not None:
-        # Blanked on this copy, read only by the public page and API, so neither can print it.
-        document.status_reason = ""
-    return document
+    return Document.objects.select_related("office", "next_version").filter(code=code).first()
