@@ -104,20 +104,24 @@ def remove_grant(actor: audit.Actor, grant: ObjectGrant, *, reason: str) -> None
         _delete_with_entry(actor, grant, "revoke_access", reason)
 
 
-def end_grants_of_ended_roles(actor: audit.Actor, officer: Officer) -> int:
-    """Remove the officer's grants that their roles no longer use (a case assignment once they
-    are no longer an investigator), each with its audit entry; returns how many."""
+def end_grants_of_ended_posts(actor: audit.Actor, officer: Officer, *, moved: bool) -> int:
+    """Remove, each with its audit entry, the officer's grants that their post no longer uses:
+    those their roles no longer give a use for (a case assignment once they are no longer an
+    investigator) and, when they ``moved`` to another jurisdiction, every grant (assignments
+    and access were given for the office they left). Returns how many."""
     count = 0
     for scope in granted_scopes():
-        if grants_count(officer, scope):
+        if moved:
+            reason = _("The officer moved to another jurisdiction.")
+        elif not grants_count(officer, scope):
+            reason = _("The role that needed this access has ended.")
+        else:
             continue
         ended = scope.grant_model.objects.filter(user=officer).select_related(
             "user", "permission", "content_object"
         )
         for grant in ended:
-            _delete_with_entry(
-                actor, grant, "end_access", _("The role that needed this access has ended.")
-            )
+            _delete_with_entry(actor, grant, "end_access", reason)
             count += 1
     return count
 

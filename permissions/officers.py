@@ -127,7 +127,8 @@ def update_officer(
                 opinion=reason,
             )
         )
-    if officer.jurisdiction_id != jurisdiction.code:
+    moved = officer.jurisdiction_id != jurisdiction.code
+    if moved:
         changes.append(
             audit.Change(
                 "change_officer_jurisdiction",
@@ -155,5 +156,5 @@ def update_officer(
         officer.save()
         _set_roles(officer, roles)
         audit.record_many(actor, changes)
-        grants.end_grants_of_ended_roles(actor, officer)
+        grants.end_grants_of_ended_posts(actor, officer, moved=moved)
     return officer

@@ -182,3 +182,26 @@ def test_a_grant_no_longer_counts_once_its_role_is_gone(administrator, make_offi
 def reloaded(officer):
     """The officer as a new request loads them (roles and permissions read afresh)."""
     return Officer.objects.get(pk=officer.pk)
+
+
+def test_case_assignments_end_when_the_investigator_moves_to_another_county(
+    administrator, make_officer, regions
+):
+    other_county = Region.objects.create(code="360922000000", name="邻县")
+    investigator = make_officer(Role.INVESTIGATOR, COUNTY, username="investigator")
+    case = EnforcementCaseFactory(region=regions[COUNTY], recorded_by=investigator)
+    grants.put_grant(audit.Actor(administrator), user=investigator, obj=case, reason="承办")
+
+    officers.update_officer(
+        audit.Actor(make_officer(Role.ADMINISTRATOR, "360900000000", username="city_admin")),
+        investigator,
+        full_name="调任执法员",
+        jurisdiction=other_county,
+        roles=[Role.INVESTIGATOR],
+        is_active=True,
+        reason="调往邻县",
+    )
+
+    assert not CaseGrant.objects.filter(user=investigator).exists()
+    assert AuditEntry.objects.get(action="end_access").opinion == "干部已调往其他辖区。"
+    assert not visible_to(reloaded(investigator), EnforcementCase).exists()
