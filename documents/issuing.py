@@ -24,6 +24,7 @@ from documents.kinds import spec_of
 from documents.models import Document, DocumentStatus, IssuingOffice
 from permissions import audit
 from permissions.audit import Actor
+from permissions.scoping import region_of
 
 # Anything shaped like a whole ID number (GB 11643) must never reach a public summary.
 _WHOLE_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", re.ASCII)
@@ -61,7 +62,16 @@ class IssueRequest:
     subject: models.Model | None = None
 
     def check(self) -> None:
-        spec_of(self.kind)
+        spec = spec_of(self.kind)
+        if self.subject is not None:
+            if self.subject._meta.label != spec.subject or spec.aggregate:
+                raise ValueError(f"A {self.kind} is not issued about a {self.subject._meta.label}.")
+            # Who sees a document is decided by its subject, matched on the document's region.
+            if region_of(self.subject) != self.region.code:
+                raise ValueError(
+                    f"A document lies where its subject lies ({region_of(self.subject)}), "
+                    f"not in {self.region.code}."
+                )
         for label, value in self.public_summary:
             if _WHOLE_ID_NUMBER.search(f"{label} {value}"):
                 raise ValueError(_("ID numbers in a public summary must be masked."))

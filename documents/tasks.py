@@ -10,6 +10,7 @@ from documents import issuing
 from documents.kinds import spec_of
 from documents.models import IssuingOffice
 from permissions.audit import Actor
+from permissions.scoping import with_region
 
 JOB_KIND = "documents"
 # Long documents (posting notices: up to thousands of names, rendered one at a time) wait in a
@@ -61,7 +62,8 @@ def _subjects(requests: list[dict]) -> dict[str, dict]:
             label, pk = values["subject"]
             keys.setdefault(label, set()).add(pk)
     return {
-        label: apps.get_model(label)._default_manager.in_bulk(pks) for label, pks in keys.items()
+        label: with_region(apps.get_model(label)._default_manager.all()).in_bulk(pks)
+        for label, pks in keys.items()
     }
 
 

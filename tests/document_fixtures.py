@@ -31,7 +31,7 @@ SUBJECT_FACTORIES = {
         application__applicant__region=region, application__region=region
     ),
     "casework.MigrantCertificate": lambda region: factories.MigrantCertificateFactory(
-        person__region=region
+        person__region=region, region=region
     ),
     "casework.EnforcementCase": lambda region: factories.EnforcementCaseFactory(region=region),
 }

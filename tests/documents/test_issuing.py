@@ -14,7 +14,8 @@ from documents.kinds import KINDS
 from documents.models import Document, DocumentSequence, DocumentStatus
 from permissions.audit import Actor, verify_chain
 from permissions.models import AuditEntry
-from tests.document_fixtures import TITLES
+from tests.conftest import COUNTY, VILLAGE
+from tests.document_fixtures import TITLES, subject_for
 
 
 def pdf_of(document: Document) -> bytes:
@@ -248,10 +249,20 @@ def test_the_signature_is_pades_and_names_the_office(issue):
 
 
 @pytest.mark.django_db
-def test_documents_are_found_by_subject(issue, person_here):
-    about = issue("migrant_certificate", subject=person_here)
+def test_documents_are_found_by_subject(issue, regions):
+    certificate = subject_for("migrant_certificate", regions[COUNTY])
+    about = issue("migrant_certificate", subject=certificate)
     issue("migrant_certificate")
-    assert list(Document.objects.for_subject(person_here)) == [about]
+    assert list(Document.objects.for_subject(certificate)) == [about]
+
+
+def test_a_document_lies_where_its_subject_lies(issue, regions):
+    certificate = subject_for("migrant_certificate", regions[COUNTY])
+    with pytest.raises(ValueError, match="lies where its subject lies"):
+        issue("migrant_certificate", subject=certificate, region=VILLAGE)
+    with pytest.raises(ValueError, match="not issued about"):
+        issue("case_decision", subject=certificate)
+    assert not Document.objects.exists()
 
 
 def test_production_refuses_to_start_without_harfbuzz_subsetting(settings, monkeypatch):

@@ -55,7 +55,7 @@ from documents.models import Document, IssuingOffice
 from documents.samples import sample_data
 from permissions.audit import Actor
 from permissions.models import AuditEntry, Officer
-from permissions.scoping import jobs_visible_to, visible_to
+from permissions.scoping import jobs_visible_to, region_of, visible_to
 from workflows.transitions import steps_of
 
 AWAY_CITY, AWAY_COUNTY = "361000000000", "361021000000"
@@ -403,7 +403,9 @@ def _place(village: Region, officer: Officer, office: IssuingOffice) -> None:
             issuing.IssueRequest(
                 kind=kind,
                 office=office,
-                region=county if spec.aggregate else village,
+                region=county
+                if spec.aggregate
+                else Region.objects.get(pk=region_of(subjects[spec.subject])),
                 title=str(DocumentKind(kind).label),
                 data=sample_data(kind, rows=2),
                 subject=None if spec.aggregate else subjects[spec.subject],
