@@ -19,6 +19,7 @@ from permissions.models import AuditEntry
 from permissions.roles import Role
 from tests.conftest import CITY, COUNTY, OTHER_VILLAGE, TOWNSHIP, VILLAGE
 from tests.document_fixtures import PASSPHRASE
+from tests.workflows.test_application_pages import FORM
 from tests.workflows.test_applications import DECLARED, person
 from tests.workflows.test_payments import build
 from workflows import applications, postings
@@ -27,14 +28,6 @@ from workflows.transitions import perform
 FACTS = {
     "living_children": {"value": 1, "evidence": "户口簿"},
     "births_outside_policy": {"value": 0, "evidence": "生育情况证明"},
-}
-FORM = {
-    "program": "rural-reward",
-    "year": "2026",
-    "living_children": "1",
-    "children_evidence": "户口簿",
-    "births_outside_policy": "0",
-    "births_evidence": "生育情况证明",
 }
 
 
