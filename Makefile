@@ -47,7 +47,7 @@ bench-round: install
 # 50 officers for 2 minutes against gunicorn (4 workers); needs DATABASE_URL=postgres://… (it
 # creates, fills and drops a database of its own there). Options: benchmarks/load.py --help.
 load: install
-	$(BIN)/python benchmarks/load.py $(LOAD_OPTIONS)
+	$(TEST_ENV) $(BIN)/python benchmarks/load.py $(LOAD_OPTIONS)
 
 messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --no-obsolete

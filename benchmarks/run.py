@@ -66,10 +66,15 @@ def build_data():
     settings.CASEWORK_SIGNING_PASSPHRASE = settings.CASEWORK_SIGNING_PASSPHRASE or "bench"
     settings.MEDIA_ROOT = scratch / "media"
     load_demo(households_per_village=1)
-    settings.DEBUG = False
     from benchmarks.scale import generate_city
+    from documents.demo import ensure_demo_keys
+    from documents.models import IssuingOffice
 
-    return generate_city()
+    generated = generate_city()
+    # The city's offices sign what the measured steps issue (a small posting's notice).
+    ensure_demo_keys(list(IssuingOffice.objects.all()))
+    settings.DEBUG = False
+    return generated
 
 
 def operations():

@@ -215,7 +215,7 @@ def bulk_approval(approver, total) -> Operation:
     )
 
     def approve():
-        results = run_bulk(Actor(approver), "approve", ids, {"opinion": "同意"})
+        results = run_bulk(Actor(approver), "approve", ids, {"opinion": "同意"}).results
         failed = [row for row in results if not row.done]
         if failed:
             raise SystemExit(f"bulk approval: {len(failed)} rows refused: {failed[:3]}")
