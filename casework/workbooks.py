@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -20,8 +21,14 @@ def write_sheets(sheets: Iterable[tuple[str, Iterable[list]]], out) -> None:
     for title, rows in sheets:
         sheet = workbook.create_sheet(title)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_writable(value) for value in row])
     workbook.save(out)
+
+
+def _writable(value):
+    # A workbook (XML) cannot hold control characters, and a name stored with one would
+    # otherwise fail the whole export: each shows as U+FFFD, so the cell says so.
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def sheet_bytes(title: str, rows: Iterable[list]) -> bytes:

@@ -14,7 +14,6 @@ from urllib.parse import quote
 from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from casework.workbooks import XLSX, sheet_bytes, write_sheet
@@ -140,10 +139,6 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, str):
-        # A workbook (XML) cannot hold control characters, and a name typed with one would
-        # otherwise fail the whole export: each shows as U+FFFD, so the cell says so.
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    if isinstance(value, int | float | datetime.date):
+    if isinstance(value, int | float | str | datetime.date):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)

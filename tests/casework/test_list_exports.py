@@ -485,3 +485,15 @@ def test_a_list_without_rows_exports_its_header(client, regions, make_officer):
 def test_the_export_needs_a_login(client):
     response = client.get(reverse("person-list"), {"format": "xlsx"})
     assert response.status_code == 302 and "login" in response.url
+
+
+@pytest.mark.django_db
+def test_a_name_with_a_control_character_still_exports_from_the_page(
+    client, regions, village_officer
+):
+    """The page's workbook writes through the same writer as the API's: a control character,
+    valid in the database but not in a workbook, shows as U+FFFD instead of failing it."""
+    PersonFactory(region=regions[VILLAGE], name="赵\x01新")
+    client.force_login(village_officer)
+    header, row = workbook_rows(client.get(reverse("person-list"), {"format": "xlsx"}))
+    assert row[header.index("姓名")] == "赵\ufffd新"
