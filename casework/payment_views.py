@@ -123,7 +123,7 @@ def batch_detail(request, pk: int):
             "show_accounts": rules.may_see_account_numbers(request.user),
             "steps": [(step, step.form()) for step in steps],
             "may_export": any(s.name == "export" for s in available_steps(request.user, batch)),
-            "may_download": bank_files.may_download(request.user, batch),
+            "may_download": rules.may_download_bank_file(request.user, batch),
             "may_follow_up": rules.may_disburse(request.user, batch.region_id)
             and batch.status in ("reconciled", "closed")
             and batch.payments.filter(status="failed").exists(),

@@ -14,6 +14,7 @@ from casework.models import (
     Person,
 )
 from casework.models.certificates import township_of
+from casework.models.payments import BANK_FILE_EXPORTED
 from documents.models import Document
 from permissions.roles import ROLES_SEEING_FULL_ID_NUMBERS, Role
 from permissions.scoping import code_in_jurisdiction, in_jurisdiction, scope_of
@@ -242,6 +243,12 @@ def may_build_batches(user) -> bool:
 def may_disburse_batch(user, batch) -> bool:
     """Build, export, pay and close a batch: the disbursement officers of its county."""
     return may_disburse(user, batch.region_id)
+
+
+def may_download_bank_file(user, batch) -> bool:
+    """Download an exported batch's bank file again: those who may export it (separation of
+    duties is checked on the download itself)."""
+    return batch.status in BANK_FILE_EXPORTED and may_disburse_batch(user, batch)
 
 
 def may_approve_batch(user, batch) -> bool:

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy
 
 from casework import clock, money
 from casework.id_numbers import mask_name
-from casework.models import BatchStatus, Payment, PaymentBatch, PaymentStatus
+from casework.models import Payment, PaymentBatch, PaymentStatus
+from casework.models.payments import BANK_FILE_EXPORTED
 from casework.money import yuan
 from casework.uploads import decode_text
 from casework.workbooks import XLSX, sheet_bytes
@@ -88,16 +89,6 @@ def export(actor: Actor, batch: PaymentBatch, file_format: str):
     return _bank_file(batch, file_format)
 
 
-# The statuses of a batch whose bank file has been exported.
-_EXPORTED = (BatchStatus.EXPORTED, BatchStatus.SENT, BatchStatus.RECONCILED, BatchStatus.CLOSED)
-
-
-def may_download(user, batch: PaymentBatch) -> bool:
-    """Whether ``user`` may download the bank file of ``batch`` again: exported, and they
-    may export it (separation of duties is checked on the download itself)."""
-    return batch.status in _EXPORTED and rules.may_disburse_batch(user, batch)
-
-
 def download(actor: Actor, batch: PaymentBatch, file_format: str):
     """The bank file of a batch already exported, as :func:`export` returns it, changing
     nothing (no status, no audit entry): a GET may fetch it again. Open to those who may
@@ -105,7 +96,7 @@ def download(actor: Actor, batch: PaymentBatch, file_format: str):
     if not rules.may_disburse_batch(actor.officer, batch):
         raise PermissionDenied(_("Your role may not do this here."))
     check_batch_separation(actor.officer, batch, disbursing=True)
-    if not may_download(actor.officer, batch):
+    if batch.status not in BANK_FILE_EXPORTED:
         raise ValidationError(
             _("Export the bank file first; once exported it can be downloaded again.")
         )

@@ -92,6 +92,15 @@ class BatchStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+# A batch in these has had its bank file exported (it may be downloaded again).
+BANK_FILE_EXPORTED = (
+    BatchStatus.EXPORTED,
+    BatchStatus.SENT,
+    BatchStatus.RECONCILED,
+    BatchStatus.CLOSED,
+)
+
+
 class PaymentBatch(ConcurrentTransitionMixin, models.Model):
     """资金发放批次: the payments of one program in one county for one period."""
 
