@@ -53,6 +53,8 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
+# Style, and the floors of the house: every import points down ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports

@@ -66,9 +66,9 @@ def setup() -> dict:
 
 
 def _request(kind: str, title: str, index: int = 0, rows: int = 12):
+    from demo.samples import sample_data
     from documents import issuing
     from documents.models import IssuingOffice
-    from documents.samples import sample_data
 
     data = sample_data(kind, rows=rows)
     if kind == "payment_letter":
@@ -100,7 +100,7 @@ def letters(count: int, workers: int) -> dict:
     _django()
     from django.conf import settings
 
-    from documents import issuing
+    from documents import batches
     from documents.models import Document
     from permissions.audit import Actor
     from permissions.models import Officer
@@ -109,7 +109,7 @@ def letters(count: int, workers: int) -> dict:
     actor = Actor(Officer.objects.get(username="bench"))
     requests = [_request("payment_letter", "奖励扶助金发放告知书", i) for i in range(count)]
     before, start = _usage(), time.perf_counter()
-    documents, refused, merged = issuing.issue_batch(requests, actor)
+    documents, refused, merged = batches.issue_batch(requests, actor)
     wall = time.perf_counter() - start
     after = _usage()
     sizes = list(Document.objects.filter(pk__in=[d.pk for d in documents]).values_list("size"))

@@ -645,7 +645,7 @@ def prepare(args) -> tuple[list[OfficerSpec], dict[str, int]]:
     from django.core.management import call_command
 
     from casework.models import Region
-    from casework.scale_data import CITY, Progress, Size, generate
+    from demo.scale import CITY, Progress, Size, generate
     from permissions.factories import OfficerFactory
     from permissions.roles import Role
 

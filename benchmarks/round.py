@@ -104,8 +104,8 @@ def run(scratch: Path) -> None:
 
     from casework import clock
     from casework.models import Job, JobStatus, Region
-    from casework.scale_data import Progress, Size, generate
     from config.startup import freeze_startup_objects
+    from demo.scale import Progress, Size, generate
     from documents import keys
     from documents.models import Document
     from workflows.yearly_round import COUNTY, YearlyRound, county_office, round_officers

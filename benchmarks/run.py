@@ -55,7 +55,7 @@ def measure(function, repeat=REPEAT):
 def build_data():
     from django.conf import settings
 
-    from casework.demo import load_demo
+    from demo.county import load_demo
 
     # The demo makes its signing keys, which it does only in DEBUG; keys and PDFs go to a
     # throw-away folder.
@@ -67,7 +67,7 @@ def build_data():
     settings.MEDIA_ROOT = scratch / "media"
     load_demo(households_per_village=1)
     from benchmarks.scale import generate_city
-    from documents.demo import ensure_demo_keys
+    from demo.keys import ensure_demo_keys
     from documents.models import IssuingOffice
 
     generated = generate_city()
@@ -129,9 +129,9 @@ def operations():
 def document_operations():
     """The PDF pipeline against the bare WeasyPrint rendering of the very same page."""
     from casework.models import Region
-    from documents import issuing, rendering, verification
+    from demo.samples import sample_data
+    from documents import batches, issuing, rendering, verification
     from documents.models import IssuingOffice
-    from documents.samples import sample_data
     from permissions.audit import Actor
     from permissions.models import Officer
 
@@ -168,7 +168,7 @@ def document_operations():
         ("PDF: issue certificate (all steps)", 1, lambda: issuing.issue(certificate, actor), 15),
         ("PDF: verify an issued certificate", 1, lambda: verification.verify_pdf(signed_bytes), 15),
         ("PDF: issue posting, 1,000 rows", 1000, lambda: issuing.issue(posting, actor), 3),
-        ("PDF: batch of 100 letters + print", 100, lambda: issuing.issue_batch(letters, actor), 1),
+        ("PDF: batch of 100 letters + print", 100, lambda: batches.issue_batch(letters, actor), 1),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Issue 8's operations on a generated city (``casework.scale_data``), each with its budget.
+"""Issue 8's operations on a generated city (``demo.scale``), each with its budget.
 
 ``run.py`` builds the city (``BENCH_APPLICATIONS`` applications: 100,000 on SQLite and
 1,000,000 on PostgreSQL unless set) and measures what :func:`operations` returns: each role's
@@ -41,7 +41,7 @@ def generate_city():
     """Make the city; return how many rows of each kind were made and the seconds taken."""
     import time
 
-    from casework.scale_data import Progress, Size, generate
+    from demo.scale import Progress, Size, generate
 
     applications = applications_to_make()
     size = Size(

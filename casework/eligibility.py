@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casework.models import Hukou, Person, Sex
+from casework.models import FactCode, Hukou, Person, Sex
 from casework.models.programs import Eligibility, ProgramStandard
 
 
@@ -21,20 +21,6 @@ class Outcome(models.TextChoices):
     MET = "met", gettext_lazy("met")
     NOT_MET = "not_met", gettext_lazy("not met")
     UNKNOWN = "unknown", gettext_lazy("unknown")
-
-
-class FactCode(models.TextChoices):
-    """The family facts the programs' rules read."""
-
-    LIVING_CHILDREN = "living_children", gettext_lazy("number of living children")
-    LIVING_DAUGHTERS = "living_daughters", gettext_lazy("number of living daughters")
-    BIRTHS_OUTSIDE_POLICY = "births_outside_policy", gettext_lazy("births outside policy")
-    ONLY_CHILD_STATUS = "only_child_status", gettext_lazy("the only child's condition")
-    FURTHER_CHILDREN = "further_children", gettext_lazy("children born or adopted since")
-    SINGLE_CHILD_CERTIFICATE = (
-        "single_child_certificate",
-        gettext_lazy("single-child parents' certificate"),
-    )
 
 
 class OnlyChildStatus(models.TextChoices):

@@ -7,8 +7,8 @@ from django.db.models import Count, Sum
 from casework.models import PaymentStatus, Region
 from casework.money import yuan
 from casework.region_codes import TOWNSHIP, region_code_at
+from casework.replica import reporting_database
 from casework.workbooks import sheet_bytes
-from config.routers import reporting_database
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "permissions",
     "workflows",
     "documents",
+    "web",
+    "demo",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +115,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the session and the user, so the 400 page is drawn like every page.
-    "casework.middleware.BadInputMiddleware",
+    "web.middleware.BadInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
@@ -160,7 +163,7 @@ else:
         }
     }
 
-# A streaming read replica of the primary for the reports (config.routers.reporting_database);
+# A streaming read replica of the primary for the reports (casework.replica.reporting_database);
 # everything else, and every write, stays on the primary. Tests mirror it onto default.
 CASEWORK_REPLICA_URL = os.environ.get("CASEWORK_REPLICA_URL", "")
 if CASEWORK_REPLICA_URL:
@@ -170,7 +173,7 @@ if CASEWORK_REPLICA_URL:
         **dj_database_url.parse(CASEWORK_REPLICA_URL, conn_max_age=60),
         "TEST": {"MIRROR": "default"},
     }
-DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["casework.replica.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -261,15 +264,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "casework.api.pagination.CaseworkPagination",
-    # Every list also answers ?format=xlsx (casework.api.xlsx).
+    "DEFAULT_PAGINATION_CLASS": "web.api.pagination.CaseworkPagination",
+    # Every list also answers ?format=xlsx (web.api.xlsx).
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "casework.api.xlsx.XLSXRenderer",
+        "web.api.xlsx.XLSXRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "casework.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "web.api.errors.exception_handler",
     "DATE_FORMAT": "%Y-%m-%d",
     "UNAUTHENTICATED_USER": None,
     # Public verification answers anyone, so it is rate-limited per client address.

@@ -4,18 +4,16 @@ the viewflow frontend."""
 from django.conf import settings
 from django.urls import include, path
 
-from permissions.admin_site import operator_site
-from workflows.site import site as workflow_site
+from web.admin.site import operator_site
+from web.workflow_site import site as workflow_site
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The operator site (superusers only, throttled login, audited), not admin.site.
     path("admin/", operator_site.urls),
-    path("api/v1/", include("casework.api.urls")),
+    path("api/v1/", include("web.api.urls")),
     path("workflow/", workflow_site.urls),
-    path("", include("permissions.urls")),
-    path("", include("documents.urls")),
-    path("", include("casework.urls")),
+    path("", include("web.urls")),
 ]
 
 if settings.DEBUG:

@@ -24,7 +24,7 @@ as issuing them one by one would.
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -337,16 +337,17 @@ class _Batch:
         return pool.submit(render_and_sign, works, self.key_dir, self.passphrase)
 
 
-def issue_many(
-    requests: list[issuing.IssueRequest],
+def issue_batch(
+    requests: Iterable[issuing.IssueRequest],
     actor: Actor,
     *,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Document], list[dict], bytes | None]:
-    """:func:`issuing.issue_batch`'s work: the issued documents in the order of the requests,
-    the refused requests (index, title, reason) and the print file of the short documents.
-    ``progress(n)`` is told of every ``n`` requests done, a chunk at a time."""
+    """Issue many documents and gather one print file: the issued documents in the order of
+    the requests, the refused requests (index, title, reason) and the print file of the short
+    documents. One refused request never undoes the others. ``progress(n)`` is told of every
+    ``n`` requests done, a chunk at a time."""
     batch = _Batch(actor, progress or (lambda done: None))
-    batch.run(batch.checked(requests))
+    batch.run(batch.checked(list(requests)))
     batch.refused.sort(key=lambda row: row["index"])
     return batch.documents, batch.refused, batch.print_file.getvalue()

@@ -7,7 +7,6 @@ registered :class:`~documents.models.Document` back.
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -80,25 +79,6 @@ class IssueRequest:
 def issue(request: IssueRequest, actor: Actor) -> Document:
     """Issue one document in one transaction; a failure leaves no number, file row or entry."""
     return _issue(request, actor)
-
-
-def issue_batch(
-    requests: Iterable[IssueRequest],
-    actor: Actor,
-    *,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[list[Document], list[dict], bytes | None]:
-    """Issue many documents and gather one print file.
-
-    Returns the issued documents, the refused requests (index, title, reason) and the merged
-    print file of the short documents. One refused request never undoes the others. The work
-    is done by :func:`documents.batches.issue_many`: numbers and bodies here, rendering and
-    signing in ``CASEWORK_DOCUMENT_WORKERS`` worker processes, short documents laid out many
-    at a time.
-    """
-    from documents import batches
-
-    return batches.issue_many(list(requests), actor, progress=progress)
 
 
 def reissue(

@@ -85,3 +85,12 @@ def spec_of(kind: str) -> KindSpec:
         return KINDS[kind]
     except KeyError:
         raise LookupError(f"Unknown document kind {kind!r}; add it to documents.kinds.") from None
+
+
+def kinds_by_subject() -> dict[str, tuple[list[str], list[str]]]:
+    """For each subject model's label, its per-object kinds and its aggregate kinds."""
+    kinds: dict[str, tuple[list[str], list[str]]] = {}
+    for kind, spec in KINDS.items():
+        per_object, aggregate = kinds.setdefault(spec.subject, ([], []))
+        (aggregate if spec.aggregate else per_object).append(str(kind))
+    return kinds

@@ -8,7 +8,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from casework import region_codes
 from casework.models import Region
-from documents.kinds import DocumentKind
+from documents.kinds import DocumentKind, kinds_by_subject
+from permissions.scoping import Scope, following_subjects, register_scope
 
 
 class IssuingOfficeQuerySet(models.QuerySet):
@@ -191,6 +192,14 @@ class Document(ConcurrentTransitionMixin, models.Model):
     def supersede(self, reason: str, at) -> None:
         """Replace the document by a new version issued in the same transaction."""
         self.status_reason, self.status_changed_at = reason, at
+
+
+# Who sees a document is whoever sees its subject; documents.kinds says which model each kind
+# follows.
+register_scope(
+    Document,
+    Scope("region_id", "documents.view_document", reach=following_subjects(kinds_by_subject)),
+)
 
 
 class VerificationChannel(models.TextChoices):

@@ -6,7 +6,7 @@ from django_tasks import task
 
 from casework import jobs
 from casework.models import Region
-from documents import issuing
+from documents import batches, issuing
 from documents.kinds import spec_of
 from documents.models import IssuingOffice
 from permissions.audit import Actor
@@ -97,7 +97,7 @@ def issue_documents(job_id: str, requests: list[dict]) -> None:
 def issue_for_job(job, requests) -> None:
     """Issue ``requests`` as ``job``'s work: its progress as chunks are registered, the
     numbers issued and the refused rows in its result, the print file as its output."""
-    documents, refused, merged = issuing.issue_batch(
+    documents, refused, merged = batches.issue_batch(
         requests, Actor(job.started_by), progress=job.advance
     )
     job.result = {

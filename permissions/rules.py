@@ -15,7 +15,6 @@ from casework.models import (
 )
 from casework.models.certificates import township_of
 from casework.models.payments import BANK_FILE_EXPORTED
-from documents.models import Document
 from permissions.roles import ROLES_SEEING_FULL_ID_NUMBERS, Role
 from permissions.scoping import code_in_jurisdiction, in_jurisdiction, scope_of
 
@@ -60,7 +59,7 @@ def may_see_statistics_of(user, model) -> bool:
     return user.is_authenticated and user.has_perm(scope_of(model).permission)
 
 
-def may_manage_document(user, document: Document) -> bool:
+def may_manage_document(user, document) -> bool:
     """Revoke or re-issue: approvers and administrators whose jurisdiction holds the document."""
     return user.has_perm("documents.change_document") and in_jurisdiction(user, document)
 

@@ -36,8 +36,6 @@ from casework.models import (
     Region,
     Repayment,
 )
-from documents.kinds import KINDS
-from documents.models import Document
 from permissions.models import CaseGrant, ObjectGrant, Officer, PersonGrant
 
 
@@ -203,32 +201,39 @@ register_scope(
 register_scope(Officer, Scope("jurisdiction_id", "permissions.view_officer"))
 
 
-def documents_reach(user: Officer) -> Q:
-    """A document is seen exactly when its subject is (documents.kinds says which model each
-    kind follows): a case's papers by those who see the case, wherever it lies; an aggregate
-    report, which has no one subject, by those who see that model's statistics in the
-    report's region. A document without the subject its kind needs is seen by nobody but
-    technical operators (superusers).
+def following_subjects(kinds_by_subject: Callable[[], dict[str, tuple[list, list]]]):
+    """The reach of records that follow a subject (``subject_type``, ``subject_id``, ``kind``
+    and their own ``region_id``), such as documents: a record is seen exactly when its subject
+    is. ``kinds_by_subject()`` gives, for each subject model's label, the kinds that follow one
+    object of it and the aggregate kinds, which have no one subject and are seen by those who
+    see that model in the record's region. A record of a kind listed nowhere is seen by
+    nobody but technical operators (superusers).
 
-    A document lies where its subject lies (issuing refuses anything else, and a subject's
-    region never changes once it has documents), so the subjects a role reaches through its
-    jurisdiction are matched by one range on the documents' own indexed region; only those
+    A record lies where its subject lies (its issuer refuses anything else, and a subject's
+    region never changes once it has such records), so the subjects a role reaches through its
+    jurisdiction are matched by one range on the records' own indexed region; only those
     reached otherwise (assigned cases, certificates awaiting the registration area's answer)
     are listed, few, by id."""
-    reach = Q(pk__in=[])
-    for label, (per_object, aggregate) in _kinds_by_subject().items():
-        model = apps.get_model(label)
-        scope = scope_of(model)
-        by_jurisdiction = user.has_perm(scope.permission)
-        if per_object:
-            of_kind = Q(kind__in=per_object, subject_type=ContentType.objects.get_for_model(model))
-            if by_jurisdiction:
-                reach |= of_kind & jurisdiction_q(user, "region_id")
-            beyond = _subjects_beyond_jurisdiction(user, model, scope, by_jurisdiction)
-            if beyond:
-                reach |= of_kind & Q(subject_id__in=beyond)
-        if aggregate and by_jurisdiction:
-            reach |= Q(kind__in=aggregate) & jurisdiction_q(user, "region_id")
+
+    def reach(user: Officer) -> Q:
+        seen = Q(pk__in=[])
+        for label, (per_object, aggregate) in kinds_by_subject().items():
+            model = apps.get_model(label)
+            scope = scope_of(model)
+            by_jurisdiction = user.has_perm(scope.permission)
+            if per_object:
+                of_kind = Q(
+                    kind__in=per_object, subject_type=ContentType.objects.get_for_model(model)
+                )
+                if by_jurisdiction:
+                    seen |= of_kind & jurisdiction_q(user, "region_id")
+                beyond = _subjects_beyond_jurisdiction(user, model, scope, by_jurisdiction)
+                if beyond:
+                    seen |= of_kind & Q(subject_id__in=beyond)
+            if aggregate and by_jurisdiction:
+                seen |= Q(kind__in=aggregate) & jurisdiction_q(user, "region_id")
+        return seen
+
     return reach
 
 
@@ -243,16 +248,6 @@ def _subjects_beyond_jurisdiction(user, model, scope: Scope, by_jurisdiction: bo
     return [str(pk) for pk in subjects.values_list("pk", flat=True)]
 
 
-def _kinds_by_subject() -> dict[str, tuple[list[str], list[str]]]:
-    """For each subject model, its per-object kinds and its aggregate kinds."""
-    kinds: dict[str, tuple[list[str], list[str]]] = {}
-    for kind, spec in KINDS.items():
-        per_object, aggregate = kinds.setdefault(spec.subject, ([], []))
-        (aggregate if spec.aggregate else per_object).append(str(kind))
-    return kinds
-
-
-register_scope(Document, Scope("region_id", "documents.view_document", reach=documents_reach))
 register_scope(Application, Scope("region_id", "casework.view_application"))
 register_scope(Posting, Scope("region_id", "casework.view_posting"))
 register_scope(ChangeRequest, Scope("region_id", "casework.view_changerequest"))

@@ -3,10 +3,10 @@
 import pytest
 
 from casework import factories
+from demo.samples import SAMPLE_TITLES, sample_data
 from documents import issuing, keys
 from documents.kinds import spec_of
 from documents.models import IssuingOffice
-from documents.samples import SAMPLE_TITLES, sample_data
 from permissions.audit import Actor
 from permissions.factories import OfficerFactory
 from tests.conftest import COUNTY, OTHER_TOWNSHIP, TOWNSHIP

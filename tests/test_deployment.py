@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import DEFAULT_DB_ALIAS
 
+from casework.replica import reporting_database
 from config.proxies import client_address
-from config.routers import reporting_database
 
 POSTGRES = "postgres://casework:secret@10.0.0.4:5432/casework"
 REDIS = "redis://10.0.0.5:6379/1"
@@ -110,7 +110,7 @@ def test_a_replica_is_added_for_the_reports_and_mirrors_default_in_tests():
     )
     assert figures["databases"]["default"]["host"] == "10.0.0.4"
     assert figures["databases"]["replica"] == {"host": "10.0.0.6", "test": {"MIRROR": "default"}}
-    assert figures["routers"] == ["config.routers.PrimaryReplicaRouter"]
+    assert figures["routers"] == ["casework.replica.PrimaryReplicaRouter"]
 
 
 def test_a_replica_needs_a_primary(tmp_path):

@@ -7,7 +7,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.utils import CaptureQueriesContext
 
 from casework.models import PaymentBatch
-from config.routers import REPLICA, reporting_database
+from casework.replica import REPLICA, reporting_database
 from permissions.audit import Actor
 from permissions.roles import Role
 from tests.conftest import COUNTY

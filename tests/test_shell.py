@@ -9,8 +9,6 @@ import pytest
 from django.urls import reverse
 
 from casework import clock
-from casework.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
-from casework.enforcement_reports import yearly
 from casework.models import (
     CaseStatus,
     CertificateNotice,
@@ -19,7 +17,9 @@ from casework.models import (
     MigrantCertificate,
     Posting,
 )
+from demo.county import ACCOUNTS, DEMO_PASSWORD, load_demo
 from documents.models import Document
+from workflows.enforcement_reports import yearly
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,6 +162,6 @@ def test_every_demo_account_logs_in(client, settings, tmp_path):
 def test_viewflow_frontend_is_mounted_for_the_flows_to_come():
     from django.urls import resolve
 
-    from workflows.site import site
+    from web.workflow_site import site
 
     assert resolve("/workflow/").url_name.extra["site"] is site

@@ -14,7 +14,7 @@ gc.collect()
 print(json.dumps({{
     "frozen": gc.get_freeze_count(),
     "tracked": len(gc.get_objects()),
-    "views_loaded": "casework.application_views" in sys.modules,
+    "views_loaded": "web.views.applications" in sys.modules,
 }}))
 """
 
@@ -45,7 +45,7 @@ print(json.dumps({
     "first": first,
     "second": second,
     "tracked": len(gc.get_objects()),
-    "views_loaded": "casework.application_views" in sys.modules,
+    "views_loaded": "web.views.applications" in sys.modules,
 }))
 """
 

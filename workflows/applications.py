@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock
-from casework.eligibility import Case, Fact, FactCode, Outcome, assess
+from casework.eligibility import Case, Fact, Outcome, assess
 from casework.form_fields import PastDateField, Photo, PhotosField
 from casework.id_numbers import mask_name
 from casework.models import (
@@ -22,6 +22,7 @@ from casework.models import (
     Appraisal,
     AppraisalEntry,
     AppraisalOpinion,
+    FactCode,
     FactSource,
     HouseholdVisit,
     Level,

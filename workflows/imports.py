@@ -23,7 +23,6 @@ from django_tasks import task
 from casework import clock, jobs
 from casework.imports import files
 from casework.imports.columns import TEMPLATE_TITLES, columns_of, headers_of
-from casework.imports.validation import CHUNK, Checked, check_rows
 from casework.models import (
     Application,
     ApplicationStatus,
@@ -39,6 +38,7 @@ from permissions import audit, rules
 from permissions.audit import Actor, Change
 from permissions.scoping import code_in_jurisdiction
 from workflows import applications, processes
+from workflows.import_checks import CHUNK, Checked, check_rows
 
 JOB_KIND = "import"
 IMPORTED = "imported"

@@ -507,6 +507,20 @@ class AnnualReview(models.Model):
         return f"{self.application} {self.year}"
 
 
+class FactCode(models.TextChoices):
+    """The family facts the programs' rules read."""
+
+    LIVING_CHILDREN = "living_children", _("number of living children")
+    LIVING_DAUGHTERS = "living_daughters", _("number of living daughters")
+    BIRTHS_OUTSIDE_POLICY = "births_outside_policy", _("births outside policy")
+    ONLY_CHILD_STATUS = "only_child_status", _("the only child's condition")
+    FURTHER_CHILDREN = "further_children", _("children born or adopted since")
+    SINGLE_CHILD_CERTIFICATE = (
+        "single_child_certificate",
+        _("single-child parents' certificate"),
+    )
+
+
 class FactSource(models.TextChoices):
     DECLARED = "declared", _("declared by the family")
     VILLAGE_VISIT = "village_visit", _("village household visit")
@@ -537,8 +551,6 @@ class ApplicationFact(models.Model):
     @property
     def label(self) -> str:
         """The fact's name for people (the codes belong to the eligibility rules)."""
-        from casework.eligibility import FactCode
-
         return str(FactCode(self.code).label) if self.code in FactCode.values else self.code
 
 

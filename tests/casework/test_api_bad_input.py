@@ -635,7 +635,7 @@ def test_every_api_view_checks_its_input():
     """The checks run in one place, a mixin; a view without it would let bad input through."""
     from django.urls import URLResolver, get_resolver
 
-    from casework.api.inputs import CheckedInputMixin
+    from web.api.inputs import CheckedInputMixin
 
     def views(patterns):
         for pattern in patterns:

@@ -17,8 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from casework import charts, clock, dashboards
-from casework.demo import COUNTY, FIRST_TOWNSHIP, load_demo
+from casework import clock
 from casework.models import (
     Application,
     ApplicationStatus,
@@ -40,10 +39,12 @@ from casework.models import (
 )
 from casework.models.cases import add_working_days
 from casework.region_codes import subtree_bounds
+from demo.county import COUNTY, FIRST_TOWNSHIP, load_demo
 from permissions.factories import OfficerFactory
 from permissions.models import Officer
 from permissions.roles import Role
-from workflows import inbox
+from web import charts
+from workflows import dashboards, inbox
 
 TODAY = "2026-11-24"
 YEAR = 2026
@@ -113,7 +114,7 @@ def _value(values: dict, key: str) -> int:
 
 
 # The direct counts: plain ORM and Python over the region's rows, independent of the
-# grouped queries of casework.dashboards.
+# grouped queries of workflows.dashboards.
 
 
 def _expected_applications(code: str, year: int) -> dict:

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from casework.eligibility import Case, Fact, FactCode, Outcome, assess, conditions_of
+from casework.eligibility import Case, Fact, Outcome, assess, conditions_of
 from casework.factories import PersonFactory, synthetic_id_number
-from casework.models import Hukou, Program
+from casework.models import FactCode, Hukou, Program
 from tests.conftest import VILLAGE
 
 
@@ -194,7 +194,7 @@ def test_programs_page(client, village_officer, administrator, django_assert_max
 def test_standards_are_added_in_the_admin_never_edited(client, django_user_model, regions):
     from django.contrib.admin.sites import site
 
-    from casework.admin import ProgramStandardInline
+    from web.admin.domain import ProgramStandardInline
 
     inline = ProgramStandardInline(Program, site)
     assert not inline.has_change_permission(None) and not inline.has_delete_permission(None)

@@ -18,7 +18,7 @@ from casework.models import (
     PostingEntry,
     Region,
 )
-from casework.scale_data import CITY, Size, generate
+from demo.scale import CITY, Size, generate
 from permissions.audit import Actor, verify_chain
 from permissions.models import Officer
 from workflows import inbox, processes

@@ -82,7 +82,7 @@ def test_a_mixed_batch_gives_the_documents_issuing_one_by_one_would(
     # Chunks of two: several chunks are out at once, so two workers really share the work.
     monkeypatch.setattr(batches, "CHUNK_SIZE", 2)
     requests = mixed()
-    documents, refused, merged = issuing.issue_batch(requests, actor)
+    documents, refused, merged = batches.issue_batch(requests, actor)
 
     assert refused == []
     assert [document.kind for document in documents] == [request.kind for request in requests]
@@ -121,7 +121,7 @@ def test_a_refused_request_is_reported_on_its_row_and_the_others_issue(
     requests.insert(1, bad)
     calls = []
 
-    documents, refused, _merged = issuing.issue_batch(requests, actor, progress=calls.append)
+    documents, refused, _merged = batches.issue_batch(requests, actor, progress=calls.append)
 
     assert [row["index"] for row in refused] == [1]
     assert "ID" in refused[0]["reason"] or "身份证" in refused[0]["reason"]
@@ -149,7 +149,7 @@ def test_a_document_that_cannot_be_signed_is_refused_and_leaves_no_gap(
     requests = [make_request("payment_letter") for _ in range(7)]
     requests[2] = make_request("payment_letter", title="坏件")
 
-    documents, refused, merged = issuing.issue_batch(requests, actor)
+    documents, refused, merged = batches.issue_batch(requests, actor)
 
     assert [row["index"] for row in refused] == [2]
     assert "the signer refused" in refused[0]["reason"]
@@ -177,7 +177,7 @@ def test_numbers_taken_elsewhere_meanwhile_are_not_reused(
         return real(works, key_dir, passphrase)
 
     monkeypatch.setattr(batches, "render_and_sign", render_and_sign)
-    documents, refused, _merged = issuing.issue_batch(
+    documents, refused, _merged = batches.issue_batch(
         [make_request("payment_letter") for _ in range(3)], actor
     )
 
@@ -197,7 +197,7 @@ def test_a_chunk_that_cannot_be_laid_out_whole_is_rendered_one_by_one(
         raise ValueError("layout failed")
 
     monkeypatch.setattr(rendering, "render_many", broken)
-    documents, refused, merged = issuing.issue_batch(
+    documents, refused, merged = batches.issue_batch(
         [make_request("payment_letter") for _ in range(3)], actor
     )
 

@@ -76,7 +76,7 @@ def test_the_job_page_and_api_are_private(run_batch, make_request, client, login
 def test_the_job_page_lists_its_first_documents_in_the_order_issued(
     run_batch, make_request, client, monkeypatch, django_assert_max_num_queries
 ):
-    from documents import views
+    from web.views import documents as views
 
     monkeypatch.setattr(views, "JOB_DOCUMENTS_LISTED", 3)
     job = run_batch([make_request("payment_letter") for _ in range(4)])

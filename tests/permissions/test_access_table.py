@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from permissions import access_table
 from permissions.roles import Role
+from web import access_table
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "access.md"
 

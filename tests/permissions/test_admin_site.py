@@ -12,10 +12,10 @@ from django.urls import URLPattern, URLResolver, reverse
 from casework.factories import HouseholdFactory, PersonFactory, synthetic_id_number
 from casework.models import Household, Person, Program, ProgramExclusion
 from permissions import audit
-from permissions.admin_site import AuditedAdmin, OperatorAdminSite, operator_site
 from permissions.models import AuditEntry, Officer
 from permissions.roles import Role
 from tests.conftest import COUNTY, VILLAGE
+from web.admin.site import AuditedAdmin, OperatorAdminSite, operator_site
 
 pytestmark = pytest.mark.django_db
 

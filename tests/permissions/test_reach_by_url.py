@@ -26,7 +26,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from casework import clock, factories
-from casework.demo import ACCOUNTS, load_demo
 from casework.models import (
     Application,
     CertificateAttachment,
@@ -49,10 +48,11 @@ from casework.models import (
     Region,
     VisitPhoto,
 )
+from demo.county import ACCOUNTS, load_demo
+from demo.samples import sample_data
 from documents import issuing
 from documents.kinds import KINDS, DocumentKind
 from documents.models import Document, IssuingOffice
-from documents.samples import sample_data
 from permissions.audit import Actor
 from permissions.models import AuditEntry, Officer
 from permissions.scoping import jobs_visible_to, region_of, visible_to

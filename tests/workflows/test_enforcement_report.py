@@ -1,4 +1,4 @@
-"""The yearly two-illegal enforcement statistics (casework.enforcement_reports): what each
+"""The yearly two-illegal enforcement statistics (workflows.enforcement_reports): what each
 figure counts, the DESIGN.md §5 table reproduced exactly, the workbook reconciling to the fen,
 the signed PDF, and who may see it (investigators 403, another county nothing)."""
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from casework import clock, enforcement_reports
+from casework import clock
 from casework.factories import RegionFactory
 from casework.models import (
     ADMINISTRATIVE_PENALTIES,
@@ -28,6 +28,7 @@ from permissions.factories import OfficerFactory
 from permissions.roles import Role
 from permissions.scoping import visible_to
 from tests.conftest import COUNTY, OTHER_TOWNSHIP, TOWNSHIP, VILLAGE
+from workflows import enforcement_reports
 
 YEAR = 2026
 OTHER_COUNTY = "360922000000"

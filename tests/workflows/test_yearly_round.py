@@ -16,7 +16,7 @@ from casework.models import (
     PostingStatus,
     Region,
 )
-from casework.scale_data import Size, generate
+from demo.scale import Size, generate
 from documents import verification
 from documents.kinds import DocumentKind
 from documents.models import Document
