@@ -4,6 +4,7 @@ All names, numbers and places are invented.
 """
 
 from documents.kinds import DocumentKind
+from workflows.enforcement_reports import HEADERS
 
 # The title of each kind as the office prints it.
 SAMPLE_TITLES = {
@@ -253,20 +254,7 @@ def sample_data(kind: str, *, rows: int = 12) -> dict:
             "year": 2026,
             "region": "安和县",
             "as_of": "2026年12月31日",
-            "headers": [
-                "地区",
-                "查处案件（件）",
-                "其中立案（件）",
-                "涉案人员（人）",
-                "其中医务人员（人）",
-                "移送追究刑事责任（人）",
-                "其中外县人员（人）",
-                "给予党纪政纪处分（人）",
-                "其中外县人员（人）",
-                "行政处罚（人次）",
-                "罚款（元）",
-                "其中已收缴（元）",
-            ],
+            "headers": HEADERS,
             "rows": [
                 ["城关镇", 30, 28, 60, 31, 3, 2, 7, 4, 46, "90000.00", "80000.00"],
                 ["石桥乡", 19, 18, 38, 20, 1, 1, 4, 3, 30, "60000.00", "60000.00"],

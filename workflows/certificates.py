@@ -200,20 +200,9 @@ def _reject(certificate, actor, data):
 
 def _issue(certificate, actor, data):
     residence_long_enough(certificate)
-    valid_from, valid_until = validity(clock.today())
     with transaction.atomic():
-        document = _issue_document(
-            certificate, actor, valid_from, valid_until, _("Re-issued after the facts changed.")
-        )
-        current = move(
-            certificate,
-            "issue",
-            actor,
-            opinion=data.get("opinion", ""),
-            data={"document": document.number},
-            document=document,
-            valid_from=valid_from,
-            valid_until=valid_until,
+        current = _issue_for_a_new_period(
+            certificate, actor, data, "issue", _("Re-issued after the facts changed.")
         )
         if current.kind == CertificateKind.SERVICE and current.from_another_area:
             _notify(current, actor, NoticeKind.ISSUE_NOTICE, _issue_message(current))
@@ -221,19 +210,25 @@ def _issue(certificate, actor, data):
 
 
 def _renew(certificate, actor, data):
-    valid_from, valid_until = validity(clock.today())
     with transaction.atomic():
-        document = _issue_document(certificate, actor, valid_from, valid_until, _("Renewed."))
-        return move(
-            certificate,
-            "renew",
-            actor,
-            opinion=data.get("opinion", ""),
-            data={"document": document.number},
-            document=document,
-            valid_from=valid_from,
-            valid_until=valid_until,
-        )
+        return _issue_for_a_new_period(certificate, actor, data, "renew", _("Renewed."))
+
+
+def _issue_for_a_new_period(certificate, actor, data, transition: str, reissue_reason: str):
+    """Issue the certificate's document valid from today and move it by ``transition``
+    (issue or renew), in the caller's transaction."""
+    valid_from, valid_until = validity(clock.today())
+    document = _issue_document(certificate, actor, valid_from, valid_until, reissue_reason)
+    return move(
+        certificate,
+        transition,
+        actor,
+        opinion=data.get("opinion", ""),
+        data={"document": document.number},
+        document=document,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
 
 
 def _report_lost(certificate, actor, data):

@@ -109,20 +109,7 @@ def build(actor: Actor, *, program: Program, county: Region, day: datetime.date)
             made, left_out = _pay(batch, chunk, amount, count)
             count += made
             skipped += left_out
-        total = count * amount
-        if not count:
-            transaction.set_rollback(True)
-            return Built(None, skipped)
-        batch.payment_count, batch.total_fen = count, total
-        batch.save(update_fields=["payment_count", "total_fen"])
-        audit.record(
-            actor,
-            "build",
-            batch,
-            to_state=batch.status,
-            data={"payments": count, "total_fen": total, "skipped": len(skipped)},
-        )
-    return Built(batch, skipped)
+        return _built(actor, batch, count, count * amount, skipped, skipped=len(skipped))
 
 
 def follow_up(actor: Actor, batch: PaymentBatch) -> Built:
@@ -160,19 +147,25 @@ def follow_up(actor: Actor, batch: PaymentBatch) -> Built:
             made, left_out = _pay(again, [pair], payment.amount_fen, count)
             count, total = count + made, total + made * payment.amount_fen
             skipped += left_out
-        if not count:
-            transaction.set_rollback(True)
-            return Built(None, skipped)
-        again.payment_count, again.total_fen = count, total
-        again.save(update_fields=["payment_count", "total_fen"])
-        audit.record(
-            actor,
-            "build",
-            again,
-            to_state=again.status,
-            data={"payments": count, "total_fen": total, "follows": batch.pk},
-        )
-    return Built(again, skipped)
+        return _built(actor, again, count, total, skipped, follows=batch.pk)
+
+
+def _built(actor, batch, count: int, total: int, left_out: list, **data) -> Built:
+    """End a build inside its transaction: a batch that pays nobody is rolled back; any other
+    keeps its count and total and the audit entry ``build`` (with ``data``)."""
+    if not count:
+        transaction.set_rollback(True)
+        return Built(None, left_out)
+    batch.payment_count, batch.total_fen = count, total
+    batch.save(update_fields=["payment_count", "total_fen"])
+    audit.record(
+        actor,
+        "build",
+        batch,
+        to_state=batch.status,
+        data={"payments": count, "total_fen": total, **data},
+    )
+    return Built(batch, left_out)
 
 
 def _pay(batch, pairs, amount_fen, offset) -> tuple[int, list[tuple[int, str]]]:
