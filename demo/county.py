@@ -19,16 +19,13 @@ from casework.factories import (
 )
 from casework.models import EnforcementCase, Hukou, PaymentBatch, Region
 from demo import keys as documents_demo
-from demo.cases import (
-    CaseOfficers,
+from demo.applications import Signers, load_demo_applications, load_demo_chain
+from demo.certificates import load_demo_certificates
+from demo.duplicates import load_demo_duplicate
+from demo.enforcement import CaseOfficers, load_demo_cases
+from demo.payments import (
     Payers,
-    Signers,
     load_demo_accounts,
-    load_demo_applications,
-    load_demo_cases,
-    load_demo_certificates,
-    load_demo_chain,
-    load_demo_duplicate,
     load_demo_last_period,
     load_demo_this_period,
     settle_demo_batch,
