@@ -641,6 +641,25 @@ def test_the_api_previews_refuses_all_or_nothing_with_409_and_imports_the_valid_
 
 
 @pytest.mark.django_db
+def test_the_api_list_of_imports_is_filtered_and_answers_a_workbook(
+    login_api, village_officer, regions
+):
+    """The list answers its filters (they were ignored once) and ``?format=xlsx`` like every
+    list of the API."""
+    done = upload(village_officer, "persons", xlsx("persons", [person_row(1)]))
+    imports.commit(Actor(village_officer), done, "valid_only")
+    previewed = upload(village_officer, "persons", xlsx("persons", [person_row(2)]))
+    api = login_api(village_officer)
+
+    listed = api.get("/api/v1/imports/", {"status": "previewed"}).json()["results"]
+    assert [row["id"] for row in listed] == [previewed.pk]
+    assert api.get("/api/v1/imports/", {"status": "nonsense"}).status_code == 400
+    workbook = api.get("/api/v1/imports/", {"format": "xlsx"})
+    assert workbook.status_code == 200
+    assert load_workbook(io.BytesIO(workbook.getvalue())).active.max_row == 3
+
+
+@pytest.mark.django_db
 def test_workbook_dates_numbers_and_blank_rows_are_read_as_excel_shows_them(
     village_officer, regions
 ):

@@ -1,9 +1,8 @@
 """API for reward and assistance applications (../shared/API.md): the village stage."""
 
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -11,10 +10,8 @@ from casework.eligibility import Fact
 from casework.filters import ApplicationFilter
 from casework.models import Application, AppraisalOpinion, FactCode, Person, Program
 from permissions.audit import Actor
-from permissions.scoping import visible_to
-from web.api.inputs import CheckedInputMixin, form_data
-from web.api.transitions import CaseFieldsMixin, TransitionsMixin
-from web.api.xlsx import XLSXListMixin
+from web.api.inputs import form_data
+from web.api.transitions import CaseFieldsMixin, ProcessViewSet
 from workflows import applications, bulk, reviews
 
 
@@ -151,33 +148,18 @@ class BulkSerializer(serializers.Serializer):
         return name
 
 
-class ApplicationViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    TransitionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ApplicationViewSet(ProcessViewSet):
     """Applications in the caller's jurisdiction; the village stage's steps as transitions and
     ``POST appraise/`` for a democratic appraisal of many applications at once."""
 
     xlsx_title = "奖励扶助申请"
 
-    filter_backends = [filters.DjangoFilterBackend]
-    filterset_class = ApplicationFilter
+    model = Application
+    related = ("program", "applicant")
+    serializer_class = ApplicationSerializer
     detail_serializer_class = ApplicationDetailSerializer
-
-    def get_queryset(self):
-        return visible_to(self.request.user, Application).select_related("program", "applicant")
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return ApplicationCreateSerializer
-        if self.action == "retrieve":
-            return ApplicationDetailSerializer
-        return ApplicationSerializer
+    create_serializer_class = ApplicationCreateSerializer
+    filterset_class = ApplicationFilter
 
     @extend_schema(responses=ApplicationDetailSerializer)
     def create(self, request, *args, **kwargs):

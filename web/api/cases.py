@@ -5,9 +5,8 @@ Lists and details never carry the informant."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -15,11 +14,9 @@ from rest_framework.response import Response
 from casework.filters import CaseFilter
 from casework.models import CaseAction, CaseParty, EnforcementCase, Evidence, Region
 from permissions.audit import Actor
-from permissions.scoping import visible_to
 from web.api.case_decisions import DispositionsMixin
-from web.api.inputs import CheckedInputMixin, form_data
-from web.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
-from web.api.xlsx import XLSXListMixin
+from web.api.inputs import form_data
+from web.api.transitions import CaseFieldsMixin, ProcessViewSet, TransitionFieldsMixin
 from workflows import case_files, cases
 
 
@@ -133,34 +130,17 @@ class CaseActionSerializer(serializers.ModelSerializer):
         fields = ["id", "happened_on", "description", "officer", "recorded_at"]
 
 
-class CaseViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    DispositionsMixin,
-    TransitionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CaseViewSet(DispositionsMixin, ProcessViewSet):
     """Cases the caller may see: assigned investigators; approvers and supervisors of the
     jurisdiction. Anyone else gets 404."""
 
     xlsx_title = "两非案件"
 
-    filter_backends = [filters.DjangoFilterBackend]
-    filterset_class = CaseFilter
+    model = EnforcementCase
+    serializer_class = CaseSerializer
     detail_serializer_class = CaseDetailSerializer
-
-    def get_queryset(self):
-        return visible_to(self.request.user, EnforcementCase)
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return ClueSerializer
-        if self.action == "retrieve":
-            return CaseDetailSerializer
-        return CaseSerializer
+    create_serializer_class = ClueSerializer
+    filterset_class = CaseFilter
 
     @extend_schema(request=ClueSerializer, responses=CaseDetailSerializer)
     def create(self, request, *args, **kwargs):

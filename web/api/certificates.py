@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,9 +15,8 @@ from casework.models import CertificateAttachment, CertificateNotice, MigrantCer
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
-from web.api.inputs import CheckedInputMixin, form_data
-from web.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
-from web.api.xlsx import XLSXListMixin
+from web.api.inputs import form_data
+from web.api.transitions import CaseFieldsMixin, ProcessViewSet, TransitionFieldsMixin
 from workflows import certificates
 from workflows.transitions import UnknownStep, perform
 
@@ -108,32 +106,17 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "description", "content_type", "size", "sha256", "uploaded_at"]
 
 
-class CertificateViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    TransitionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CertificateViewSet(ProcessViewSet):
     """Certificates issued by the caller's townships (and those awaiting their verification)."""
 
     xlsx_title = "流动人口证明"
 
-    filter_backends = [filters.DjangoFilterBackend]
-    filterset_class = CertificateFilter
+    model = MigrantCertificate
+    related = ("document",)
+    serializer_class = CertificateSerializer
     detail_serializer_class = CertificateDetailSerializer
-
-    def get_queryset(self):
-        return visible_to(self.request.user, MigrantCertificate).select_related("document")
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return CertificateCreateSerializer
-        if self.action == "retrieve":
-            return CertificateDetailSerializer
-        return CertificateSerializer
+    create_serializer_class = CertificateCreateSerializer
+    filterset_class = CertificateFilter
 
     @extend_schema(responses=CertificateDetailSerializer)
     def create(self, request, *args, **kwargs):
@@ -251,19 +234,12 @@ class NoticeSerializer(TransitionFieldsMixin, serializers.ModelSerializer):
         return notice.overdue()
 
 
-class NoticeViewSet(
-    CheckedInputMixin, XLSXListMixin, TransitionsMixin, viewsets.ReadOnlyModelViewSet
-):
+class NoticeViewSet(ProcessViewSet):
     """Notices addressed to or sent from the caller's townships; ``acknowledge`` as a transition."""
 
     xlsx_title = "地区间通知"
 
+    model = CertificateNotice
+    related = ("certificate", "from_region", "to_region")
     serializer_class = NoticeSerializer
-    detail_serializer_class = NoticeSerializer
-    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = NoticeFilter
-
-    def get_queryset(self):
-        return visible_to(self.request.user, CertificateNotice).select_related(
-            "certificate", "from_region", "to_region"
-        )

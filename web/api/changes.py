@@ -5,19 +5,17 @@ request a change (JSON or multipart with ``file``), transitions ``approve``, ``r
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiTypes, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from casework.filters import ChangeRequestFilter
 from casework.models import Application, ChangeRequest
 from permissions.audit import Actor
-from permissions.scoping import get_visible_or_404, visible_to
-from web.api.inputs import CheckedInputMixin, form_data, parse_id
-from web.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
-from web.api.xlsx import XLSXListMixin
+from permissions.scoping import get_visible_or_404
+from web.api.inputs import form_data, parse_id
+from web.api.transitions import CaseFieldsMixin, ProcessViewSet, TransitionFieldsMixin
 from workflows import changes
 
 
@@ -68,32 +66,18 @@ class ChangeRequestDetailSerializer(CaseFieldsMixin, ChangeRequestSerializer):
         fields = ChangeRequestSerializer.Meta.fields + ["history"]
 
 
-class ChangeRequestViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    TransitionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class ChangeRequestViewSet(ProcessViewSet):
     """Changes to enrolled recipients' facts, requested by the village and decided by the
     township."""
 
     xlsx_title = "变更申请"
-    filter_backends = [filters.DjangoFilterBackend]
-    filterset_class = ChangeRequestFilter
+
+    model = ChangeRequest
+    related = ("application__applicant", "requested_by", "decided_by")
+    serializer_class = ChangeRequestSerializer
     detail_serializer_class = ChangeRequestDetailSerializer
+    filterset_class = ChangeRequestFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    def get_queryset(self):
-        return visible_to(self.request.user, ChangeRequest).select_related(
-            "application__applicant", "requested_by", "decided_by"
-        )
-
-    def get_serializer_class(self):
-        return (
-            ChangeRequestDetailSerializer if self.action == "retrieve" else ChangeRequestSerializer
-        )
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=ChangeRequestDetailSerializer)
     def create(self, request, *args, **kwargs):

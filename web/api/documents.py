@@ -2,9 +2,8 @@
 
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -16,10 +15,9 @@ from documents import checks, verification
 from documents.filters import DocumentFilter
 from documents.models import Document, VerificationChannel
 from documents.numbering import display_code
-from permissions.scoping import visible_to
 from web.api.errors import error_response
 from web.api.inputs import CheckedInputMixin
-from web.api.xlsx import XLSXListMixin
+from web.api.scoped import ScopedViewSet
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -89,19 +87,15 @@ class PublicDocumentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DocumentViewSet(CheckedInputMixin, XLSXListMixin, viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(ScopedViewSet):
     """Documents issued in the caller's jurisdiction; ``{id}/pdf/`` downloads the signed file."""
 
     xlsx_title = "文书"
 
+    model = Document
+    related = ("office", "previous", "issued_by")
     serializer_class = DocumentSerializer
-    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = DocumentFilter
-
-    def get_queryset(self):
-        return visible_to(self.request.user, Document).select_related(
-            "office", "previous", "issued_by"
-        )
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])

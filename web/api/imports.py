@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,9 +16,8 @@ from casework.models import DataImport, ImportKind, ImportMode, ImportStatus
 from casework.workbooks import XLSX
 from permissions import rules
 from permissions.audit import Actor
-from permissions.scoping import visible_to
 from web.api.errors import Conflict
-from web.api.inputs import CheckedInputMixin
+from web.api.scoped import ScopedViewSet
 from workflows import imports
 
 
@@ -54,18 +53,16 @@ class CommitSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=ImportMode.choices)
 
 
-class ImportViewSet(
-    CheckedInputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ImportViewSet(ScopedViewSet):
     """Imports of the caller's office: ``POST`` a file for its preview (nothing saved yet), then
     ``commit``; a long file answers with the ``job`` that checks or imports it."""
 
+    xlsx_title = "数据导入"
+    model = DataImport
+    ordering = ("-created_at", "-id")
     serializer_class = ImportSerializer
     filterset_class = DataImportFilter
     parser_classes = [MultiPartParser, FormParser]
-
-    def get_queryset(self):
-        return visible_to(self.request.user, DataImport).order_by("-created_at", "-id")
 
     def create(self, request):
         upload = UploadSerializer(data=request.data)

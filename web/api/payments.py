@@ -7,9 +7,8 @@ from urllib.parse import quote
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -34,8 +33,7 @@ from permissions.audit import Actor
 from permissions.scoping import visible_to
 from web.api.errors import error_response
 from web.api.inputs import CheckedInputMixin, form_data
-from web.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
-from web.api.xlsx import XLSXListMixin
+from web.api.transitions import CaseFieldsMixin, ProcessViewSet, TransitionFieldsMixin
 from workflows import bank_files, payments, recoveries
 from workflows.enforcement_reports import parse_year
 
@@ -174,26 +172,16 @@ class RecoveryDetailSerializer(CaseFieldsMixin, RecoverySerializer):
         fields = RecoverySerializer.Meta.fields + ["repayments", "history"]
 
 
-class RecoveryViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    TransitionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class RecoveryViewSet(ProcessViewSet):
     """What revoked recipients must pay back; ``POST {id}/repayments/`` records a repayment,
     transition ``write_off`` gives up the rest."""
 
     xlsx_title = "追回"
 
+    model = Recovery
+    related = ("application__applicant",)
+    serializer_class = RecoverySerializer
     detail_serializer_class = RecoveryDetailSerializer
-
-    def get_queryset(self):
-        return visible_to(self.request.user, Recovery).select_related("application__applicant")
-
-    def get_serializer_class(self):
-        return RecoveryDetailSerializer if self.action == "retrieve" else RecoverySerializer
 
     @extend_schema(request=RepaymentSerializer, responses=RecoveryDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -268,33 +256,18 @@ class BuildSerializer(serializers.Serializer):
     day = serializers.DateField(help_text="any day of the period to pay")
 
 
-class PaymentBatchViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    TransitionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PaymentBatchViewSet(ProcessViewSet):
     """Payment batches of the caller's jurisdiction (supervisors read every one of it)."""
 
     xlsx_title = "资金发放批次"
 
-    filter_backends = [filters.DjangoFilterBackend]
-    filterset_class = PaymentBatchFilter
+    model = PaymentBatch
+    related = ("program",)
+    serializer_class = PaymentBatchSerializer
     detail_serializer_class = PaymentBatchDetailSerializer
+    create_serializer_class = BuildSerializer
+    filterset_class = PaymentBatchFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    def get_queryset(self):
-        return visible_to(self.request.user, PaymentBatch).select_related("program")
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return BuildSerializer
-        if self.action == "retrieve":
-            return PaymentBatchDetailSerializer
-        return PaymentBatchSerializer
 
     @extend_schema(request=BuildSerializer, responses=PaymentBatchDetailSerializer)
     def create(self, request, *args, **kwargs):

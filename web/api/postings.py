@@ -1,9 +1,8 @@
 """API for public postings and objections (../shared/API.md)."""
 
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,9 +20,7 @@ from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 from web.api.errors import error_response
-from web.api.inputs import CheckedInputMixin
-from web.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
-from web.api.xlsx import XLSXListMixin
+from web.api.transitions import CaseFieldsMixin, ProcessViewSet, TransitionFieldsMixin
 from workflows import postings
 
 
@@ -87,33 +84,18 @@ class CloseManySerializer(serializers.Serializer):
     )
 
 
-class PostingViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    TransitionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PostingViewSet(ProcessViewSet):
     """Postings in the caller's jurisdiction; POST opens a posting of a level (per-row results;
     a long list's notice is issued by the background job named in ``job``)."""
 
     xlsx_title = "张榜公示"
 
-    filter_backends = [filters.DjangoFilterBackend]
-    filterset_class = PostingFilter
+    model = Posting
+    related = ("document",)
+    serializer_class = PostingSerializer
     detail_serializer_class = PostingDetailSerializer
-
-    def get_queryset(self):
-        return visible_to(self.request.user, Posting).select_related("document")
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return PostingCreateSerializer
-        if self.action == "retrieve":
-            return PostingDetailSerializer
-        return PostingSerializer
+    create_serializer_class = PostingCreateSerializer
+    filterset_class = PostingFilter
 
     def get_object(self):
         posting = super().get_object()
@@ -208,26 +190,15 @@ class ObjectionCreateSerializer(serializers.Serializer):
     received_on = serializers.DateField()
 
 
-class ObjectionViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    TransitionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ObjectionViewSet(ProcessViewSet):
     """Objections to entries of postings in the caller's jurisdiction; uphold / dismiss."""
 
     xlsx_title = "异议"
 
+    model = Objection
+    related = ("entry",)
     serializer_class = ObjectionSerializer
-    detail_serializer_class = ObjectionSerializer
-    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ObjectionFilter
-
-    def get_queryset(self):
-        return visible_to(self.request.user, Objection).select_related("entry")
 
     @extend_schema(request=ObjectionCreateSerializer, responses=ObjectionSerializer)
     def create(self, request, *args, **kwargs):

@@ -12,6 +12,7 @@ from permissions.audit import Actor
 from permissions.scoping import visible_to
 from web.api.documents import DocumentSerializer
 from web.api.inputs import form_data
+from web.api.scoped import ScopedViewSet
 from workflows import transitions
 
 
@@ -37,9 +38,10 @@ class CaseFieldsMixin(TransitionFieldsMixin):
 
 class TransitionsMixin:
     """``POST {id}/transitions/{name}/`` runs a named step; ``GET {id}/documents/`` lists the
-    documents issued for the object. The view's ``get_object`` does the scoping (404)."""
+    documents issued for the object. The view's ``get_object`` does the scoping (404); its
+    ``detail_serializer_class`` answers a transition."""
 
-    detail_serializer_class = None
+    detail_serializer_class: type[serializers.Serializer]
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
@@ -62,3 +64,10 @@ class TransitionsMixin:
             "office", "previous", "issued_by"
         )
         return Response(DocumentSerializer(documents, many=True).data)
+
+
+class ProcessViewSet(TransitionsMixin, ScopedViewSet):
+    """A scoped resource that moves through named steps, with its transitions and documents.
+    Here, not in web.api.scoped: this module imports the documents API, which is scoped too.
+    TransitionsMixin adds actions only (no ``initial``, ``finalize_response`` or ``list``), so
+    ahead of ScopedViewSet it leaves CheckedInputMixin's checks first."""

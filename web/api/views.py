@@ -1,59 +1,45 @@
 """API views for regions and persons: scope, parse, call the action, serialize."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import generics, status, viewsets
 from rest_framework.response import Response
 
 from casework.filters import PersonFilter, RegionFilter
 from casework.models import Person, Program, Region
 from permissions import rules
 from permissions.audit import Actor
-from permissions.scoping import jobs_visible_to, visible_to
+from permissions.scoping import jobs_visible_to
 from web.api import serializers
 from web.api.inputs import CheckedInputMixin
+from web.api.scoped import ScopedViewSet
 from web.api.xlsx import XLSXListMixin
 from workflows.people import register_person
 
 
-class RegionViewSet(CheckedInputMixin, XLSXListMixin, viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(ScopedViewSet):
     """Regions the caller reaches: their jurisdiction's subtree and the regions above it."""
 
     xlsx_title = "行政区划"
 
+    model = Region
+    ordering = ("code",)
     serializer_class = serializers.RegionSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = RegionFilter
     lookup_field = "code"
 
-    def get_queryset(self):
-        return visible_to(self.request.user, Region).order_by("code")
 
-
-class PersonViewSet(
-    CheckedInputMixin,
-    XLSXListMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PersonViewSet(ScopedViewSet):
     """Persons in the caller's jurisdiction or granted to them; ID numbers masked in lists."""
 
     xlsx_title = "人员"
 
-    filter_backends = [DjangoFilterBackend]
+    model = Person
+    related = ("household",)
+    ordering = ("id",)
+    serializer_class = serializers.PersonSerializer
+    detail_serializer_class = serializers.PersonDetailSerializer
+    create_serializer_class = serializers.PersonCreateSerializer
     filterset_class = PersonFilter
-
-    def get_queryset(self):
-        return visible_to(self.request.user, Person).select_related("household").order_by("id")
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return serializers.PersonCreateSerializer
-        if self.action == "retrieve":
-            return serializers.PersonDetailSerializer
-        return serializers.PersonSerializer
 
     @extend_schema(responses=serializers.PersonDetailSerializer)
     def create(self, request, *args, **kwargs):
