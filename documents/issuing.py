@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casework import clock
 from casework.models import Region
@@ -27,6 +28,15 @@ from permissions.scoping import region_of
 
 # Anything shaped like a whole ID number (GB 11643) must never reach a public summary.
 _WHOLE_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", re.ASCII)
+
+
+# How the registry's own audit actions read on the timeline of any object.
+ACTION_LABELS = {
+    "document.issue": gettext_lazy("Issued"),
+    "document.revoke": gettext_lazy("Revoked"),
+    "document.supersede": gettext_lazy("Replaced by a new version"),
+    "document.expire": gettext_lazy("Expired"),
+}
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,11 @@ from workflows.transitions import (
     ReasonForm,
     RowResult,
     Step,
+    Steps,
     TransitionConflict,
     describe_refusal,
     move,
     move_many,
-    register_steps,
 )
 
 
@@ -562,77 +562,82 @@ def issue_not_confirmed(application, actor, reason):
     )
 
 
-register_steps(
-    Application,
-    Step(
-        "submit",
-        gettext_lazy("Submit"),
-        "submit",
-        _submit,
-        rules.may_work_at_village,
-        confirm=gettext_lazy("Submit the application? The declaration form is issued."),
-    ),
-    Step(
-        "record_visit",
-        gettext_lazy("Record the household visit"),
-        "record_visit",
-        _record_visit,
-        rules.may_work_at_village,
-        form=VisitForm,
-    ),
-    Step(
-        "return",
-        gettext_lazy("Return to the level below"),
-        "send_back",
-        _return,
-        rules.may_return_application,
-        form=ReasonForm,
-        aside=True,
-    ),
-    Step(
-        "defer",
-        gettext_lazy("Defer"),
-        "defer",
-        _defer,
-        rules.may_act_at_current_level,
-        form=ReasonForm,
-        aside=True,
-    ),
-    Step(
-        "resume",
-        gettext_lazy("Resume"),
-        "resume",
-        _resume,
-        rules.may_act_at_current_level,
-        aside=True,
-    ),
-    Step(
-        "reject",
-        gettext_lazy("Reject"),
-        "reject",
-        _reject,
-        rules.may_act_at_current_level,
-        form=ReasonForm,
-        confirm=gettext_lazy(
-            "Reject this application? A signed not-confirmed notice is issued to the applicant."
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        Application,
+        (
+            Step(
+                "submit",
+                gettext_lazy("Submit"),
+                "submit",
+                _submit,
+                rules.may_work_at_village,
+                confirm=gettext_lazy("Submit the application? The declaration form is issued."),
+            ),
+            Step(
+                "record_visit",
+                gettext_lazy("Record the household visit"),
+                "record_visit",
+                _record_visit,
+                rules.may_work_at_village,
+                form=VisitForm,
+            ),
+            Step(
+                "return",
+                gettext_lazy("Return to the level below"),
+                "send_back",
+                _return,
+                rules.may_return_application,
+                form=ReasonForm,
+                aside=True,
+            ),
+            Step(
+                "defer",
+                gettext_lazy("Defer"),
+                "defer",
+                _defer,
+                rules.may_act_at_current_level,
+                form=ReasonForm,
+                aside=True,
+            ),
+            Step(
+                "resume",
+                gettext_lazy("Resume"),
+                "resume",
+                _resume,
+                rules.may_act_at_current_level,
+                aside=True,
+            ),
+            Step(
+                "reject",
+                gettext_lazy("Reject"),
+                "reject",
+                _reject,
+                rules.may_act_at_current_level,
+                form=ReasonForm,
+                confirm=gettext_lazy(
+                    "Reject this application? A signed not-confirmed notice is issued to the applicant."
+                ),
+                aside=True,
+            ),
+            Step(
+                "withdraw",
+                gettext_lazy("Withdraw"),
+                "withdraw",
+                _withdraw,
+                rules.may_act_at_current_level,
+                form=ReasonForm,
+                confirm=gettext_lazy("Withdraw this application?"),
+                aside=True,
+            ),
         ),
-        aside=True,
+        labels={
+            "apply": gettext_lazy("Application recorded"),
+            "send_back": gettext_lazy("Returned to the level below"),
+            "submit": gettext_lazy("Submitted"),
+            "record_visit": gettext_lazy("Household visited"),
+            "appraise": gettext_lazy("Appraised"),
+        },
     ),
-    Step(
-        "withdraw",
-        gettext_lazy("Withdraw"),
-        "withdraw",
-        _withdraw,
-        rules.may_act_at_current_level,
-        form=ReasonForm,
-        confirm=gettext_lazy("Withdraw this application?"),
-        aside=True,
-    ),
-    labels={
-        "apply": gettext_lazy("Application recorded"),
-        "send_back": gettext_lazy("Returned to the level below"),
-        "submit": gettext_lazy("Submitted"),
-        "record_visit": gettext_lazy("Household visited"),
-        "appraise": gettext_lazy("Appraised"),
-    },
 )

@@ -7,23 +7,8 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Workflows")
 
     def ready(self) -> None:
-        # Each process registers its steps when its module is imported.
-        from workflows import (  # noqa: F401
-            applications,
-            bank_files,
-            case_decisions,
-            case_files,
-            cases,
-            certificates,
-            changes,
-            duplicates,
-            payments,
-            postings,
-            processes,
-            recipients,
-            recoveries,
-            reviews,
-            transitions,
-        )
+        # Every step is declared as data in its process's module and registered here, once.
+        from workflows import processes, steps, transitions
 
+        steps.register_all()
         transitions.on_move(processes.follow, processes.follow_many)

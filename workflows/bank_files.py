@@ -39,7 +39,7 @@ from documents.tasks import start_batch
 from permissions import rules
 from permissions.audit import Actor
 from workflows.payments import check_batch_separation
-from workflows.transitions import OpinionForm, Step, move, perform, register_steps
+from workflows.transitions import OpinionForm, Step, Steps, move, perform
 
 BANK_FILE_COLUMNS = [
     "序号",
@@ -323,23 +323,28 @@ def _letters(batch, paid_ids, actor):
     return start_batch(actor.officer, f"{batch}告知书", requests)
 
 
-register_steps(
-    PaymentBatch,
-    Step(
-        "export",
-        gettext_lazy("Export the bank file"),
-        "export",
-        _export,
-        rules.may_disburse_batch,
-        form=ExportForm,
-    ),
-    Step(
-        "import_return",
-        gettext_lazy("Import the bank's return file"),
-        "import_return",
-        _import_return,
-        rules.may_disburse_batch,
-        form=ReturnFileForm,
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        PaymentBatch,
+        (
+            Step(
+                "export",
+                gettext_lazy("Export the bank file"),
+                "export",
+                _export,
+                rules.may_disburse_batch,
+                form=ExportForm,
+            ),
+            Step(
+                "import_return",
+                gettext_lazy("Import the bank's return file"),
+                "import_return",
+                _import_return,
+                rules.may_disburse_batch,
+                form=ReturnFileForm,
+            ),
+        ),
     ),
 )
 

@@ -39,7 +39,7 @@ from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.separation import check_separation
-from workflows.transitions import OpinionForm, ReasonForm, Step, move, register_steps
+from workflows.transitions import OpinionForm, ReasonForm, Step, Steps, move
 
 VIOLATED = (
     "《中华人民共和国人口与计划生育法》关于严禁非医学需要的胎儿性别鉴定和选择性别人工终止妊娠"
@@ -416,75 +416,84 @@ def is_overdue(case, today: datetime.date | None = None) -> bool:
     return case.status == CaseStatus.REGISTERED and case.decision_due and case.decision_due < today
 
 
-register_steps(
-    EnforcementCase,
-    Step(
-        "propose_decision",
-        gettext_lazy("Propose the decisions"),
-        "propose_decision",
-        _propose_decision,
-        rules.may_investigate,
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        EnforcementCase,
+        (
+            Step(
+                "propose_decision",
+                gettext_lazy("Propose the decisions"),
+                "propose_decision",
+                _propose_decision,
+                rules.may_investigate,
+            ),
+            Step(
+                "approve_decision",
+                gettext_lazy("Approve the decisions"),
+                "approve_decision",
+                _approve_decision,
+                rules.may_approve_case,
+                form=OpinionForm,
+                confirm=gettext_lazy(
+                    "Approve the decisions? The penalty decisions are issued signed."
+                ),
+            ),
+            Step(
+                "record_execution",
+                gettext_lazy("Record an execution"),
+                "record_execution",
+                _record_execution,
+                rules.may_investigate,
+                form=ExecutionForm,
+            ),
+            Step(
+                "propose_closing",
+                gettext_lazy("Propose closing"),
+                "propose_closing",
+                _propose_closing,
+                rules.may_investigate,
+                form=ClosingForm,
+            ),
+            Step(
+                "close",
+                gettext_lazy("Close the case"),
+                "close",
+                _close,
+                rules.may_approve_case,
+                confirm=gettext_lazy("Close the case? It becomes read-only."),
+            ),
+            Step(
+                "extend_deadline",
+                gettext_lazy("Extend the decision deadline"),
+                "extend_deadline",
+                _extend_deadline,
+                lambda user, case: (
+                    rules.may_approve_case(user, case) and not case.deadline_extended
+                ),
+                form=ReasonForm,
+                aside=True,
+            ),
+            Step(
+                "return_proposal",
+                gettext_lazy("Return to the investigators"),
+                "return_proposal",
+                _return_proposal,
+                rules.may_approve_case,
+                form=ReasonForm,
+                aside=True,
+            ),
+            Step(
+                "reopen",
+                gettext_lazy("Reopen"),
+                "reopen",
+                _reopen,
+                rules.may_approve_case,
+                form=ReasonForm,
+                aside=True,
+                confirm=gettext_lazy("Reopen this closed case?"),
+            ),
+        ),
+        labels={"propose_measure": gettext_lazy("Measure proposed")},
     ),
-    Step(
-        "approve_decision",
-        gettext_lazy("Approve the decisions"),
-        "approve_decision",
-        _approve_decision,
-        rules.may_approve_case,
-        form=OpinionForm,
-        confirm=gettext_lazy("Approve the decisions? The penalty decisions are issued signed."),
-    ),
-    Step(
-        "record_execution",
-        gettext_lazy("Record an execution"),
-        "record_execution",
-        _record_execution,
-        rules.may_investigate,
-        form=ExecutionForm,
-    ),
-    Step(
-        "propose_closing",
-        gettext_lazy("Propose closing"),
-        "propose_closing",
-        _propose_closing,
-        rules.may_investigate,
-        form=ClosingForm,
-    ),
-    Step(
-        "close",
-        gettext_lazy("Close the case"),
-        "close",
-        _close,
-        rules.may_approve_case,
-        confirm=gettext_lazy("Close the case? It becomes read-only."),
-    ),
-    Step(
-        "extend_deadline",
-        gettext_lazy("Extend the decision deadline"),
-        "extend_deadline",
-        _extend_deadline,
-        lambda user, case: rules.may_approve_case(user, case) and not case.deadline_extended,
-        form=ReasonForm,
-        aside=True,
-    ),
-    Step(
-        "return_proposal",
-        gettext_lazy("Return to the investigators"),
-        "return_proposal",
-        _return_proposal,
-        rules.may_approve_case,
-        form=ReasonForm,
-        aside=True,
-    ),
-    Step(
-        "reopen",
-        gettext_lazy("Reopen"),
-        "reopen",
-        _reopen,
-        rules.may_approve_case,
-        form=ReasonForm,
-        aside=True,
-        confirm=gettext_lazy("Reopen this closed case?"),
-    ),
-    labels={"propose_measure": gettext_lazy("Measure proposed")},
 )

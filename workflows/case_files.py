@@ -34,7 +34,7 @@ from casework.models import (
 from casework.uploads import store_once
 from permissions import audit, rules
 from permissions.audit import Actor
-from workflows.transitions import TransitionConflict, register_action_labels
+from workflows.transitions import Steps, TransitionConflict
 
 # Evidence includes recordings, so it may be larger than other uploads (10 MB).
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
@@ -335,11 +335,14 @@ def case_file_context(case: EnforcementCase, investigating: bool) -> dict:
     }
 
 
-register_action_labels(
-    {
-        "add_party": gettext_lazy("Party added"),
-        "add_evidence": gettext_lazy("Evidence added"),
-        "add_action": gettext_lazy("Chronology entry added"),
-    },
-    EnforcementCase,
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        EnforcementCase,
+        labels={
+            "add_party": gettext_lazy("Party added"),
+            "add_evidence": gettext_lazy("Evidence added"),
+            "add_action": gettext_lazy("Chronology entry added"),
+        },
+    ),
 )

@@ -26,7 +26,7 @@ from permissions.models import AuditEntry, CaseGrant, Officer
 from permissions.roles import Role
 from permissions.scoping import code_in_jurisdiction
 from permissions.separation import check_separation, separation_rule
-from workflows.transitions import ReasonForm, Step, move, register_steps
+from workflows.transitions import ReasonForm, Step, Steps, move
 
 MIN_INVESTIGATORS = 2
 
@@ -218,66 +218,71 @@ def _assign(case, actor, data):
     return current
 
 
-register_steps(
-    EnforcementCase,
-    Step(
-        "propose_registration",
-        gettext_lazy("Propose to register"),
-        "propose_registration",
-        _propose("propose_registration"),
-        rules.may_investigate,
-        form=ProposalForm,
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        EnforcementCase,
+        (
+            Step(
+                "propose_registration",
+                gettext_lazy("Propose to register"),
+                "propose_registration",
+                _propose("propose_registration"),
+                rules.may_investigate,
+                form=ProposalForm,
+            ),
+            Step(
+                "propose_decline",
+                gettext_lazy("Propose not to register"),
+                "propose_decline",
+                _propose("propose_decline"),
+                rules.may_investigate,
+                form=ProposalForm,
+                aside=True,
+            ),
+            Step(
+                "register",
+                gettext_lazy("Register the case"),
+                "register",
+                _register,
+                rules.may_approve_case,
+                form=RegisterForm,
+            ),
+            Step(
+                "decline",
+                gettext_lazy("Decline to register"),
+                "decline",
+                _decline,
+                rules.may_approve_case,
+                form=ReasonForm,
+                aside=True,
+                confirm=gettext_lazy("Decline to register? The clue is closed with the reasons."),
+            ),
+            Step(
+                "return",
+                gettext_lazy("Send back to the investigators"),
+                "send_back",
+                _send_back,
+                rules.may_approve_case,
+                form=ReasonForm,
+                aside=True,
+            ),
+            Step(
+                "assign",
+                gettext_lazy("Reassign the investigators"),
+                "reassign",
+                _assign,
+                rules.may_approve_case,
+                form=AssignForm,
+                aside=True,
+            ),
+        ),
+        labels={
+            "record_clue": gettext_lazy("Clue recorded"),
+            "view_informant": gettext_lazy("Informant shown"),
+            "grant_access": gettext_lazy("Investigator assigned"),
+            "revoke_access": gettext_lazy("Investigator taken off"),
+            "end_access": gettext_lazy("Investigator taken off: no longer an investigator"),
+        },
     ),
-    Step(
-        "propose_decline",
-        gettext_lazy("Propose not to register"),
-        "propose_decline",
-        _propose("propose_decline"),
-        rules.may_investigate,
-        form=ProposalForm,
-        aside=True,
-    ),
-    Step(
-        "register",
-        gettext_lazy("Register the case"),
-        "register",
-        _register,
-        rules.may_approve_case,
-        form=RegisterForm,
-    ),
-    Step(
-        "decline",
-        gettext_lazy("Decline to register"),
-        "decline",
-        _decline,
-        rules.may_approve_case,
-        form=ReasonForm,
-        aside=True,
-        confirm=gettext_lazy("Decline to register? The clue is closed with the reasons."),
-    ),
-    Step(
-        "return",
-        gettext_lazy("Send back to the investigators"),
-        "send_back",
-        _send_back,
-        rules.may_approve_case,
-        form=ReasonForm,
-        aside=True,
-    ),
-    Step(
-        "assign",
-        gettext_lazy("Reassign the investigators"),
-        "reassign",
-        _assign,
-        rules.may_approve_case,
-        form=AssignForm,
-        aside=True,
-    ),
-    labels={
-        "record_clue": gettext_lazy("Clue recorded"),
-        "view_informant": gettext_lazy("Informant shown"),
-        "grant_access": gettext_lazy("Investigator assigned"),
-        "revoke_access": gettext_lazy("Investigator taken off"),
-        "end_access": gettext_lazy("Investigator taken off: no longer an investigator"),
-    },
 )

@@ -32,7 +32,7 @@ from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import code_in_jurisdiction
-from workflows.transitions import OpinionForm, ReasonForm, Step, move, register_steps
+from workflows.transitions import OpinionForm, ReasonForm, Step, Steps, move
 
 DOCUMENT_KINDS = {
     CertificateKind.MARRIAGE_CHILDBEARING: DocumentKind.MIGRANT_CERTIFICATE,
@@ -416,111 +416,121 @@ def _acknowledge_notice(notice, actor, data):
         return _acknowledge(notice, actor, data.get("reply", ""))
 
 
-register_steps(
-    MigrantCertificate,
-    Step("submit", gettext_lazy("Submit"), "submit", _submit, rules.may_handle_certificate),
-    Step(
-        "request_verification",
-        gettext_lazy("Ask the registration area to verify"),
-        "request_verification",
-        _request_verification,
-        lambda user, c: (
-            c.kind == CertificateKind.SERVICE
-            and c.from_another_area
-            and rules.may_handle_certificate(user, c)
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        MigrantCertificate,
+        (
+            Step("submit", gettext_lazy("Submit"), "submit", _submit, rules.may_handle_certificate),
+            Step(
+                "request_verification",
+                gettext_lazy("Ask the registration area to verify"),
+                "request_verification",
+                _request_verification,
+                lambda user, c: (
+                    c.kind == CertificateKind.SERVICE
+                    and c.from_another_area
+                    and rules.may_handle_certificate(user, c)
+                ),
+                form=ReasonForm,
+            ),
+            Step(
+                "verify",
+                gettext_lazy("Verify the facts"),
+                "verify",
+                _verify,
+                lambda user, c: (
+                    c.status == CertificateStatus.SUBMITTED
+                    and not (c.kind == CertificateKind.SERVICE and c.from_another_area)
+                    and rules.may_handle_certificate(user, c)
+                ),
+                form=ReasonForm,
+            ),
+            Step(
+                "confirm_verification",
+                gettext_lazy("Answer the verification request"),
+                "verify",
+                _confirm_verification,
+                lambda user, c: (
+                    c.status == CertificateStatus.AWAITING_VERIFICATION
+                    and rules.may_confirm_verification(user, c)
+                ),
+                form=ConfirmVerificationForm,
+            ),
+            Step("issue", gettext_lazy("Issue"), "issue", _issue, rules.may_handle_certificate),
+            Step("renew", gettext_lazy("Renew"), "renew", _renew, rules.may_handle_certificate),
+            Step(
+                "report_lost",
+                gettext_lazy("Report lost and re-issue"),
+                "report_lost",
+                _report_lost,
+                rules.may_handle_certificate,
+                form=ReasonForm,
+                confirm=gettext_lazy("Revoke the lost certificate and issue a replacement?"),
+            ),
+            Step(
+                "amend",
+                gettext_lazy("Change the facts"),
+                "amend",
+                _amend,
+                rules.may_handle_certificate,
+                form=ReasonForm,
+            ),
+            Step(
+                "reject",
+                gettext_lazy("Reject"),
+                "reject",
+                _reject,
+                rules.may_handle_certificate,
+                form=ReasonForm,
+                confirm=gettext_lazy("Reject this application?"),
+            ),
+            Step(
+                "revoke",
+                gettext_lazy("Revoke"),
+                "revoke",
+                _revoke,
+                rules.may_handle_certificate,
+                form=ReasonForm,
+                confirm=gettext_lazy(
+                    "Revoke this certificate? Verification will report it revoked."
+                ),
+            ),
+            Step(
+                "expire",
+                gettext_lazy("Mark expired"),
+                "expire",
+                _expire,
+                lambda user, c: (
+                    c.valid_until is not None
+                    and c.valid_until < clock.today()
+                    and rules.may_handle_certificate(user, c)
+                ),
+                form=OpinionForm,
+            ),
         ),
-        form=ReasonForm,
+        labels={
+            "apply": gettext_lazy("Application recorded"),
+            "apply_online": gettext_lazy("Applied online by the holder"),
+            "update_facts": gettext_lazy("Facts corrected"),
+            "verify": gettext_lazy("Facts verified"),
+        },
     ),
-    Step(
-        "verify",
-        gettext_lazy("Verify the facts"),
-        "verify",
-        _verify,
-        lambda user, c: (
-            c.status == CertificateStatus.SUBMITTED
-            and not (c.kind == CertificateKind.SERVICE and c.from_another_area)
-            and rules.may_handle_certificate(user, c)
+    Steps(
+        CertificateNotice,
+        (
+            Step(
+                "acknowledge",
+                gettext_lazy("Acknowledge"),
+                "acknowledge",
+                _acknowledge_notice,
+                lambda user, n: (
+                    n.kind != NoticeKind.VERIFICATION_REQUEST
+                    and rules.may_acknowledge_notice(user, n)
+                ),
+                form=AcknowledgeForm,
+            ),
         ),
-        form=ReasonForm,
-    ),
-    Step(
-        "confirm_verification",
-        gettext_lazy("Answer the verification request"),
-        "verify",
-        _confirm_verification,
-        lambda user, c: (
-            c.status == CertificateStatus.AWAITING_VERIFICATION
-            and rules.may_confirm_verification(user, c)
-        ),
-        form=ConfirmVerificationForm,
-    ),
-    Step("issue", gettext_lazy("Issue"), "issue", _issue, rules.may_handle_certificate),
-    Step("renew", gettext_lazy("Renew"), "renew", _renew, rules.may_handle_certificate),
-    Step(
-        "report_lost",
-        gettext_lazy("Report lost and re-issue"),
-        "report_lost",
-        _report_lost,
-        rules.may_handle_certificate,
-        form=ReasonForm,
-        confirm=gettext_lazy("Revoke the lost certificate and issue a replacement?"),
-    ),
-    Step(
-        "amend",
-        gettext_lazy("Change the facts"),
-        "amend",
-        _amend,
-        rules.may_handle_certificate,
-        form=ReasonForm,
-    ),
-    Step(
-        "reject",
-        gettext_lazy("Reject"),
-        "reject",
-        _reject,
-        rules.may_handle_certificate,
-        form=ReasonForm,
-        confirm=gettext_lazy("Reject this application?"),
-    ),
-    Step(
-        "revoke",
-        gettext_lazy("Revoke"),
-        "revoke",
-        _revoke,
-        rules.may_handle_certificate,
-        form=ReasonForm,
-        confirm=gettext_lazy("Revoke this certificate? Verification will report it revoked."),
-    ),
-    Step(
-        "expire",
-        gettext_lazy("Mark expired"),
-        "expire",
-        _expire,
-        lambda user, c: (
-            c.valid_until is not None
-            and c.valid_until < clock.today()
-            and rules.may_handle_certificate(user, c)
-        ),
-        form=OpinionForm,
-    ),
-    labels={
-        "apply": gettext_lazy("Application recorded"),
-        "apply_online": gettext_lazy("Applied online by the holder"),
-        "update_facts": gettext_lazy("Facts corrected"),
-        "verify": gettext_lazy("Facts verified"),
-    },
-)
-register_steps(
-    CertificateNotice,
-    Step(
-        "acknowledge",
-        gettext_lazy("Acknowledge"),
-        "acknowledge",
-        _acknowledge_notice,
-        lambda user, n: (
-            n.kind != NoticeKind.VERIFICATION_REQUEST and rules.may_acknowledge_notice(user, n)
-        ),
-        form=AcknowledgeForm,
     ),
 )
 

@@ -40,14 +40,7 @@ from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 from workflows.payments import replace_bank_account
-from workflows.transitions import (
-    OpinionForm,
-    ReasonForm,
-    Step,
-    move,
-    register_action_labels,
-    register_steps,
-)
+from workflows.transitions import OpinionForm, ReasonForm, Step, Steps, move
 
 # Recipients whose facts may change: payments run, or are only suspended.
 RECIPIENT_STATUSES = (ApplicationStatus.ENROLLED, ApplicationStatus.SUSPENDED)
@@ -416,42 +409,58 @@ def _withdraw(change, actor, data):
         return move(change, "withdraw", actor, opinion=data["opinion"], reason=data["opinion"])
 
 
-register_steps(
-    ChangeRequest,
-    Step(
-        "approve",
-        gettext_lazy("Approve the change"),
-        "approve",
-        _approve,
-        rules.may_decide_change,
-        form=OpinionForm,
-        confirm=gettext_lazy("Approve this change? The new facts take effect from its date."),
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        ChangeRequest,
+        (
+            Step(
+                "approve",
+                gettext_lazy("Approve the change"),
+                "approve",
+                _approve,
+                rules.may_decide_change,
+                form=OpinionForm,
+                confirm=gettext_lazy(
+                    "Approve this change? The new facts take effect from its date."
+                ),
+            ),
+            Step(
+                "reject",
+                gettext_lazy("Reject the change"),
+                "reject",
+                _reject,
+                rules.may_decide_change,
+                form=ReasonForm,
+                confirm=gettext_lazy("Reject this change request? Nothing is changed."),
+                aside=True,
+            ),
+            Step(
+                "withdraw",
+                gettext_lazy("Withdraw the request"),
+                "withdraw",
+                _withdraw,
+                rules.may_withdraw_change,
+                form=ReasonForm,
+                confirm=gettext_lazy("Withdraw this change request?"),
+                aside=True,
+            ),
+        ),
+        labels={"request": gettext_lazy("Change requested")},
     ),
-    Step(
-        "reject",
-        gettext_lazy("Reject the change"),
-        "reject",
-        _reject,
-        rules.may_decide_change,
-        form=ReasonForm,
-        confirm=gettext_lazy("Reject this change request? Nothing is changed."),
-        aside=True,
+    Steps(
+        Household,
+        labels={"change_address": gettext_lazy("Address changed")},
     ),
-    Step(
-        "withdraw",
-        gettext_lazy("Withdraw the request"),
-        "withdraw",
-        _withdraw,
-        rules.may_withdraw_change,
-        form=ReasonForm,
-        confirm=gettext_lazy("Withdraw this change request?"),
-        aside=True,
+    Steps(
+        Person,
+        labels={"change_household": gettext_lazy("Household changed")},
     ),
-    labels={"request": gettext_lazy("Change requested")},
+    Steps(
+        Person,
+        labels={"record_bank_account": gettext_lazy("Bank account recorded")},
+    ),
 )
-register_action_labels({"change_address": gettext_lazy("Address changed")}, Household)
-register_action_labels({"change_household": gettext_lazy("Household changed")}, Person)
-register_action_labels({"record_bank_account": gettext_lazy("Bank account recorded")}, Person)
 
 
 # How the pages and the API show a request.

@@ -13,14 +13,7 @@ from casework import clock
 from casework.models import Application, DuplicateSuspect, Person
 from permissions import audit, rules
 from permissions.audit import Actor, Change
-from workflows.transitions import (
-    ReasonForm,
-    Step,
-    move,
-    register_action_labels,
-    register_steps,
-    steps_of,
-)
+from workflows.transitions import ReasonForm, Step, Steps, move, steps_of
 
 # How the later application is held when the pair is one person, in order of preference: a
 # recipient's payments are suspended (the county approver then terminates, revokes or
@@ -101,34 +94,39 @@ def _different_persons(suspect: DuplicateSuspect, actor: Actor, data: dict) -> D
     return current
 
 
-register_steps(
-    DuplicateSuspect,
-    Step(
-        "same_person",
-        gettext_lazy("The same person"),
-        "confirm_same_person",
-        _same_person,
-        rules.may_resolve_duplicate,
-        form=ReasonForm,
-        confirm=gettext_lazy(
-            "Decide these are one person? The later application is suspended (a recipient) or "
-            "deferred (still in the chain) for the county to decide."
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        DuplicateSuspect,
+        (
+            Step(
+                "same_person",
+                gettext_lazy("The same person"),
+                "confirm_same_person",
+                _same_person,
+                rules.may_resolve_duplicate,
+                form=ReasonForm,
+                confirm=gettext_lazy(
+                    "Decide these are one person? The later application is suspended (a recipient) or "
+                    "deferred (still in the chain) for the county to decide."
+                ),
+            ),
+            Step(
+                "different_persons",
+                gettext_lazy("Different persons"),
+                "confirm_different_persons",
+                _different_persons,
+                rules.may_resolve_duplicate,
+                form=ReasonForm,
+                confirm=gettext_lazy("Decide these are two different persons and close the pair?"),
+            ),
         ),
     ),
-    Step(
-        "different_persons",
-        gettext_lazy("Different persons"),
-        "confirm_different_persons",
-        _different_persons,
-        rules.may_resolve_duplicate,
-        form=ReasonForm,
-        confirm=gettext_lazy("Decide these are two different persons and close the pair?"),
+    Steps(
+        Person,
+        labels={
+            "duplicate_same_person": gettext_lazy("Found to be the same person as another record"),
+            "duplicate_different_persons": gettext_lazy("Found to be a different person"),
+        },
     ),
-)
-register_action_labels(
-    {
-        "duplicate_same_person": gettext_lazy("Found to be the same person as another record"),
-        "duplicate_different_persons": gettext_lazy("Found to be a different person"),
-    },
-    Person,
 )

@@ -36,7 +36,7 @@ from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
 from permissions.separation import SIGNING_LEVELS, SeparationOfDuties
-from workflows.transitions import OpinionForm, ReasonForm, Step, move, register_steps
+from workflows.transitions import OpinionForm, ReasonForm, Step, Steps, move
 
 # Rows are read and written this many at a time, so a county-sized batch streams.
 CHUNK = 2000
@@ -350,41 +350,48 @@ def _close(batch, actor, data):
         return move(batch, "close", actor, opinion=data.get("opinion", ""))
 
 
-register_steps(
-    PaymentBatch,
-    Step(
-        "approve",
-        gettext_lazy("Approve the batch"),
-        "approve",
-        _approve,
-        rules.may_approve_batch,
-        form=OpinionForm,
-        confirm=gettext_lazy("Approve this batch for payment?"),
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        PaymentBatch,
+        (
+            Step(
+                "approve",
+                gettext_lazy("Approve the batch"),
+                "approve",
+                _approve,
+                rules.may_approve_batch,
+                form=OpinionForm,
+                confirm=gettext_lazy("Approve this batch for payment?"),
+            ),
+            Step(
+                "return",
+                gettext_lazy("Return the batch"),
+                "send_back",
+                _return,
+                rules.may_approve_batch,
+                form=ReasonForm,
+                aside=True,
+                confirm=gettext_lazy("Return this batch? Its payments are cancelled."),
+            ),
+            Step(
+                "mark_sent",
+                gettext_lazy("Mark the bank file sent"),
+                "mark_sent",
+                _mark_sent,
+                rules.may_disburse_batch,
+            ),
+            Step(
+                "close", gettext_lazy("Close the batch"), "close", _close, rules.may_disburse_batch
+            ),
+        ),
+        labels={
+            "build": gettext_lazy("Batch built"),
+            "send_back": gettext_lazy("Returned"),
+            "export": gettext_lazy("Bank file exported"),
+            "import_return": gettext_lazy("Bank return imported"),
+        },
     ),
-    Step(
-        "return",
-        gettext_lazy("Return the batch"),
-        "send_back",
-        _return,
-        rules.may_approve_batch,
-        form=ReasonForm,
-        aside=True,
-        confirm=gettext_lazy("Return this batch? Its payments are cancelled."),
-    ),
-    Step(
-        "mark_sent",
-        gettext_lazy("Mark the bank file sent"),
-        "mark_sent",
-        _mark_sent,
-        rules.may_disburse_batch,
-    ),
-    Step("close", gettext_lazy("Close the batch"), "close", _close, rules.may_disburse_batch),
-    labels={
-        "build": gettext_lazy("Batch built"),
-        "send_back": gettext_lazy("Returned"),
-        "export": gettext_lazy("Bank file exported"),
-        "import_return": gettext_lazy("Bank return imported"),
-    },
 )
 
 

@@ -42,12 +42,11 @@ from workflows.applications import issue_not_confirmed
 from workflows.transitions import (
     RowResult,
     Step,
+    Steps,
     TransitionConflict,
     move,
     move_many,
     perform_many,
-    register_action_labels,
-    register_steps,
 )
 
 # A notice may have gone up on the board this long before it is recorded here.
@@ -377,49 +376,56 @@ def close_many(actor: Actor, ids: list[int]) -> list[RowResult]:
     return perform_many("close", found, ids, actor, {})
 
 
-register_steps(
-    Posting,
-    Step(
-        "close",
-        gettext_lazy("Close the posting"),
-        "close",
-        _close,
-        rules.may_close_posting,
-        confirm=gettext_lazy(
-            "Close the posting? Every entry without an upheld objection moves on to the next level."
-        ),
-    ),
-    labels={"open_posting": gettext_lazy("Posting put up")},
-)
 # What postings do to their applications, on the applications' timelines.
-register_action_labels(
-    {
-        "post_in_village": gettext_lazy("Posted in the village"),
-        "post_in_township": gettext_lazy("Posted in the township"),
-        "post_in_county": gettext_lazy("Posted in the county"),
-        "pass_village_posting": gettext_lazy("Village posting passed"),
-        "pass_township_posting": gettext_lazy("Township posting passed"),
-        "pass_county_posting": gettext_lazy("County posting passed"),
-    },
-    Application,
-)
-register_steps(
-    Objection,
-    Step(
-        "uphold",
-        gettext_lazy("Uphold"),
-        "uphold",
-        _uphold,
-        rules.may_handle_objection,
-        form=UpholdForm,
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        Posting,
+        (
+            Step(
+                "close",
+                gettext_lazy("Close the posting"),
+                "close",
+                _close,
+                rules.may_close_posting,
+                confirm=gettext_lazy(
+                    "Close the posting? Every entry without an upheld objection moves on to the next level."
+                ),
+            ),
+        ),
+        labels={"open_posting": gettext_lazy("Posting put up")},
     ),
-    Step(
-        "dismiss",
-        gettext_lazy("Dismiss"),
-        "dismiss",
-        _dismiss,
-        rules.may_handle_objection,
-        form=DismissForm,
+    Steps(
+        Application,
+        labels={
+            "post_in_village": gettext_lazy("Posted in the village"),
+            "post_in_township": gettext_lazy("Posted in the township"),
+            "post_in_county": gettext_lazy("Posted in the county"),
+            "pass_village_posting": gettext_lazy("Village posting passed"),
+            "pass_township_posting": gettext_lazy("Township posting passed"),
+            "pass_county_posting": gettext_lazy("County posting passed"),
+        },
     ),
-    labels={"record_objection": gettext_lazy("Objection recorded")},
+    Steps(
+        Objection,
+        (
+            Step(
+                "uphold",
+                gettext_lazy("Uphold"),
+                "uphold",
+                _uphold,
+                rules.may_handle_objection,
+                form=UpholdForm,
+            ),
+            Step(
+                "dismiss",
+                gettext_lazy("Dismiss"),
+                "dismiss",
+                _dismiss,
+                rules.may_handle_objection,
+                form=DismissForm,
+            ),
+        ),
+        labels={"record_objection": gettext_lazy("Objection recorded")},
+    ),
 )

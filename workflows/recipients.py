@@ -32,10 +32,10 @@ from workflows.transitions import (
     ReasonForm,
     RowResult,
     Step,
+    Steps,
     TransitionConflict,
     move,
     move_many,
-    register_steps,
 )
 
 
@@ -357,67 +357,72 @@ def _revoke(application, actor, data):
         return current
 
 
-register_steps(
-    Application,
-    Step(
-        "file",
-        gettext_lazy("File at the city"),
-        "file",
-        _file,
-        rules.may_file_at_city,
-        confirm=gettext_lazy("File this application? It is paid from the next period."),
-    ),
-    Step(
-        "annual_review",
-        gettext_lazy("Record the annual review"),
-        "annual_review",
-        _annual_review,
-        rules.may_work_at_village,
-        form=AnnualReviewForm,
-    ),
-    Step(
-        "suspend",
-        gettext_lazy("Suspend payments"),
-        "suspend",
-        _suspend,
-        rules.may_approve_at_county,
-        form=ReasonForm,
-        aside=True,
-    ),
-    Step(
-        "reinstate",
-        gettext_lazy("Reinstate"),
-        "reinstate",
-        _reinstate,
-        rules.may_approve_at_county,
-        form=OpinionForm,
-        aside=True,
-    ),
-    Step(
-        "terminate",
-        gettext_lazy("Terminate"),
-        "terminate",
-        _terminate,
-        rules.may_approve_at_county,
-        form=TerminateForm,
-        confirm=gettext_lazy("Terminate? Payments end with the current period."),
-        aside=True,
-    ),
-    Step(
-        "revoke",
-        gettext_lazy("Revoke for fraud"),
-        "revoke",
-        _revoke,
-        rules.may_approve_at_county,
-        form=RevokeForm,
-        confirm=gettext_lazy(
-            "Revoke for fraud? The entitlement is cancelled and the amount paid is to be "
-            "recovered; the officers who signed the false steps are named."
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        Application,
+        (
+            Step(
+                "file",
+                gettext_lazy("File at the city"),
+                "file",
+                _file,
+                rules.may_file_at_city,
+                confirm=gettext_lazy("File this application? It is paid from the next period."),
+            ),
+            Step(
+                "annual_review",
+                gettext_lazy("Record the annual review"),
+                "annual_review",
+                _annual_review,
+                rules.may_work_at_village,
+                form=AnnualReviewForm,
+            ),
+            Step(
+                "suspend",
+                gettext_lazy("Suspend payments"),
+                "suspend",
+                _suspend,
+                rules.may_approve_at_county,
+                form=ReasonForm,
+                aside=True,
+            ),
+            Step(
+                "reinstate",
+                gettext_lazy("Reinstate"),
+                "reinstate",
+                _reinstate,
+                rules.may_approve_at_county,
+                form=OpinionForm,
+                aside=True,
+            ),
+            Step(
+                "terminate",
+                gettext_lazy("Terminate"),
+                "terminate",
+                _terminate,
+                rules.may_approve_at_county,
+                form=TerminateForm,
+                confirm=gettext_lazy("Terminate? Payments end with the current period."),
+                aside=True,
+            ),
+            Step(
+                "revoke",
+                gettext_lazy("Revoke for fraud"),
+                "revoke",
+                _revoke,
+                rules.may_approve_at_county,
+                form=RevokeForm,
+                confirm=gettext_lazy(
+                    "Revoke for fraud? The entitlement is cancelled and the amount paid is to be "
+                    "recovered; the officers who signed the false steps are named."
+                ),
+                aside=True,
+            ),
         ),
-        aside=True,
+        labels={
+            "file": gettext_lazy("Filed at the city"),
+            "annual_review": gettext_lazy("Annual review"),
+        },
     ),
-    labels={
-        "file": gettext_lazy("Filed at the city"),
-        "annual_review": gettext_lazy("Annual review"),
-    },
 )

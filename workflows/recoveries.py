@@ -34,14 +34,7 @@ from casework.models import (
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from workflows.transitions import (
-    ReasonForm,
-    Step,
-    TransitionConflict,
-    move,
-    register_action_labels,
-    register_steps,
-)
+from workflows.transitions import ReasonForm, Step, Steps, TransitionConflict, move
 
 
 def paid_since(application: Application, false_since: datetime.date) -> int:
@@ -184,26 +177,6 @@ def _write_off(recovery, actor, data):
         )
 
 
-register_steps(
-    Recovery,
-    Step(
-        "write_off",
-        gettext_lazy("Write off"),
-        "write_off",
-        _write_off,
-        rules.may_write_off_recovery,
-        form=ReasonForm,
-        confirm=gettext_lazy("Write off what is still due? Nothing more is recovered."),
-        aside=True,
-    ),
-    labels={
-        "open_recovery": gettext_lazy("Recovery opened"),
-        "record_repayment": gettext_lazy("Repayment recorded"),
-        "settle": gettext_lazy("Repaid in full"),
-    },
-)
-
-
 # Supervisors' findings.
 
 
@@ -234,4 +207,30 @@ def record_finding(actor: Actor, batch: PaymentBatch, text: str) -> Finding:
     return finding
 
 
-register_action_labels({"record_finding": gettext_lazy("Supervisor's finding")}, PaymentBatch)
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        Recovery,
+        (
+            Step(
+                "write_off",
+                gettext_lazy("Write off"),
+                "write_off",
+                _write_off,
+                rules.may_write_off_recovery,
+                form=ReasonForm,
+                confirm=gettext_lazy("Write off what is still due? Nothing more is recovered."),
+                aside=True,
+            ),
+        ),
+        labels={
+            "open_recovery": gettext_lazy("Recovery opened"),
+            "record_repayment": gettext_lazy("Repayment recorded"),
+            "settle": gettext_lazy("Repaid in full"),
+        },
+    ),
+    Steps(
+        PaymentBatch,
+        labels={"record_finding": gettext_lazy("Supervisor's finding")},
+    ),
+)

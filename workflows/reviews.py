@@ -14,14 +14,7 @@ from permissions.audit import Actor
 from permissions.scoping import visible_to
 from permissions.separation import check_separation, separation_refusals
 from workflows.applications import VisitForm, record_household_visit
-from workflows.transitions import (
-    RowResult,
-    Step,
-    move,
-    move_many,
-    perform_many,
-    register_steps,
-)
+from workflows.transitions import RowResult, Step, Steps, move, move_many, perform_many
 
 
 class TownshipDecision(models.TextChoices):
@@ -92,34 +85,39 @@ def _county_recheck(application, actor, data):
     return record_household_visit(application, actor, data, level=Level.COUNTY)
 
 
-register_steps(
-    Application,
-    Step(
-        "township_check",
-        gettext_lazy("Pass the township check"),
-        "pass_township_check",
-        allowed=rules.may_check_at_township,
-        **_signed("township", "pass_township_check"),
+# This module's steps and audit actions; workflows/steps.py registers them.
+DECLARED = (
+    Steps(
+        Application,
+        (
+            Step(
+                "township_check",
+                gettext_lazy("Pass the township check"),
+                "pass_township_check",
+                allowed=rules.may_check_at_township,
+                **_signed("township", "pass_township_check"),
+            ),
+            Step(
+                "county_recheck",
+                gettext_lazy("Record the county recheck"),
+                "county_recheck",
+                _county_recheck,
+                rules.may_recheck_at_county,
+                form=VisitForm,
+            ),
+            Step(
+                "approve",
+                gettext_lazy("Approve"),
+                "approve",
+                allowed=rules.may_approve_at_county,
+                **_signed("county_approval", "approve"),
+                confirm=gettext_lazy("Approve this application? It goes to the city for filing."),
+            ),
+        ),
+        labels={
+            "pass_township_check": gettext_lazy("Passed the township check"),
+            "county_recheck": gettext_lazy("Rechecked by the county"),
+            "approve": gettext_lazy("Approved by the county"),
+        },
     ),
-    Step(
-        "county_recheck",
-        gettext_lazy("Record the county recheck"),
-        "county_recheck",
-        _county_recheck,
-        rules.may_recheck_at_county,
-        form=VisitForm,
-    ),
-    Step(
-        "approve",
-        gettext_lazy("Approve"),
-        "approve",
-        allowed=rules.may_approve_at_county,
-        **_signed("county_approval", "approve"),
-        confirm=gettext_lazy("Approve this application? It goes to the city for filing."),
-    ),
-    labels={
-        "pass_township_check": gettext_lazy("Passed the township check"),
-        "county_recheck": gettext_lazy("Rechecked by the county"),
-        "approve": gettext_lazy("Approved by the county"),
-    },
 )

@@ -1,12 +1,14 @@
 """Named transitions, shared by pages and API: which ones a user may run now, running one with
 its form, and the history of an object.
 
-Each process declares its steps (``Step``) in its own module; a step names the django-fsm method
+Each process declares its steps (``Step``, gathered in ``Steps``) in its own module, and
+workflows/steps.py registers them all in one place; a step names the django-fsm method
 that moves the status, the form of what the caller supplies, the permission rule that decides
 who may run it, and the action that runs it (locking the row, moving the status, writing the
 audit entry and any documents in one transaction).
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,21 +96,26 @@ _MOVE_LISTENERS: list[tuple[Callable, Callable]] = []
 _ACTION_LABELS: dict[tuple[type[models.Model] | None, str], str] = {}
 
 
-def register_steps(model: type[models.Model], *steps: Step, labels: dict | None = None) -> None:
-    """Declare (more) steps of ``model``; the order is the order pages show them in.
+@dataclass(frozen=True)
+class Steps:
+    """What one module declares for ``model``: its steps, in the order pages show them, and
+    how the model's other audit actions (such as ``apply``) read on timelines (``labels``).
+    workflows/steps.py registers every module's declarations, in one place."""
 
-    ``labels`` names the model's other audit actions (such as ``apply``) for its timeline.
-    """
-    _STEPS.setdefault(model, {}).update((step.name, step) for step in steps)
-    for step in steps:
-        _ACTION_LABELS.setdefault((model, step.method), step.label)
-    register_action_labels(labels or {}, model)
+    model: type[models.Model] | None  # None: labels of actions on any model
+    steps: tuple[Step, ...] = ()
+    labels: dict = dataclasses.field(default_factory=dict)
 
 
-def register_action_labels(labels: dict, model: type[models.Model] | None = None) -> None:
-    """Name audit actions for timelines (actions that are not steps, e.g. ``document.issue``),
-    of ``model`` or, without it, of any model."""
-    _ACTION_LABELS.update(((model, action), label) for action, label in labels.items())
+def register(declared: Steps) -> None:
+    """Register (more) steps and action labels of one model (workflows/steps.py calls it)."""
+    if declared.steps:
+        _STEPS.setdefault(declared.model, {}).update((step.name, step) for step in declared.steps)
+    for step in declared.steps:
+        _ACTION_LABELS.setdefault((declared.model, step.method), step.label)
+    _ACTION_LABELS.update(
+        ((declared.model, action), label) for action, label in declared.labels.items()
+    )
 
 
 def on_move(one: Callable[[models.Model, str], None], many: Callable | None = None) -> None:

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from documents import checks, issuing, verification
@@ -25,16 +24,8 @@ from web.pages import (
     querystring_without_page,
     wants_workbook,
 )
-from workflows.transitions import history, register_action_labels
+from workflows.transitions import history
 
-register_action_labels(
-    {
-        "document.issue": gettext_lazy("Issued"),
-        "document.revoke": gettext_lazy("Revoked"),
-        "document.supersede": gettext_lazy("Replaced by a new version"),
-        "document.expire": gettext_lazy("Expired"),
-    }
-)
 # How many of a job's documents its page links (the print file has them all).
 JOB_DOCUMENTS_LISTED = 200
 

@@ -1,0 +1,50 @@
+"""Every step of every process, registered here and nowhere else.
+
+Each process module declares its steps as data (``DECLARED``, a tuple of
+:class:`workflows.transitions.Steps`); this module gathers them in the order the pages list
+them and registers them once, when the app is ready (workflows/apps.py). A reader follows a
+step from its URL (``<kind>/<pk>/steps/<name>/``, or the API's ``transitions/<name>/``) through
+``transitions.perform`` to the declaration named here.
+"""
+
+from documents import issuing
+from workflows import (
+    applications,
+    bank_files,
+    case_decisions,
+    case_files,
+    cases,
+    certificates,
+    changes,
+    duplicates,
+    payments,
+    postings,
+    recipients,
+    recoveries,
+    reviews,
+)
+from workflows.transitions import Steps, register
+
+# Within one model, the order of the modules is the order its forward steps are offered in.
+DECLARED = (
+    *applications.DECLARED,
+    *recipients.DECLARED,
+    *reviews.DECLARED,
+    *payments.DECLARED,
+    *bank_files.DECLARED,
+    *case_decisions.DECLARED,
+    *case_files.DECLARED,
+    *cases.DECLARED,
+    *certificates.DECLARED,
+    *changes.DECLARED,
+    *duplicates.DECLARED,
+    *postings.DECLARED,
+    *recoveries.DECLARED,
+    Steps(None, labels=issuing.ACTION_LABELS),
+)
+
+
+def register_all() -> None:
+    """Register every declaration (once, from the app's ``ready``)."""
+    for declared in DECLARED:
+        register(declared)
