@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from casework import clock
@@ -84,6 +86,22 @@ def run_form_action(form, action) -> bool:
         form.add_error(None, str(error))
         return False
     return True
+
+
+def local_next(request) -> str:
+    """The page a form names to come back to (``next``) when it is a path of this site, else
+    empty: ``//host``, a scheme or a URL name would send the officer off-site with the site's
+    own link, or fail."""
+    after = request.POST.get("next", "")
+    if after.startswith("/") and url_has_allowed_host_and_scheme(after, allowed_hosts=None):
+        return after
+    return ""
+
+
+def redirect_back(request, default: str):
+    """Back to the form's ``next`` page (:func:`local_next`), or to the page ``default``
+    names."""
+    return redirect(local_next(request) or default)
 
 
 def run_step(request, name: str, obj) -> bool:

@@ -15,6 +15,7 @@ from web.views import (
     officers,
     payments,
     postings,
+    steps,
 )
 
 # Page names must not collide with the API router's (``<basename>-<action>``).
@@ -68,15 +69,9 @@ urlpatterns = [
         name="applications-bulk-page",
     ),
     path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
-    path(
-        "applications/<int:pk>/steps/<slug:name>/",
-        applications.application_step,
-        name="application-step",
-    ),
     path("applications/<int:pk>/changes/new/", changes.change_create, name="change-create"),
     path("changes/", changes.change_list, name="change-list"),
     path("changes/<int:pk>/", changes.change_detail, name="change-detail"),
-    path("changes/<int:pk>/steps/<slug:name>/", changes.change_step, name="change-step"),
     path("changes/<int:pk>/file/", changes.change_file, name="change-file"),
     path(
         "applications/<int:pk>/photos/<int:photo_id>/",
@@ -88,21 +83,14 @@ urlpatterns = [
     path("payments/report/", payments.paid_report, name="paid-report"),
     path("reports/enforcement/", include("web.views.reports")),
     path("payments/<int:pk>/", payments.batch_detail, name="batch-detail"),
-    path("payments/<int:pk>/steps/<slug:name>/", payments.batch_step, name="batch-step"),
     path("payments/<int:pk>/bank-file/", payments.batch_bank_file, name="batch-bank-file"),
     path("payments/<int:pk>/follow-up/", payments.batch_follow_up, name="batch-follow-up"),
     path("payments/<int:pk>/findings/", payments.batch_finding, name="batch-finding"),
     path("recoveries/<int:pk>/repay/", payments.recovery_repay, name="recovery-repay"),
-    path(
-        "recoveries/<int:pk>/steps/<slug:name>/",
-        payments.recovery_step,
-        name="recovery-step",
-    ),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/new/", cases.case_create, name="case-create"),
     path("cases/<int:pk>/", cases.case_detail, name="case-detail"),
     path("cases/<int:pk>/informant/", cases.case_informant, name="case-informant"),
-    path("cases/<int:pk>/steps/<slug:name>/", cases.case_step, name="case-step"),
     path("cases/<int:pk>/parties/", cases.case_add_party, name="case-add-party"),
     path("cases/<int:pk>/evidence/", cases.case_add_evidence, name="case-add-evidence"),
     path(
@@ -120,13 +108,7 @@ urlpatterns = [
     path("postings/open/", postings.posting_open, name="posting-open"),
     path("postings/close/", postings.posting_close_many, name="postings-close-page"),
     path("postings/<int:pk>/", postings.posting_detail, name="posting-detail"),
-    path("postings/<int:pk>/steps/<slug:name>/", postings.posting_step, name="posting-step"),
     path("postings/<int:pk>/objections/", postings.objection_create, name="objection-create"),
-    path(
-        "objections/<int:pk>/steps/<slug:name>/",
-        postings.objection_step,
-        name="objection-step",
-    ),
     path("certificates/", certificates.certificate_list, name="certificate-list"),
     path("certificates/new/", certificates.certificate_create, name="certificate-create"),
     path(
@@ -136,11 +118,6 @@ urlpatterns = [
     ),
     path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate-detail"),
     path("certificates/<int:pk>/edit/", certificates.certificate_edit, name="certificate-edit"),
-    path(
-        "certificates/<int:pk>/steps/<slug:name>/",
-        certificates.certificate_step,
-        name="certificate-step",
-    ),
     path(
         "certificates/<int:pk>/feedback/",
         certificates.certificate_feedback,
@@ -155,11 +132,8 @@ urlpatterns = [
     path("duplicates/", duplicates.duplicate_list, name="duplicate-list"),
     path("duplicates/search/", duplicates.duplicate_search, name="duplicate-search"),
     path("duplicates/<int:pk>/", duplicates.duplicate_detail, name="duplicate-detail"),
-    path(
-        "duplicates/<int:pk>/steps/<slug:name>/",
-        duplicates.duplicate_step,
-        name="duplicate-step",
-    ),
     path("notices/", certificates.notice_list, name="notice-list"),
-    path("notices/<int:pk>/steps/<slug:name>/", certificates.notice_step, name="notice-step"),
+    # A step of any kind of object with steps (``steps.STEP_PAGES``: applications, payments,
+    # notices…), at the same address each kind had: last, so it can shadow no other page.
+    path("<slug:kind>/<int:pk>/steps/<slug:name>/", steps.step, name="step"),
 ]

@@ -321,7 +321,7 @@ def test_a_supervisor_of_neither_county_may_not_resolve_nor_see_it(pair, client)
         perform("different_persons", suspect, Actor(outsider), {"opinion": "两人"})
     client.force_login(outsider)
     assert client.get(reverse("duplicate-detail", args=[suspect.pk])).status_code == 404
-    step = reverse("duplicate-step", args=[suspect.pk, "different_persons"])
+    step = reverse("step", args=["duplicates", suspect.pk, "different_persons"])
     assert client.post(step, {"opinion": "两人"}).status_code == 404
     assert client.get(reverse("duplicate-list")).context["page"].paginator.count == 0
 
@@ -341,8 +341,8 @@ def test_the_supervisor_compares_masked_id_numbers_and_decides_on_the_page(
         assert record.applicant.id_number not in page
         assert record.spouse.masked_id_number in page
     assert 'onsubmit="return confirm(' in page
-    assert reverse("duplicate-step", args=[suspect.pk, "same_person"]) in page
-    step = reverse("duplicate-step", args=[suspect.pk, "same_person"])
+    assert reverse("step", args=["duplicates", suspect.pk, "same_person"]) in page
+    step = reverse("step", args=["duplicates", suspect.pk, "same_person"])
     response = client.post(step, {"opinion": "同一人"})
     assert response.url == reverse("duplicate-detail", args=[suspect.pk])
     there.refresh_from_db()

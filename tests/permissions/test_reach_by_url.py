@@ -144,40 +144,40 @@ TARGETS: dict[str, Target] = {
     "import-detail": IMPORT,
     "import-commit": IMPORT,
     "application-detail": APPLICATION,
-    "application-step": APPLICATION_STEP,
+    "step applications": APPLICATION_STEP,
     "change-create": APPLICATION,
     "change-detail": CHANGE,
-    "change-step": scoped(ChangeRequest, name=step_of(ChangeRequest)),
+    "step changes": scoped(ChangeRequest, name=step_of(ChangeRequest)),
     "change-file": CHANGE,
     "application-visit-photo": PHOTO,
     "batch-detail": BATCH,
-    "batch-step": scoped(PaymentBatch, name=step_of(PaymentBatch)),
+    "step payments": scoped(PaymentBatch, name=step_of(PaymentBatch)),
     "batch-bank-file": BATCH,
     "batch-follow-up": BATCH,
     "batch-finding": BATCH,
     "recovery-repay": RECOVERY,
-    "recovery-step": scoped(Recovery, name=step_of(Recovery)),
+    "step recoveries": scoped(Recovery, name=step_of(Recovery)),
     "case-detail": CASE,
     "case-informant": CASE,
-    "case-step": scoped(EnforcementCase, name=step_of(EnforcementCase)),
+    "step cases": scoped(EnforcementCase, name=step_of(EnforcementCase)),
     "case-add-party": CASE,
     "case-add-evidence": CASE,
     "case-evidence-download": EVIDENCE,
     "case-add-action": CASE,
     "case-propose-measure": CASE,
     "posting-detail": POSTING,
-    "posting-step": scoped(Posting, name=step_of(Posting)),
+    "step postings": scoped(Posting, name=step_of(Posting)),
     "objection-create": POSTING,
-    "objection-step": scoped(Objection, name=step_of(Objection)),
+    "step objections": scoped(Objection, name=step_of(Objection)),
     "certificate-detail": CERTIFICATE,
     "certificate-edit": CERTIFICATE,
-    "certificate-step": scoped(MigrantCertificate, name=step_of(MigrantCertificate)),
+    "step certificates": scoped(MigrantCertificate, name=step_of(MigrantCertificate)),
     "certificate-feedback": CERTIFICATE,
     "certificate-attach": CERTIFICATE,
     "attachment-download": ATTACHMENT,
     "duplicate-detail": DUPLICATE,
-    "duplicate-step": scoped(DuplicateSuspect, name=step_of(DuplicateSuspect)),
-    "notice-step": scoped(CertificateNotice, name=step_of(CertificateNotice)),
+    "step duplicates": scoped(DuplicateSuspect, name=step_of(DuplicateSuspect)),
+    "step notices": scoped(CertificateNotice, name=step_of(CertificateNotice)),
     "api api-job": JOB,
     "api region-detail": Target(
         Region, lambda r: {"code": r.code}, lambda u: visible_to(u, Region)
@@ -255,6 +255,13 @@ def patterns(resolver=None, prefix=""):
             key = f"admin {pattern.name}"
         elif route.startswith("api/"):
             key = f"api {pattern.name}"
+        elif "<slug:kind>" in route:
+            # The one step page serves every kind of its table, each a pattern of its own here.
+            from web.views.steps import STEP_PAGES
+
+            for kind in STEP_PAGES:
+                yield f"{pattern.name} {kind}", route.replace("<slug:kind>", kind)
+            continue
         else:
             key = str(pattern.name)
         yield key, route

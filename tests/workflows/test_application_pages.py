@@ -36,7 +36,7 @@ def test_apply_visit_and_appraise_through_the_pages(
     page = client.get(reverse("application-detail", args=[first.pk])).content.decode()
     assert "入户" in page or "household visit" in page
     for application in (first, second):
-        client.post(reverse("application-step", args=[application.pk, "record_visit"]), VISIT)
+        client.post(reverse("step", args=["applications", application.pk, "record_visit"]), VISIT)
     # The appraisal is taken on the list, for many at once: the detail page says where.
     visited = client.get(reverse("application-detail", args=[first.pk])).content.decode()
     assert "民主评议在申请列表中对多件申请一并登记" in visited and "?status=visited" in visited
@@ -89,7 +89,7 @@ def test_a_refused_visit_is_explained_on_the_page(client, village_officer, offic
     client.post(reverse("application-create"), {**FORM, "applicant_id_number": applicant.id_number})
     application = Application.objects.get()
     response = client.post(
-        reverse("application-step", args=[application.pk, "record_visit"]), VISIT, follow=True
+        reverse("step", args=["applications", application.pk, "record_visit"]), VISIT, follow=True
     )
     assert "1970" in response.content.decode()
     application.refresh_from_db()

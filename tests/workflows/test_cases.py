@@ -180,7 +180,7 @@ def test_cases_through_the_pages(client, investigators, case_approver, regions):
     assert INFORMANT not in client.get(reverse("case-list")).content.decode()
     assert client.get(reverse("case-informant", args=[case.pk])).status_code == 403
     client.post(
-        reverse("case-step", args=[case.pk, "propose_registration"]), {"opinion": "线索具体"}
+        reverse("step", args=["cases", case.pk, "propose_registration"]), {"opinion": "线索具体"}
     )
     client.force_login(investigators[1])
     assert client.get(reverse("case-detail", args=[case.pk])).status_code == 404

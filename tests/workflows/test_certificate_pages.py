@@ -43,8 +43,10 @@ def test_apply_verify_and_issue_through_the_pages(client, migrant_officer):
 
     page = client.get(response.url).content.decode()
     assert "核实" in page or "Verify the facts" in page
-    client.post(reverse("certificate-step", args=[certificate.pk, "verify"]), {"opinion": "属实"})
-    client.post(reverse("certificate-step", args=[certificate.pk, "issue"]), {})
+    client.post(
+        reverse("step", args=["certificates", certificate.pk, "verify"]), {"opinion": "属实"}
+    )
+    client.post(reverse("step", args=["certificates", certificate.pk, "issue"]), {})
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.ISSUED
     page = client.get(reverse("certificate-detail", args=[certificate.pk])).content.decode()
@@ -72,12 +74,16 @@ def test_a_refused_step_says_why(client, migrant_officer):
     client.post(reverse("certificate-create"), FORM)
     certificate = MigrantCertificate.objects.get()
     response = client.post(
-        reverse("certificate-step", args=[certificate.pk, "reject"]), {"opinion": ""}, follow=True
+        reverse("step", args=["certificates", certificate.pk, "reject"]),
+        {"opinion": ""},
+        follow=True,
     )
     assert (
         "请填写理由" in response.content.decode() or "Give the reason" in response.content.decode()
     )
-    response = client.post(reverse("certificate-step", args=[certificate.pk, "issue"]), follow=True)
+    response = client.post(
+        reverse("step", args=["certificates", certificate.pk, "issue"]), follow=True
+    )
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.SUBMITTED
 
@@ -106,7 +112,7 @@ def test_other_township_404_but_notice_in_its_inbox(client, migrant_officer, oth
     inbox = client.get(reverse("notice-list"), {"direction": "in"}).content.decode()
     assert "已迁往外省" in inbox and HOLDER_ID not in inbox
     notice = certificate.notices.get()
-    client.post(reverse("notice-step", args=[notice.pk, "acknowledge"]), {"reply": "收到"})
+    client.post(reverse("step", args=["notices", notice.pk, "acknowledge"]), {"reply": "收到"})
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.ACKNOWLEDGED
 
@@ -174,7 +180,7 @@ def test_a_holder_applies_online_and_the_township_takes_it_up(client, migrant_of
 
     client.force_login(migrant_officer)
     client.post(
-        reverse("certificate-step", args=[certificate.pk, "submit"]),
+        reverse("step", args=["certificates", certificate.pk, "submit"]),
         {"opinion": "持证件来窗口核对"},
     )
     certificate.refresh_from_db()

@@ -24,7 +24,7 @@ def post_list(client, pk, starts_on, place):
 
 
 def close(client, posting):
-    response = client.post(reverse("posting-step", args=[posting.pk, "close"]), follow=True)
+    response = client.post(reverse("step", args=["postings", posting.pk, "close"]), follow=True)
     assert "已办理" in response.content.decode() or "Done" in response.content.decode()
 
 
@@ -51,7 +51,7 @@ def test_apply_to_enrolment_through_the_pages(
     client.post(reverse("application-create"), {**FORM, "applicant_id_number": applicant.id_number})
     pk = Application.objects.get().pk
     client.post(
-        reverse("application-step", args=[pk, "record_visit"]),
+        reverse("step", args=["applications", pk, "record_visit"]),
         {**VISIT, "visited_on": "2026-11-02"},
     )
     client.post(
@@ -86,7 +86,7 @@ def test_apply_to_enrolment_through_the_pages(
     detail = client.get(reverse("application-detail", args=[pk])).content.decode()
     assert "登记县级复核" in detail
     client.post(
-        reverse("application-step", args=[pk, "county_recheck"]),
+        reverse("step", args=["applications", pk, "county_recheck"]),
         {**VISIT, "visited_on": "2026-11-16", "opinion": "县级复核属实"},
     )
     assert status_of(pk) == ApplicationStatus.RECHECKED
@@ -108,7 +108,7 @@ def test_apply_to_enrolment_through_the_pages(
     assert status_of(pk) == ApplicationStatus.APPROVED
 
     client.force_login(city_filing_officer)
-    client.post(reverse("application-step", args=[pk, "file"]), {"opinion": "备案"})
+    client.post(reverse("step", args=["applications", pk, "file"]), {"opinion": "备案"})
     assert status_of(pk) == ApplicationStatus.ENROLLED
 
     settings.CASEWORK_TODAY = "2027-02-01"

@@ -479,10 +479,12 @@ def test_detail_page_shows_before_and_after_and_decides(
     body = page.content.decode()
     assert "6217***********0011" in body and "6217***********0022" in body
     assert "6217990000000000022" not in body  # whole numbers only for the fund roles
-    assert reverse("change-step", args=[change.pk, "reject"]) in body
+    assert reverse("step", args=["changes", change.pk, "reject"]) in body
     assert "confirm(" in body
 
-    response = client.post(reverse("change-step", args=[change.pk, "approve"]), {"opinion": "同意"})
+    response = client.post(
+        reverse("step", args=["changes", change.pk, "approve"]), {"opinion": "同意"}
+    )
     assert response.status_code == 302
     change.refresh_from_db()
     assert change.status == ChangeStatus.APPROVED
@@ -490,7 +492,7 @@ def test_detail_page_shows_before_and_after_and_decides(
     stranger = make_officer(Role.TOWNSHIP_REVIEWER, OTHER_TOWNSHIP)
     client.force_login(stranger)
     assert client.get(url).status_code == 404
-    assert client.post(reverse("change-step", args=[change.pk, "reject"])).status_code == 404
+    assert client.post(reverse("step", args=["changes", change.pk, "reject"])).status_code == 404
 
 
 @pytest.mark.django_db

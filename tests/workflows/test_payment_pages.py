@@ -33,27 +33,27 @@ def test_a_batch_through_the_pages(
     assert "2880.00" in text and "城关镇" in text
 
     client.force_login(fund_manager)
-    client.post(reverse("batch-step", args=[batch.pk, "approve"]), {"opinion": "同意"})
+    client.post(reverse("step", args=["payments", batch.pk, "approve"]), {"opinion": "同意"})
     batch.refresh_from_db()
     assert batch.status == "approved"
 
     client.force_login(disburser)
     download = client.post(reverse("batch-bank-file", args=[batch.pk]), {"kind": "csv"})
     assert b"".join(download.streaming_content).decode("utf-8-sig").count("\n") == 5
-    client.post(reverse("batch-step", args=[batch.pk, "mark_sent"]), {})
+    client.post(reverse("step", args=["payments", batch.pk, "mark_sent"]), {})
     batch.refresh_from_db()
     returned = bank_files.return_file_for(batch)
     bad = client.post(
-        reverse("batch-step", args=[batch.pk, "import_return"]),
+        reverse("step", args=["payments", batch.pk, "import_return"]),
         {"file": SimpleUploadedFile("r.csv", returned.replace("合计".encode(), b"x"))},
         follow=True,
     )
     assert "合计" in bad.content.decode()
     client.post(
-        reverse("batch-step", args=[batch.pk, "import_return"]),
+        reverse("step", args=["payments", batch.pk, "import_return"]),
         {"file": SimpleUploadedFile("r.csv", returned)},
     )
-    client.post(reverse("batch-step", args=[batch.pk, "close"]), {})
+    client.post(reverse("step", args=["payments", batch.pk, "close"]), {})
     batch.refresh_from_db()
     assert batch.status == "closed"
 

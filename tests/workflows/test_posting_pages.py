@@ -55,7 +55,7 @@ def test_post_object_resolve_and_close_through_the_pages(
     assert "反映隐瞒生育" in page and "李某" not in page
     # Before the period ends the page says when it can close instead of offering the step.
     assert "期满次日起方可结束" in page
-    assert reverse("posting-step", args=[posting.pk, "close"]) not in page
+    assert reverse("step", args=["postings", posting.pk, "close"]) not in page
 
     supervisor = make_officer(Role.SUPERVISOR, COUNTY)
     client.force_login(supervisor)
@@ -63,13 +63,13 @@ def test_post_object_resolve_and_close_through_the_pages(
 
     client.force_login(village_officer)
     settings.CASEWORK_TODAY = "2026-11-27"
-    response = client.post(reverse("posting-step", args=[posting.pk, "close"]), follow=True)
+    response = client.post(reverse("step", args=["postings", posting.pk, "close"]), follow=True)
     assert "调查" in response.content.decode() or "investigation" in response.content.decode()
     client.post(
-        reverse("objection-step", args=[objection.pk, "uphold"]),
+        reverse("step", args=["objections", objection.pk, "uphold"]),
         {"opinion": "属实", "outcome": "return"},
     )
-    client.post(reverse("posting-step", args=[posting.pk, "close"]))
+    client.post(reverse("step", args=["postings", posting.pk, "close"]))
     posting.refresh_from_db()
     assert posting.status == "closed"
     assert sorted(Application.objects.values_list("status", flat=True)) == [

@@ -251,7 +251,7 @@ def test_a_visit_with_photos_through_the_page(
     assert 'enctype="multipart/form-data"' in page
     assert 'capture="environment"' in page and 'accept="image/*"' in page and "multiple" in page
 
-    step = reverse("application-step", args=[application.pk, "record_visit"])
+    step = reverse("step", args=["applications", application.pk, "record_visit"])
     refused = client.post(step, {**VISIT, "photos": [photo("a.gif", b"GIF89a")]}, follow=True)
     assert "a.gif" in refused.content.decode()
     assert not HouseholdVisit.objects.exists()

@@ -29,9 +29,9 @@ from web.pages import (
     page_export_url,
     paginate,
     querystring_without_page,
+    redirect_back,
     remember_bulk_results,
     run_form_action,
-    run_step,
     wants_workbook,
 )
 from web.views.postings import OpenPostingForm
@@ -154,13 +154,6 @@ def _recovery_context(user, application) -> dict:
 
 
 @login_required
-@require_POST
-def application_step(request, pk: int, name: str):
-    run_step(request, name, get_visible_or_404(request.user, Application, pk=pk))
-    return redirect("application-detail", pk=pk)
-
-
-@login_required
 def visit_photo(request, pk: int, photo_id: int):
     """A household visit's photo, for whoever sees the application (anyone else: 404)."""
     application = get_visible_or_404(request.user, Application, pk=pk)
@@ -201,7 +194,7 @@ def application_appraise(request):
                 _("%(done)s of %(total)s appraised.") % {"done": done, "total": len(results)},
             )
             remember_bulk_results(request, results)
-    return redirect(request.POST.get("next") or "application-list")
+    return redirect_back(request, "application-list")
 
 
 @login_required
@@ -212,7 +205,7 @@ def application_bulk(request):
     selected = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
     if not selected or not form.is_valid():
         messages.error(request, _("Select the applications and choose the step."))
-        return redirect(request.POST.get("next") or "application-list")
+        return redirect_back(request, "application-list")
     run = bulk.run_bulk(
         Actor.from_request(request), form.cleaned_data["step"], selected, request.POST
     )
@@ -231,4 +224,4 @@ def application_bulk(request):
             ),
         )
     remember_bulk_results(request, run.results)
-    return redirect(request.POST.get("next") or "application-list")
+    return redirect_back(request, "application-list")

@@ -25,7 +25,6 @@ from web.pages import (
     paginate,
     querystring_without_page,
     run_form_action,
-    run_step,
     wants_workbook,
 )
 from web.views.case_decisions import decisions_context
@@ -129,13 +128,6 @@ def case_informant(request, pk: int):
     case = get_visible_or_404(request.user, EnforcementCase, pk=pk)
     informant = cases.informant_of(Actor.from_request(request), case)
     return render(request, "casework/case_informant.html", {"case": case, "informant": informant})
-
-
-@login_required
-@require_POST
-def case_step(request, pk: int, name: str):
-    run_step(request, name, get_visible_or_404(request.user, EnforcementCase, pk=pk))
-    return redirect("case-detail", pk=pk)
 
 
 def _add_to_case_file(request, pk: int, add, done: str):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +31,6 @@ from web.pages import (
     paginate,
     querystring_without_page,
     run_form_action,
-    run_step,
     wants_workbook,
 )
 from workflows import certificates
@@ -73,14 +73,15 @@ def certificate_create(request):
     return render(request, "casework/certificate_form.html", {"form": form, "creating": True})
 
 
-def _certificate_or_404(request, pk):
-    return get_visible_or_404(
-        request.user,
-        MigrantCertificate.objects.select_related(
-            "region", "registration_region", "residence_region", "document"
-        ),
-        pk=pk,
+def certificate_rows() -> QuerySet:
+    """Certificates with the regions and the document their pages show, read in one query."""
+    return MigrantCertificate.objects.select_related(
+        "region", "registration_region", "residence_region", "document"
     )
+
+
+def _certificate_or_404(request, pk):
+    return get_visible_or_404(request.user, certificate_rows(), pk=pk)
 
 
 @login_required
@@ -128,14 +129,6 @@ def certificate_detail(request, pk: int):
 
 @login_required
 @require_POST
-def certificate_step(request, pk: int, name: str):
-    certificate = _certificate_or_404(request, pk)
-    run_step(request, name, certificate)
-    return redirect("certificate-detail", pk=pk)
-
-
-@login_required
-@require_POST
 def certificate_feedback(request, pk: int):
     certificate = _certificate_or_404(request, pk)
     try:
@@ -169,14 +162,6 @@ def notice_list(request):
             "querystring": querystring_without_page(request),
         },
     )
-
-
-@login_required
-@require_POST
-def notice_step(request, pk: int, name: str):
-    notice = get_visible_or_404(request.user, CertificateNotice, pk=pk)
-    run_step(request, name, notice)
-    return redirect(request.POST.get("next") or "notice-list")
 
 
 @login_required

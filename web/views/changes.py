@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from casework.filters import ChangeRequestFilter
 from casework.models import Application, ChangeKind, ChangeRequest
@@ -21,7 +20,6 @@ from web.pages import (
     paginate,
     querystring_without_page,
     run_form_action,
-    run_step,
     wants_workbook,
 )
 from workflows import changes
@@ -127,13 +125,6 @@ def change_detail(request, pk: int):
             "history": history(change),
         },
     )
-
-
-@login_required
-@require_POST
-def change_step(request, pk: int, name: str):
-    run_step(request, name, get_visible_or_404(request.user, ChangeRequest, pk=pk))
-    return redirect("change-detail", pk=pk)
 
 
 @login_required

@@ -18,7 +18,6 @@ from web.pages import (
     page_export_url,
     paginate,
     querystring_without_page,
-    run_step,
     wants_workbook,
 )
 from workflows.transitions import available_steps, history
@@ -37,7 +36,9 @@ _COMPARED = (
 )
 
 
-def _suspects(user):
+def suspects(user):
+    """The likely duplicates ``user`` may see, with what the pages compare; a role that may
+    not see duplicates at all is refused (403) before any is looked up."""
     if not rules.may_see_duplicates(user):
         raise PermissionDenied(_("Your role may not see likely duplicates."))
     return visible_to(user, DuplicateSuspect).select_related(*_COMPARED, "resolved_by")
@@ -45,7 +46,7 @@ def _suspects(user):
 
 @login_required
 def duplicate_list(request):
-    found = DuplicateFilter(request.GET, queryset=_suspects(request.user))
+    found = DuplicateFilter(request.GET, queryset=suspects(request.user))
     if wants_workbook(request):
         return export_list(_("Likely duplicates"), list_columns.DUPLICATES, found.qs)
     return render(
@@ -64,7 +65,7 @@ def duplicate_list(request):
 
 @login_required
 def duplicate_detail(request, pk: int):
-    suspect = get_visible_or_404(request.user, _suspects(request.user), pk=pk)
+    suspect = get_visible_or_404(request.user, suspects(request.user), pk=pk)
     return render(
         request,
         "casework/duplicate_detail.html",
@@ -75,13 +76,6 @@ def duplicate_detail(request, pk: int):
             "history": history(suspect),
         },
     )
-
-
-@login_required
-@require_POST
-def duplicate_step(request, pk: int, name: str):
-    run_step(request, name, get_visible_or_404(request.user, _suspects(request.user), pk=pk))
-    return redirect("duplicate-detail", pk=pk)
 
 
 @login_required

@@ -27,7 +27,6 @@ from web.pages import (
     page_export_url,
     paginate,
     querystring_without_page,
-    run_step,
     wants_workbook,
 )
 from workflows import bank_files, payments, recoveries
@@ -172,21 +171,6 @@ def recovery_repay(request, pk: int):
     else:
         messages.success(request, _("Repayment recorded."))
     return redirect("application-detail", pk=recovery.application_id)
-
-
-@login_required
-@require_POST
-def recovery_step(request, pk: int, name: str):
-    recovery = get_visible_or_404(request.user, Recovery, pk=pk)
-    run_step(request, name, recovery)
-    return redirect("application-detail", pk=recovery.application_id)
-
-
-@login_required
-@require_POST
-def batch_step(request, pk: int, name: str):
-    run_step(request, name, get_visible_or_404(request.user, PaymentBatch, pk=pk))
-    return redirect("batch-detail", pk=pk)
 
 
 @login_required

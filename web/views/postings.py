@@ -26,8 +26,8 @@ from web.pages import (
     page_export_url,
     paginate,
     querystring_without_page,
+    redirect_back,
     remember_bulk_results,
-    run_step,
     wants_workbook,
 )
 from workflows import postings
@@ -89,14 +89,14 @@ def posting_close_many(request):
     selected = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
     if not selected:
         messages.error(request, _("Select the postings to close."))
-        return redirect(request.POST.get("next") or "posting-list")
+        return redirect_back(request, "posting-list")
     results = postings.close_many(Actor.from_request(request), selected)
     done = sum(result.done for result in results)
     messages.success(
         request, _("%(done)s of %(total)s done.") % {"done": done, "total": len(results)}
     )
     request.session["posting_results"] = [r.as_dict("posting") for r in results]
-    return redirect(request.POST.get("next") or "posting-list")
+    return redirect_back(request, "posting-list")
 
 
 @login_required
@@ -149,7 +149,7 @@ def posting_open(request):
     level = postings.level_ready(first.status) if first else None
     if level is None or not form.is_valid():
         messages.error(request, _("Select the applications to post and fill in the posting."))
-        return redirect(request.POST.get("next") or "application-list")
+        return redirect_back(request, "application-list")
     data = form.cleaned_data
     region = Region.objects.get(
         code=region_code_at(first.region_id, postings.LEVELS[level].region_level)
@@ -169,23 +169,16 @@ def posting_open(request):
         )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, describe(error))
-        return redirect(request.POST.get("next") or "application-list")
+        return redirect_back(request, "application-list")
     remember_bulk_results(request, opened.results)
     if opened.posting is None:
         messages.error(request, _("No application could be posted."))
-        return redirect(request.POST.get("next") or "application-list")
+        return redirect_back(request, "application-list")
     if opened.notice_job:
         messages.success(request, _("Posted; the notice is being issued, follow its progress."))
         return redirect("job-detail", pk=opened.notice_job.pk)
     messages.success(request, _("Posted; print the posting notice for the notice board."))
     return redirect("posting-detail", pk=opened.posting.pk)
-
-
-@login_required
-@require_POST
-def posting_step(request, pk: int, name: str):
-    run_step(request, name, get_visible_or_404(request.user, Posting, pk=pk))
-    return redirect("posting-detail", pk=pk)
 
 
 @login_required
@@ -206,11 +199,3 @@ def objection_create(request, pk: int):
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("posting-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def objection_step(request, pk: int, name: str):
-    objection = get_visible_or_404(request.user, Objection.objects.select_related("entry"), pk=pk)
-    run_step(request, name, objection)
-    return redirect("posting-detail", pk=objection.entry.posting_id)
