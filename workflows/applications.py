@@ -43,6 +43,7 @@ from workflows.transitions import (
     Step,
     Steps,
     TransitionConflict,
+    Wait,
     describe_refusal,
     move,
     move_many,
@@ -582,6 +583,7 @@ DECLARED = (
                 _record_visit,
                 rules.may_work_at_village,
                 form=VisitForm,
+                inbox=gettext_lazy("Visit the household"),
             ),
             Step(
                 "return",
@@ -639,5 +641,11 @@ DECLARED = (
             "record_visit": gettext_lazy("Household visited"),
             "appraise": gettext_lazy("Appraised"),
         },
+        # The appraisal is a village meeting over many applications, not a step of one.
+        waits=(
+            Wait(
+                "appraise", gettext_lazy("Hold the democratic appraisal"), rules.may_work_at_village
+            ),
+        ),
     ),
 )

@@ -10,7 +10,7 @@ with neither the number of regions nor the number of rows.
 What each section counts, for ``year``:
 
 - **applications** (of the application year ``year``) waiting at each step of the chain
-  (``workflows.inbox.STEPS``), and of those the overdue ones as the inbox flags them;
+  (``workflows.inbox.steps()``), and of those the overdue ones as the inbox flags them;
 - **postings** of the year by level, open and closed, and the objections raised against their
   entries: open (under investigation) and handled (upheld or dismissed);
 - **recipients**: applications enrolled now and paid from a day in or before the year, per
@@ -261,7 +261,7 @@ class _Grouping:
 
 
 def _applications(user, grouping: _Grouping, year: int, today: datetime.date) -> Section:
-    steps = [step.status for step in inbox.STEPS]
+    steps = [step.status for step in inbox.steps()]
     counts = grouping.count(
         visible_to(user, Application).filter(year=year, status__in=steps),
         "region_id",

@@ -24,41 +24,16 @@ from casework.models import (
     NoticeStatus,
 )
 from casework.models.cases import add_working_days
+from permissions import rules
 from permissions.scoping import visible_to
 from workflows import recipients
-
-S = ApplicationStatus
-
-
-@dataclass(frozen=True)
-class InboxStep:
-    status: str
-    action: str  # what the officer does next, for people
-    permission: str
-    # Postings wait for their own end date, not for an officer: never flagged overdue.
-    flagged: bool = True
+from workflows.transitions import Waiting, waiting_at
 
 
-# Who acts on an application waiting at each status, in the order of the chain.
-STEPS = (
-    InboxStep(S.SUBMITTED, _("Visit the household"), "casework.work_village_stage"),
-    InboxStep(S.VISITED, _("Hold the democratic appraisal"), "casework.work_village_stage"),
-    InboxStep(S.APPRAISED, _("Post the village list"), "casework.work_village_stage"),
-    InboxStep(
-        S.VILLAGE_POSTED, _("Close the village posting"), "casework.work_village_stage", False
-    ),
-    InboxStep(S.AWAITING_TOWNSHIP, _("Township check"), "casework.check_at_township"),
-    InboxStep(S.TOWNSHIP_CHECKED, _("Post the township list"), "casework.check_at_township"),
-    InboxStep(
-        S.TOWNSHIP_POSTED, _("Close the township posting"), "casework.check_at_township", False
-    ),
-    InboxStep(S.AWAITING_COUNTY, _("County recheck"), "casework.recheck_at_county"),
-    InboxStep(S.RECHECKED, _("Post the county list"), "casework.approve_at_county"),
-    InboxStep(S.COUNTY_POSTED, _("Close the county posting"), "casework.approve_at_county", False),
-    InboxStep(S.AWAITING_APPROVAL, _("County approval"), "casework.approve_at_county"),
-    InboxStep(S.APPROVED, _("City filing"), "casework.file_at_city"),
-    InboxStep(S.SUSPENDED, _("Reinstate or terminate"), "casework.approve_at_county"),
-)
+def steps() -> list[Waiting]:
+    """Where an application waits for an officer, in the order of the chain: the steps'
+    ``inbox`` lines and the declared waits of the processes (workflows/steps.py)."""
+    return waiting_at(Application)
 
 
 @dataclass(frozen=True)
@@ -70,9 +45,9 @@ class InboxRow:
     overdue: int
 
 
-def steps_for(user) -> list[InboxStep]:
+def steps_for(user) -> list[Waiting]:
     """The inbox steps the user's roles act at."""
-    return [step for step in STEPS if user.has_perm(step.permission)]
+    return [step for step in steps() if user.has_perm(step.permission)]
 
 
 def application_inbox(user) -> list[InboxRow]:
@@ -93,7 +68,7 @@ def application_inbox(user) -> list[InboxRow]:
     return [
         InboxRow(
             step.status,
-            str(S(step.status).label),
+            str(ApplicationStatus(step.status).label),
             str(step.action),
             *counts.get(step.status, (0, 0)),
         )
@@ -119,13 +94,13 @@ def _overdue_before() -> datetime.datetime:
 def overdue_application_q() -> Q:
     """The condition "overdue" on applications, as the inbox flags them: waiting at a flagged
     step (not a running posting) for more than ``CASEWORK_STEP_OVERDUE_DAYS``."""
-    flagged = [step.status for step in STEPS if step.flagged]
+    flagged = [step.status for step in steps() if step.flagged]
     return Q(status__in=flagged, status_changed_at__lt=_overdue_before())
 
 
 def is_overdue(application) -> bool:
     """Whether an application (of ``waiting_applications``) has waited too long."""
-    step = next((s for s in STEPS if s.status == application.status), None)
+    step = next((s for s in steps() if s.status == application.status), None)
     return bool(step and step.flagged and application.status_changed_at < _overdue_before())
 
 
@@ -140,7 +115,7 @@ class ReviewsDue:
 def annual_reviews_due(user) -> ReviewsDue | None:
     """Recipients of the user's villages not yet reviewed this year (village officers only);
     all of them are flagged once the year's deadline has passed."""
-    if not user.has_perm("casework.work_village_stage"):
+    if not user.has_perm(rules.may_work_at_village.permission):
         return None
     year = clock.today().year
     due = visible_to(user, Application).due_for_annual_review(year).count()

@@ -44,6 +44,7 @@ from workflows.transitions import (
     Step,
     Steps,
     TransitionConflict,
+    Wait,
     move,
     move_many,
     perform_many,
@@ -376,7 +377,6 @@ def close_many(actor: Actor, ids: list[int]) -> list[RowResult]:
     return perform_many("close", found, ids, actor, {})
 
 
-# What postings do to their applications, on the applications' timelines.
 # This module's steps and audit actions; workflows/steps.py registers them.
 DECLARED = (
     Steps(
@@ -395,6 +395,7 @@ DECLARED = (
         ),
         labels={"open_posting": gettext_lazy("Posting put up")},
     ),
+    # What postings do to their applications, on the applications' timelines.
     Steps(
         Application,
         labels={
@@ -405,6 +406,39 @@ DECLARED = (
             "pass_township_posting": gettext_lazy("Township posting passed"),
             "pass_county_posting": gettext_lazy("County posting passed"),
         },
+        # The officers of each level put its list up, and close it once its days have run
+        # (waiting for a posting's end date is never overdue).
+        waits=(
+            Wait(
+                "post_in_village", gettext_lazy("Post the village list"), rules.may_work_at_village
+            ),
+            Wait(
+                "pass_village_posting",
+                gettext_lazy("Close the village posting"),
+                rules.may_work_at_village,
+                flagged=False,
+            ),
+            Wait(
+                "post_in_township",
+                gettext_lazy("Post the township list"),
+                rules.may_check_at_township,
+            ),
+            Wait(
+                "pass_township_posting",
+                gettext_lazy("Close the township posting"),
+                rules.may_check_at_township,
+                flagged=False,
+            ),
+            Wait(
+                "post_in_county", gettext_lazy("Post the county list"), rules.may_approve_at_county
+            ),
+            Wait(
+                "pass_county_posting",
+                gettext_lazy("Close the county posting"),
+                rules.may_approve_at_county,
+                flagged=False,
+            ),
+        ),
     ),
     Steps(
         Objection,

@@ -369,6 +369,7 @@ DECLARED = (
                 _file,
                 rules.may_file_at_city,
                 confirm=gettext_lazy("File this application? It is paid from the next period."),
+                inbox=gettext_lazy("City filing"),
             ),
             Step(
                 "annual_review",
@@ -395,6 +396,7 @@ DECLARED = (
                 rules.may_approve_at_county,
                 form=OpinionForm,
                 aside=True,
+                inbox=gettext_lazy("Reinstate or terminate"),
             ),
             Step(
                 "terminate",

@@ -96,6 +96,7 @@ DECLARED = (
                 "pass_township_check",
                 allowed=rules.may_check_at_township,
                 **_signed("township", "pass_township_check"),
+                inbox=gettext_lazy("Township check"),
             ),
             Step(
                 "county_recheck",
@@ -104,6 +105,7 @@ DECLARED = (
                 _county_recheck,
                 rules.may_recheck_at_county,
                 form=VisitForm,
+                inbox=gettext_lazy("County recheck"),
             ),
             Step(
                 "approve",
@@ -112,6 +114,7 @@ DECLARED = (
                 allowed=rules.may_approve_at_county,
                 **_signed("county_approval", "approve"),
                 confirm=gettext_lazy("Approve this application? It goes to the city for filing."),
+                inbox=gettext_lazy("County approval"),
             ),
         ),
         labels={

@@ -70,6 +70,9 @@ class Step:
     # step), returning the refusal of each row it refused by primary key; without it a bulk
     # step runs ``run`` row by row.
     run_many: Callable[[list, Actor, dict], dict[int, str]] | None = None
+    # What the officer does next, as the inbox names it, for the objects waiting to take this
+    # step (at the statuses its FSM method leaves from); empty: no inbox line of its own.
+    inbox: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,28 +97,77 @@ _MOVE_LISTENERS: list[tuple[Callable, Callable]] = []
 # actions that are not steps. Two models may name different things alike (an application's
 # and a payment batch's ``approve``).
 _ACTION_LABELS: dict[tuple[type[models.Model] | None, str], str] = {}
+# The inbox lines of each model, from its steps' ``inbox`` and its declared ``waits``.
+_WAITING: dict[type[models.Model], list] = {}
+
+
+@dataclass(frozen=True)
+class Wait:
+    """An inbox line for work on an object that is not one of its steps (an appraisal meeting,
+    a posting to put up or close): the objects that can take FSM ``method`` wait there for
+    the roles of ``rule`` (a rule of permissions.rules naming its ``permission``) to do
+    ``action``. ``flagged``: whether waiting too long is flagged (a posting waits for its own
+    end date, not for an officer)."""
+
+    method: str
+    action: str
+    rule: Callable
+    flagged: bool = True
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One line of an inbox: objects at ``status`` wait for the holders of ``permission``."""
+
+    status: str
+    action: str
+    permission: str
+    flagged: bool = True
 
 
 @dataclass(frozen=True)
 class Steps:
-    """What one module declares for ``model``: its steps, in the order pages show them, and
-    how the model's other audit actions (such as ``apply``) read on timelines (``labels``).
+    """What one module declares for ``model``: its steps, in the order pages show them, how the
+    model's other audit actions (such as ``apply``) read on timelines (``labels``), and the
+    inbox lines of work that is not a step (``waits``).
     workflows/steps.py registers every module's declarations, in one place."""
 
     model: type[models.Model] | None  # None: labels of actions on any model
     steps: tuple[Step, ...] = ()
     labels: dict = dataclasses.field(default_factory=dict)
+    waits: tuple[Wait, ...] = ()
 
 
 def register(declared: Steps) -> None:
-    """Register (more) steps and action labels of one model (workflows/steps.py calls it)."""
+    """Register (more) steps, action labels and inbox lines of one model (workflows/steps.py
+    calls it)."""
+    model = declared.model
     if declared.steps:
-        _STEPS.setdefault(declared.model, {}).update((step.name, step) for step in declared.steps)
+        _STEPS.setdefault(model, {}).update((step.name, step) for step in declared.steps)
     for step in declared.steps:
-        _ACTION_LABELS.setdefault((declared.model, step.method), step.label)
-    _ACTION_LABELS.update(
-        ((declared.model, action), label) for action, label in declared.labels.items()
-    )
+        _ACTION_LABELS.setdefault((model, step.method), step.label)
+    _ACTION_LABELS.update(((model, action), label) for action, label in declared.labels.items())
+    waits = [Wait(step.method, step.inbox, step.allowed) for step in declared.steps if step.inbox]
+    for wait in [*waits, *declared.waits]:
+        _WAITING.setdefault(model, []).extend(
+            Waiting(status, wait.action, wait.rule.permission, wait.flagged)
+            for status in _sources(model, wait.method)
+        )
+
+
+def _sources(model: type[models.Model], method: str) -> list[str]:
+    """The statuses FSM ``method`` of ``model`` leaves from (its ``@transition`` sources)."""
+    return [
+        source
+        for source in getattr(model, method)._django_fsm.transitions
+        if source not in ("*", "+")
+    ]
+
+
+def waiting_at(model: type[models.Model]) -> list[Waiting]:
+    """The inbox lines of ``model``, in the order of its statuses (the order of the chain)."""
+    order = [value for value, _label in model._meta.get_field("status").choices]
+    return sorted(_WAITING.get(model, []), key=lambda line: order.index(line.status))
 
 
 def on_move(one: Callable[[models.Model, str], None], many: Callable | None = None) -> None:

@@ -119,9 +119,9 @@ def _value(values: dict, key: str) -> int:
 
 def _expected_applications(code: str, year: int) -> dict:
     late = clock.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
-    flagged = {step.status for step in inbox.STEPS if step.flagged}
+    flagged = {step.status for step in inbox.steps() if step.flagged}
     expected = {}
-    for step in inbox.STEPS:
+    for step in inbox.steps():
         applications = Application.objects.filter(year=year, status=step.status, **_in(code))
         overdue = 0
         for application in applications:

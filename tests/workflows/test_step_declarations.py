@@ -1,0 +1,55 @@
+"""Each step is declared once, as data, and everything else is derived from the declarations:
+the registry (workflows/steps.py, the one place that registers), the inbox lines and their
+roles."""
+
+import importlib
+import pkgutil
+
+import workflows
+from casework.models import Application, ApplicationStatus
+from permissions import rules
+from workflows import inbox, steps, transitions
+
+S = ApplicationStatus
+
+
+def test_every_declaration_of_every_process_is_registered_in_one_place():
+    declared = []
+    for module in pkgutil.iter_modules(workflows.__path__):
+        found = getattr(importlib.import_module(f"workflows.{module.name}"), "DECLARED", ())
+        if module.name != "steps":
+            declared += found
+    assert declared, "the processes declare their steps as DECLARED"
+    assert all(any(item is registered for registered in steps.DECLARED) for item in declared)
+    for item in declared:
+        for step in item.steps:
+            assert transitions.steps_of(item.model)[step.name] is step
+
+
+def test_the_inbox_lines_follow_the_steps_and_the_declared_waits_in_the_order_of_the_chain():
+    lines = [(line.status, line.permission, line.flagged) for line in inbox.steps()]
+    village = rules.may_work_at_village.permission
+    township = rules.may_check_at_township.permission
+    county = rules.may_approve_at_county.permission
+    assert lines == [
+        (S.SUBMITTED, village, True),
+        (S.VISITED, village, True),
+        (S.APPRAISED, village, True),
+        (S.VILLAGE_POSTED, village, False),
+        (S.AWAITING_TOWNSHIP, township, True),
+        (S.TOWNSHIP_CHECKED, township, True),
+        (S.TOWNSHIP_POSTED, township, False),
+        (S.AWAITING_COUNTY, rules.may_recheck_at_county.permission, True),
+        (S.RECHECKED, county, True),
+        (S.COUNTY_POSTED, county, False),
+        (S.AWAITING_APPROVAL, county, True),
+        (S.APPROVED, rules.may_file_at_city.permission, True),
+        (S.SUSPENDED, county, True),
+    ]
+
+
+def test_a_steps_inbox_line_waits_where_its_transition_starts_for_the_role_of_its_rule():
+    approve = transitions.steps_of(Application)["approve"]
+    line = next(line for line in inbox.steps() if line.action == approve.inbox)
+    assert line.status == S.AWAITING_APPROVAL
+    assert line.permission == approve.allowed.permission == "casework.approve_at_county"
