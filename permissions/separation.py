@@ -89,16 +89,10 @@ def four_powers_apart(officer, obj, *, roles=frozenset(), **context) -> str | No
     return None
 
 
-# The audit actions that sign an application at each level of its chain. The county has two:
-# the inspector who rechecked a household may not also approve it.
-SIGNING_LEVELS = {
-    "village": ("apply", "submit", "record_visit", "appraise", "post_in_village"),
-    "township": ("pass_township_check", "post_in_township"),
-    "county_recheck": ("county_recheck",),
-    "county_approval": ("approve", "post_in_county"),
-    "city": ("file",),
-}
-_LEVEL_NAMES = {
+# The levels of an application's chain that no officer signs two of, in the chain's order. The county has two: the
+# inspector who rechecked a household may not also approve it. Which action signs which level
+# is declared by the processes (``workflows.transitions.Signs``) and given to the rule.
+LEVEL_NAMES = {
     "village": gettext_lazy("the village level"),
     "township": gettext_lazy("the township check"),
     "county_recheck": gettext_lazy("the county recheck"),
@@ -107,20 +101,13 @@ _LEVEL_NAMES = {
 }
 
 
-def signing_level_of(action: str) -> str:
-    """The level of the chain that the audit action ``action`` signs (``SIGNING_LEVELS``)."""
-    return next(level for level, actions in SIGNING_LEVELS.items() if action in actions)
-
-
-def levels_signed_elsewhere(officer, applications, *, level: str, **context) -> dict:
+def levels_signed_elsewhere(
+    officer, applications, *, level: str, signing: dict[str, str], **context
+) -> dict:
     """For each application among ``applications`` that ``officer`` signed at another level
-    than ``level``, the refusal naming that level; one query per thousand applications."""
-    other_levels = {
-        action: name
-        for name, actions in SIGNING_LEVELS.items()
-        if name != level
-        for action in actions
-    }
+    than ``level``, the refusal naming that level; ``signing`` maps each signing action to the
+    level it signs. One query per thousand applications."""
+    other_levels = {action: name for action, name in signing.items() if name != level}
     signed = {}
     for chunk in chunks([str(application.pk) for application in applications]):
         rows = (
@@ -137,15 +124,15 @@ def levels_signed_elsewhere(officer, applications, *, level: str, **context) -> 
             signed.setdefault(int(object_id), action)
     return {
         pk: _("You signed this application at %(level)s; another officer must sign here.")
-        % {"level": _LEVEL_NAMES[other_levels[action]]}
+        % {"level": LEVEL_NAMES[other_levels[action]]}
         for pk, action in signed.items()
     }
 
 
 @separation_rule("sign_application")
-def one_level_per_officer(officer, obj, *, level: str, **context) -> str | None:
+def one_level_per_officer(officer, obj, *, level: str, signing: dict, **context) -> str | None:
     """No officer signs two different levels of one application (谁签字谁负责)."""
-    return levels_signed_elsewhere(officer, [obj], level=level).get(obj.pk)
+    return levels_signed_elsewhere(officer, [obj], level=level, signing=signing).get(obj.pk)
 
 
 one_level_per_officer.many = levels_signed_elsewhere

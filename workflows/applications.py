@@ -36,17 +36,19 @@ from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from permissions.separation import check_separation
 from workflows.transitions import (
     ReasonForm,
     RowResult,
+    Signs,
     Step,
     Steps,
     TransitionConflict,
     Wait,
+    check_signing,
     describe_refusal,
     move,
     move_many,
+    signing_of,
 )
 
 
@@ -423,7 +425,7 @@ def _return(application, actor, data):
     level = _RETURN_SIGNS[application.level()]
     if application.status == ApplicationStatus.AWAITING_COUNTY:
         level = "county_recheck"
-    check_separation(actor.officer, "sign_application", application, level=level)
+    check_signing(actor.officer, application, level)
     with transaction.atomic():
         return move(
             application, "send_back", actor, opinion=data["opinion"], reason=data["opinion"]
@@ -472,16 +474,12 @@ FORM_TITLE = "计划生育家庭奖励扶助申请审批表"
 # The form once more on city filing, with every level's opinion and signature in its 审批栏.
 # The form signed at submission stays valid: it is what the family declared and signed.
 FILED_FORM_TITLE = "计划生育家庭奖励扶助申请审批表（备案）"
-# The audit actions that sign a row of the form's 审批栏, by the row's name in the template.
-FORM_SIGNING_ACTIONS = {
-    "submit": "申报登记",
-    "record_visit": "村级入户核实",
-    "appraise": "民主评议",
-    "pass_township_check": "乡镇审核",
-    "county_recheck": "县级复核",
-    "approve": "县级审批",
-    "file": "市级备案",
-}
+
+
+def form_rows() -> dict[str, str]:
+    """The audit actions that sign a row of the form's 审批栏, and the row's name in the
+    template, as the steps declare them (``Signs.row``)."""
+    return {action: signs.row for action, signs in signing_of(Application).items() if signs.row}
 
 
 def approval_form_request(
@@ -528,9 +526,7 @@ def approval_form_request(
 
 
 def _issue_form(application, actor):
-    signer = issuing.Signer(
-        FORM_SIGNING_ACTIONS["submit"], str(actor.officer), chinese_date(clock.today())
-    )
+    signer = issuing.Signer(form_rows()["submit"], str(actor.officer), chinese_date(clock.today()))
     return issuing.issue(approval_form_request(application, [signer]), actor)
 
 
@@ -575,6 +571,7 @@ DECLARED = (
                 _submit,
                 rules.may_work_at_village,
                 confirm=gettext_lazy("Submit the application? The declaration form is issued."),
+                signs=Signs("village", "申报登记"),
             ),
             Step(
                 "record_visit",
@@ -584,6 +581,7 @@ DECLARED = (
                 rules.may_work_at_village,
                 form=VisitForm,
                 inbox=gettext_lazy("Visit the household"),
+                signs=Signs("village", "村级入户核实"),
             ),
             Step(
                 "return",
@@ -641,6 +639,8 @@ DECLARED = (
             "record_visit": gettext_lazy("Household visited"),
             "appraise": gettext_lazy("Appraised"),
         },
+        # Recording the application and its appraisal sign the village level too.
+        signs={"apply": Signs("village"), "appraise": Signs("village", "民主评议")},
         # The appraisal is a village meeting over many applications, not a step of one.
         waits=(
             Wait(

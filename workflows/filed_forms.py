@@ -23,8 +23,8 @@ from permissions.audit import Actor
 from permissions.models import AuditEntry
 from workflows.applications import (
     FILED_FORM_TITLE,
-    FORM_SIGNING_ACTIONS,
     approval_form_request,
+    form_rows,
     latest_facts,
 )
 
@@ -44,12 +44,13 @@ def form_requests(ids: list[int]) -> list[issuing.IssueRequest]:
     every level as the audit log records them (the latest signature of a level, when a step
     was done again after a return)."""
     content_type = ContentType.objects.get_for_model(Application)
+    signing_rows = form_rows()
     signatures: dict[str, dict[str, AuditEntry]] = {}
     for chunk in chunks([str(pk) for pk in ids]):
         entries = AuditEntry.objects.filter(
             content_type=content_type,
             object_id__in=chunk,
-            action__in=list(FORM_SIGNING_ACTIONS),
+            action__in=list(signing_rows),
         ).select_related("actor")
         entries = entries.only(
             "object_id",
@@ -99,7 +100,7 @@ def form_requests(ids: list[int]) -> list[issuing.IssueRequest]:
                         chinese_date(timezone.localdate(signed[action].at)),
                         signed[action].opinion,
                     )
-                    for action, step in FORM_SIGNING_ACTIONS.items()
+                    for action, step in signing_rows.items()
                     if action in signed
                 ],
                 title=FILED_FORM_TITLE,

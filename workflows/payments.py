@@ -35,8 +35,8 @@ from casework.region_codes import TOWNSHIP, region_code_at
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
-from permissions.separation import SIGNING_LEVELS, SeparationOfDuties
-from workflows.transitions import OpinionForm, ReasonForm, Step, Steps, move
+from permissions.separation import SeparationOfDuties
+from workflows.transitions import OpinionForm, ReasonForm, Step, Steps, move, signing_of
 
 # Rows are read and written this many at a time, so a county-sized batch streams.
 CHUNK = 2000
@@ -291,7 +291,7 @@ def replace_bank_account(
 
 def signed_eligibility(officer, batch) -> bool:
     """Whether ``officer`` signed any eligibility step of an application paid in ``batch``."""
-    actions = [action for actions in SIGNING_LEVELS.values() for action in actions]
+    actions = list(signing_of(Application))
     ids = (
         Payment.objects.filter(batch=batch)
         .annotate(key=Cast("application_id", models.CharField()))

@@ -37,10 +37,10 @@ from documents.tasks import start_batch
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from permissions.separation import separation_refusals, signing_level_of
 from workflows.applications import issue_not_confirmed
 from workflows.transitions import (
     RowResult,
+    Signs,
     Step,
     Steps,
     TransitionConflict,
@@ -48,6 +48,8 @@ from workflows.transitions import (
     move,
     move_many,
     perform_many,
+    signing_of,
+    signing_refusals,
 )
 
 # A notice may have gone up on the board this long before it is recorded here.
@@ -93,8 +95,8 @@ class LevelRules:
 
     @property
     def signs(self) -> str:
-        """The level of the chain that putting applications up signs, as its own step would."""
-        return signing_level_of(self.post)
+        """The level of the chain that putting applications up signs (declared below)."""
+        return signing_of(Application)[self.post].level
 
 
 LEVELS = {
@@ -180,9 +182,7 @@ def open_posting(
     )
     # Putting an application up signs its level (谁签字谁负责): refused, row by row, to an
     # officer who signed another level of it, as the step of that level would be.
-    signed_elsewhere = separation_refusals(
-        officer, "sign_application", list(applications.values()), level=level_rules.signs
-    )
+    signed_elsewhere = signing_refusals(officer, list(applications.values()), level_rules.signs)
     results, posted = [], []
     for application_id in application_ids:
         application = applications.get(application_id)
@@ -405,6 +405,12 @@ DECLARED = (
             "pass_village_posting": gettext_lazy("Village posting passed"),
             "pass_township_posting": gettext_lazy("Township posting passed"),
             "pass_county_posting": gettext_lazy("County posting passed"),
+        },
+        # Putting a list up signs the level that posts it.
+        signs={
+            "post_in_village": Signs("village"),
+            "post_in_township": Signs("township"),
+            "post_in_county": Signs("county_approval"),
         },
         # The officers of each level put its list up, and close it once its days have run
         # (waiting for a posting's end date is never overdue).

@@ -22,20 +22,19 @@ from casework.models import AnnualReview, Application, ApplicationStatus, Filing
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
-from permissions.separation import (
-    SIGNING_LEVELS,
-    separation_refusals,
-)
 from workflows import filed_forms, recoveries
 from workflows.transitions import (
     OpinionForm,
     ReasonForm,
     RowResult,
+    Signs,
     Step,
     Steps,
     TransitionConflict,
     move,
     move_many,
+    signing_of,
+    signing_refusals,
 )
 
 
@@ -129,7 +128,7 @@ def _filing_refusals(officer, applications: dict[int, Application], ids) -> dict
             }
         else:
             signing.append(application)
-    refused.update(separation_refusals(officer, "sign_application", signing, level="city"))
+    refused.update(signing_refusals(officer, signing, "city"))
     return refused
 
 
@@ -279,7 +278,11 @@ class RevokeForm(forms.Form):
 def signers_of(application, levels) -> list[dict]:
     """Who signed the given levels of ``application``, from the audit trail: one entry per
     officer and level, in the order they first signed."""
-    level_of_action = {action: level for level in levels for action in SIGNING_LEVELS[level]}
+    level_of_action = {
+        action: signs.level
+        for action, signs in signing_of(Application).items()
+        if signs.level in levels
+    }
     entries = AuditEntry.objects.filter(
         content_type__app_label=application._meta.app_label,
         content_type__model=application._meta.model_name,
@@ -426,5 +429,8 @@ DECLARED = (
             "file": gettext_lazy("Filed at the city"),
             "annual_review": gettext_lazy("Annual review"),
         },
+        # Filing is checked for every application of a bulk filing at once
+        # (``file_applications``), so its step declares what it signs here.
+        signs={"file": Signs("city", "市级备案")},
     ),
 )

@@ -12,9 +12,8 @@ from casework.models import Application, Level
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
-from permissions.separation import check_separation, separation_refusals
 from workflows.applications import VisitForm, record_household_visit
-from workflows.transitions import RowResult, Step, Steps, move, move_many, perform_many
+from workflows.transitions import RowResult, Signs, Step, Steps, move, move_many, perform_many
 
 
 class TownshipDecision(models.TextChoices):
@@ -58,30 +57,23 @@ def _visible(actor, ids) -> dict[int, Application]:
     )
 
 
-def _signed(level: str, method: str):
-    """A step that signs ``level`` of the application: separation of duties, then the move;
-    as ``run`` for one application and ``run_many`` for a bulk step."""
+def _moves(method: str):
+    """A step that moves the application by FSM ``method`` with the signer's opinion: as
+    ``run`` for one application and ``run_many`` for a bulk step (the level it signs is
+    checked before either runs: ``Step.signs``)."""
 
     def run(application, actor, data):
-        check_separation(actor.officer, "sign_application", application, level=level)
         with transaction.atomic():
             return move(application, method, actor, opinion=data.get("opinion", ""))
 
     def run_many(applications, actor, data) -> dict[int, str]:
-        refused = separation_refusals(actor.officer, "sign_application", applications, level=level)
-        _moved, moved_on = move_many(
-            [a for a in applications if a.pk not in refused],
-            method,
-            actor,
-            opinion=data.get("opinion", ""),
-        )
-        return {**refused, **moved_on}
+        _moved, moved_on = move_many(applications, method, actor, opinion=data.get("opinion", ""))
+        return moved_on
 
     return {"run": run, "run_many": run_many}
 
 
 def _county_recheck(application, actor, data):
-    check_separation(actor.officer, "sign_application", application, level="county_recheck")
     return record_household_visit(application, actor, data, level=Level.COUNTY)
 
 
@@ -95,7 +87,8 @@ DECLARED = (
                 gettext_lazy("Pass the township check"),
                 "pass_township_check",
                 allowed=rules.may_check_at_township,
-                **_signed("township", "pass_township_check"),
+                **_moves("pass_township_check"),
+                signs=Signs("township", "乡镇审核"),
                 inbox=gettext_lazy("Township check"),
             ),
             Step(
@@ -105,6 +98,7 @@ DECLARED = (
                 _county_recheck,
                 rules.may_recheck_at_county,
                 form=VisitForm,
+                signs=Signs("county_recheck", "县级复核"),
                 inbox=gettext_lazy("County recheck"),
             ),
             Step(
@@ -112,7 +106,8 @@ DECLARED = (
                 gettext_lazy("Approve"),
                 "approve",
                 allowed=rules.may_approve_at_county,
-                **_signed("county_approval", "approve"),
+                **_moves("approve"),
+                signs=Signs("county_approval", "县级审批"),
                 confirm=gettext_lazy("Approve this application? It goes to the city for filing."),
                 inbox=gettext_lazy("County approval"),
             ),

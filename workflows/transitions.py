@@ -24,6 +24,7 @@ from casework.chunks import chunks
 from permissions import audit
 from permissions.audit import Actor
 from permissions.models import AuditEntry
+from permissions.separation import LEVEL_NAMES, SeparationOfDuties, separation_refusals
 
 
 class TransitionConflict(Exception):
@@ -56,6 +57,17 @@ class ReasonForm(forms.Form):
 
 
 @dataclass(frozen=True)
+class Signs:
+    """What taking an action signs on an application's chain (谁签字谁负责): the ``level`` that
+    separation of duties keeps apart (no officer signs two levels of one application,
+    ``permissions.separation.one_level_per_officer``) and the row of the 审批表's 审批栏 it
+    fills (``row``; empty: none)."""
+
+    level: str
+    row: str = ""
+
+
+@dataclass(frozen=True)
 class Step:
     name: str
     label: str
@@ -73,6 +85,9 @@ class Step:
     # What the officer does next, as the inbox names it, for the objects waiting to take this
     # step (at the statuses its FSM method leaves from); empty: no inbox line of its own.
     inbox: str = ""
+    # The level this step signs: it is refused to an officer who signed another level of the
+    # same object (checked before it runs, one query for a bulk run), and fills a 审批栏 row.
+    signs: Signs | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +114,8 @@ _MOVE_LISTENERS: list[tuple[Callable, Callable]] = []
 _ACTION_LABELS: dict[tuple[type[models.Model] | None, str], str] = {}
 # The inbox lines of each model, from its steps' ``inbox`` and its declared ``waits``.
 _WAITING: dict[type[models.Model], list] = {}
+# What each audit action of a model signs (``Signs``), from its steps and declared ``signs``.
+_SIGNING: dict[type[models.Model], dict[str, Signs]] = {}
 
 
 @dataclass(frozen=True)
@@ -129,13 +146,16 @@ class Waiting:
 class Steps:
     """What one module declares for ``model``: its steps, in the order pages show them, how the
     model's other audit actions (such as ``apply``) read on timelines (``labels``), and the
-    inbox lines of work that is not a step (``waits``).
+    inbox lines of work that is not a step (``waits``), and what its signing actions that are
+    not steps sign (``signs``).
     workflows/steps.py registers every module's declarations, in one place."""
 
     model: type[models.Model] | None  # None: labels of actions on any model
     steps: tuple[Step, ...] = ()
     labels: dict = dataclasses.field(default_factory=dict)
     waits: tuple[Wait, ...] = ()
+    # What the model's other signing actions (not steps: ``apply``, a posting) sign.
+    signs: dict = dataclasses.field(default_factory=dict)
 
 
 def register(declared: Steps) -> None:
@@ -148,6 +168,9 @@ def register(declared: Steps) -> None:
         _ACTION_LABELS.setdefault((model, step.method), step.label)
     _ACTION_LABELS.update(((model, action), label) for action, label in declared.labels.items())
     waits = [Wait(step.method, step.inbox, step.allowed) for step in declared.steps if step.inbox]
+    signing = _SIGNING.setdefault(model, {})
+    signing.update((step.method, step.signs) for step in declared.steps if step.signs)
+    signing.update(declared.signs)
     for wait in [*waits, *declared.waits]:
         _WAITING.setdefault(model, []).extend(
             Waiting(status, wait.action, wait.rule.permission, wait.flagged)
@@ -162,6 +185,32 @@ def _sources(model: type[models.Model], method: str) -> list[str]:
         for source in getattr(model, method)._django_fsm.transitions
         if source not in ("*", "+")
     ]
+
+
+def signing_of(model: type[models.Model]) -> dict[str, Signs]:
+    """What each signing action of ``model`` signs, by audit action (the steps' FSM methods and
+    the declared ``signs``), in the order of the chain's levels (and, within a level, of the
+    declarations)."""
+    order = list(LEVEL_NAMES)
+    signing = _SIGNING.get(model, {})
+    return dict(sorted(signing.items(), key=lambda item: order.index(item[1].level)))
+
+
+def signing_refusals(user, objects: list, level: str) -> dict[int, str]:
+    """Why ``user`` may not sign ``level`` of each of ``objects`` (by primary key): they signed
+    another level of it. One query for all of them."""
+    if not objects:
+        return {}
+    levels = {action: signs.level for action, signs in signing_of(type(objects[0])).items()}
+    return separation_refusals(user, "sign_application", objects, level=level, signing=levels)
+
+
+def check_signing(user, obj: models.Model, level: str) -> None:
+    """Refuse (``SeparationOfDuties``) ``user`` signing ``level`` of ``obj`` if they signed
+    another level of it."""
+    refused = signing_refusals(user, [obj], level)
+    if refused:
+        raise SeparationOfDuties(refused[obj.pk])
 
 
 def waiting_at(model: type[models.Model]) -> list[Waiting]:
@@ -209,6 +258,8 @@ def perform(name: str, obj: models.Model, actor: Actor, data, files=None) -> mod
     form = step.form(data, files)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
+    if step.signs is not None:
+        check_signing(actor.officer, obj, step.signs.level)
     try:
         return step.run(obj, actor, form.cleaned_data)
     except (TransitionNotAllowed, ConcurrentTransition):
@@ -262,6 +313,9 @@ def _perform_together(step, objects, ids, actor, data, done_message) -> list[Row
         refused[pk] = invalid or _refusal(step, obj, actor.officer)
         if not refused[pk]:
             ready.append(obj)
+    if step.signs is not None:
+        refused.update(signing_refusals(actor.officer, ready, step.signs.level))
+        ready = [obj for obj in ready if not refused.get(obj.pk)]
     if ready:
         refused.update(step.run_many(ready, actor, form.cleaned_data))
     done = done_message or str(step.label)

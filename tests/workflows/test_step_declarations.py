@@ -9,6 +9,7 @@ import workflows
 from casework.models import Application, ApplicationStatus
 from permissions import rules
 from workflows import inbox, steps, transitions
+from workflows.applications import form_rows
 
 S = ApplicationStatus
 
@@ -53,3 +54,28 @@ def test_a_steps_inbox_line_waits_where_its_transition_starts_for_the_role_of_it
     line = next(line for line in inbox.steps() if line.action == approve.inbox)
     assert line.status == S.AWAITING_APPROVAL
     assert line.permission == approve.allowed.permission == "casework.approve_at_county"
+
+
+def test_what_each_action_signs_is_declared_with_it_and_read_in_the_order_of_the_chain():
+    signing = transitions.signing_of(Application)
+    by_level = {}
+    for action, signs in signing.items():
+        by_level.setdefault(signs.level, []).append(action)
+    assert by_level == {
+        "village": ["submit", "record_visit", "apply", "appraise", "post_in_village"],
+        "township": ["pass_township_check", "post_in_township"],
+        "county_recheck": ["county_recheck"],
+        "county_approval": ["approve", "post_in_county"],
+        "city": ["file"],
+    }
+    approve = transitions.steps_of(Application)["approve"]
+    assert signing["approve"] is approve.signs
+    assert list(form_rows().values()) == [
+        "申报登记",
+        "村级入户核实",
+        "民主评议",
+        "乡镇审核",
+        "县级复核",
+        "县级审批",
+        "市级备案",
+    ]

@@ -11,10 +11,10 @@ from casework.models import Application, ApplicationStatus
 from permissions import audit
 from permissions.audit import Actor
 from permissions.roles import Role
-from permissions.separation import SeparationOfDuties
+from permissions.separation import LEVEL_NAMES, SeparationOfDuties
 from tests.conftest import OTHER_TOWNSHIP, TOWNSHIP, VILLAGE
 from workflows import reviews
-from workflows.transitions import available_steps, perform
+from workflows.transitions import available_steps, perform, perform_many
 
 
 @pytest.fixture
@@ -81,6 +81,35 @@ def test_an_officer_who_signed_at_the_village_cannot_check_at_the_township(
         perform("township_check", application, Actor(officer), {"opinion": "同意"})
     application.refresh_from_db()
     assert application.status == ApplicationStatus.AWAITING_TOWNSHIP
+
+
+@pytest.mark.django_db
+def test_a_bulk_township_check_refuses_only_the_rows_the_officer_signed_below(
+    waiting, village_officer, regions, django_user_model
+):
+    """The level a step signs is checked for every row of a bulk run at once: the row the
+    officer signed at the village is refused with the reason, the others pass."""
+    signed, other = waiting[0], waiting[1]
+    with transaction.atomic():
+        audit.record(Actor(village_officer), "appraise", signed)
+    village_officer.groups.set([Group.objects.get(name=Role.TOWNSHIP_REVIEWER.value)])
+    village_officer.jurisdiction = regions[TOWNSHIP]
+    village_officer.save()
+    officer = django_user_model.objects.get(pk=village_officer.pk)
+
+    results = perform_many(
+        "township_check",
+        {signed.pk: signed, other.pk: other},
+        [signed.pk, other.pk],
+        Actor(officer),
+        {"opinion": "同意"},
+    )
+
+    assert [(row.id, row.done) for row in results] == [(signed.pk, False), (other.pk, True)]
+    assert str(LEVEL_NAMES["village"]) in results[0].message
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert statuses[signed.pk] == ApplicationStatus.AWAITING_TOWNSHIP
+    assert statuses[other.pk] == ApplicationStatus.TOWNSHIP_CHECKED
 
 
 @pytest.mark.django_db
