@@ -194,11 +194,34 @@ def may_return_application(user, application: Application) -> bool:
     ) and may_act_at_current_level(user, application)
 
 
+# The roles of the levels of the chain: whoever works the level an application is at may
+# defer, resume, reject or withdraw it; a return needs a level below.
+may_act_at_current_level.permissions = tuple(
+    rule.permission
+    for rule in (
+        may_work_at_village,
+        may_check_at_township,
+        may_recheck_at_county,
+        may_approve_at_county,
+        may_file_at_city,
+    )
+)
+may_return_application.permissions = may_act_at_current_level.permissions[1:]
+
+
+def holds_role_for(user, rule) -> bool:
+    """Whether ``user``'s roles could satisfy ``rule`` on some object (``rule.permission``, or
+    any of ``rule.permissions``), asked before any object is read: the bulk forms offer only
+    such steps and the inboxes count only such lines."""
+    names = getattr(rule, "permissions", None) or (rule.permission,)
+    return any(user.has_perm(name) for name in names)
+
+
 # The permission that lets an officer post the lists of each level.
 _POSTING_PERMISSIONS = {
-    Level.VILLAGE: "casework.work_village_stage",
-    Level.TOWNSHIP: "casework.check_at_township",
-    Level.COUNTY: "casework.approve_at_county",
+    Level.VILLAGE: may_work_at_village.permission,
+    Level.TOWNSHIP: may_check_at_township.permission,
+    Level.COUNTY: may_approve_at_county.permission,
 }
 
 

@@ -591,6 +591,7 @@ DECLARED = (
                 rules.may_return_application,
                 form=ReasonForm,
                 aside=True,
+                bulk=True,
             ),
             Step(
                 "defer",
@@ -600,6 +601,7 @@ DECLARED = (
                 rules.may_act_at_current_level,
                 form=ReasonForm,
                 aside=True,
+                bulk=True,
             ),
             Step(
                 "resume",
@@ -608,6 +610,7 @@ DECLARED = (
                 _resume,
                 rules.may_act_at_current_level,
                 aside=True,
+                bulk=True,
             ),
             Step(
                 "reject",
@@ -620,6 +623,7 @@ DECLARED = (
                     "Reject this application? A signed not-confirmed notice is issued to the applicant."
                 ),
                 aside=True,
+                bulk=True,
             ),
             Step(
                 "withdraw",

@@ -6,52 +6,21 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy
 
 from casework.models import Application, Job
+from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 from workflows import recipients
 from workflows.transitions import RowResult, perform_many, steps_of
 
-# The steps offered in bulk on the application list, in the order of the chain. (Visits and
-# rechecks are one household at a time; appraisals and postings have their own forms.)
-BULK_STEPS = (
-    "township_check",
-    "approve",
-    "file",
-    "annual_review",
-    "return",
-    "defer",
-    "resume",
-    "reject",
-)
-
 
 def bulk_steps_for(user) -> list[tuple[str, str]]:
-    """The bulk steps whose permission the user's roles carry, as (name, label) choices."""
-    steps = steps_of(Application)
+    """The steps offered in bulk on the application list (``Step.bulk``) that the user's roles
+    may take somewhere, forward ones first, as (name, label) choices."""
     return [
-        (name, str(steps[name].label))
-        for name in BULK_STEPS
-        if name in steps and any(user.has_perm(p) for p in _PERMISSIONS[name])
+        (step.name, str(step.label))
+        for step in sorted(steps_of(Application).values(), key=lambda step: step.aside)
+        if step.bulk and rules.holds_role_for(user, step.allowed)
     ]
-
-
-_EVERY_LEVEL = (
-    "casework.work_village_stage",
-    "casework.check_at_township",
-    "casework.recheck_at_county",
-    "casework.approve_at_county",
-    "casework.file_at_city",
-)
-_PERMISSIONS = {
-    "township_check": ("casework.check_at_township",),
-    "approve": ("casework.approve_at_county",),
-    "file": ("casework.file_at_city",),
-    "annual_review": ("casework.work_village_stage",),
-    "return": _EVERY_LEVEL[1:],
-    "defer": _EVERY_LEVEL,
-    "resume": _EVERY_LEVEL,
-    "reject": _EVERY_LEVEL,
-}
 
 
 @dataclass

@@ -373,6 +373,7 @@ DECLARED = (
                 rules.may_file_at_city,
                 confirm=gettext_lazy("File this application? It is paid from the next period."),
                 inbox=gettext_lazy("City filing"),
+                bulk=True,
             ),
             Step(
                 "annual_review",
@@ -381,6 +382,7 @@ DECLARED = (
                 _annual_review,
                 rules.may_work_at_village,
                 form=AnnualReviewForm,
+                bulk=True,
             ),
             Step(
                 "suspend",

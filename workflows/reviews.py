@@ -90,6 +90,7 @@ DECLARED = (
                 **_moves("pass_township_check"),
                 signs=Signs("township", "乡镇审核"),
                 inbox=gettext_lazy("Township check"),
+                bulk=True,
             ),
             Step(
                 "county_recheck",
@@ -110,6 +111,7 @@ DECLARED = (
                 signs=Signs("county_approval", "县级审批"),
                 confirm=gettext_lazy("Approve this application? It goes to the city for filing."),
                 inbox=gettext_lazy("County approval"),
+                bulk=True,
             ),
         ),
         labels={

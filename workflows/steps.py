@@ -25,11 +25,12 @@ from workflows import (
 )
 from workflows.transitions import Steps, register
 
-# Within one model, the order of the modules is the order its forward steps are offered in.
+# Within one model, the order of the modules is the order its forward steps are offered in
+# (an application's follow the chain: the village, the levels above it, the recipients).
 DECLARED = (
     *applications.DECLARED,
-    *recipients.DECLARED,
     *reviews.DECLARED,
+    *recipients.DECLARED,
     *payments.DECLARED,
     *bank_files.DECLARED,
     *case_decisions.DECLARED,

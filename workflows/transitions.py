@@ -88,6 +88,9 @@ class Step:
     # The level this step signs: it is refused to an officer who signed another level of the
     # same object (checked before it runs, one query for a bulk run), and fills a 审批栏 row.
     signs: Signs | None = None
+    # Offered in bulk on the list of its objects (visits and rechecks are one household at a
+    # time; appraisals and postings have forms of their own).
+    bulk: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from casework.models import (
     PostingEntry,
     Region,
 )
-from demo.scale import CITY, Size, generate
+from demo.scale import CHAIN, CITY, POSTED_AT, Size, generate
 from permissions.audit import Actor, verify_chain
 from permissions.models import Officer
 from workflows import inbox, processes
@@ -31,6 +31,17 @@ SIZE = Size(villages=25, applications=400, cases=30, certificates=40, seed=7)
 @pytest.fixture
 def city(db, tmp_path):
     return generate(SIZE)
+
+
+def test_the_generators_chain_is_a_path_of_the_applications_state_machine():
+    """The generator writes statuses directly, for speed; it walks the chain the model's
+    transitions declare, so a status added to the chain without a way to reach it, or a chain
+    reordered, fails here rather than in a benchmark."""
+    field = Application._meta.get_field("status")
+    moves = {(t.source, t.target) for t in field.get_all_transitions(Application)}
+    assert CHAIN[0] == S.DRAFT and CHAIN[-1] == S.ENROLLED
+    assert [pair for pair in zip(CHAIN, CHAIN[1:], strict=False) if pair not in moves] == []
+    assert set(POSTED_AT.values()) <= set(CHAIN)
 
 
 @pytest.mark.django_db
