@@ -1,6 +1,7 @@
-"""Imports from Excel (XLSX) or CSV: the columns of each kind (``columns``), reading a file
-(``files``), the template to download (``templates``) and checking the rows (``validation``).
+"""Imports from Excel (XLSX) or CSV: the columns of each kind (``columns``), and reading a file
+and writing the template of each kind (``files``).
 
-Writing the rows and the flow (upload, preview, import, background jobs) is
-``workflows/imports.py``; the pages are ``casework/import_views.py``.
+Checking the rows is ``workflows/import_checks.py``; writing them and the flow (upload,
+preview, import, background jobs) is ``workflows/imports.py``; the pages are
+``web/views/imports.py``.
 """

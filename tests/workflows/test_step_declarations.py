@@ -5,10 +5,12 @@ roles."""
 import importlib
 import pkgutil
 
+import pytest
+
 import workflows
 from casework.models import Application, ApplicationStatus
 from permissions import rules
-from workflows import inbox, steps, transitions
+from workflows import bulk, inbox, steps, transitions
 from workflows.applications import form_rows
 
 S = ApplicationStatus
@@ -79,3 +81,17 @@ def test_what_each_action_signs_is_declared_with_it_and_read_in_the_order_of_the
         "县级审批",
         "市级备案",
     ]
+
+
+@pytest.mark.django_db
+def test_the_bulk_steps_are_offered_to_the_roles_their_rules_name(
+    village_officer, township_reviewer, county_approver, city_filing_officer
+):
+    def offered(officer):
+        return [name for name, _label in bulk.bulk_steps_for(officer)]
+
+    either_way = ["defer", "resume", "reject"]
+    assert offered(village_officer) == ["annual_review", *either_way]
+    assert offered(township_reviewer) == ["township_check", "return", *either_way]
+    assert offered(county_approver) == ["approve", "return", *either_way]
+    assert offered(city_filing_officer) == ["file", "return", *either_way]

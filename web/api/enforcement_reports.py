@@ -116,7 +116,7 @@ class EnforcementReportPdfView(CheckedInputMixin, APIView):
         )
 
 
-# Mounted under ``reports/enforcement/`` by casework/api/urls.py.
+# Mounted under ``reports/enforcement/`` by web/api/urls.py.
 urlpatterns = [
     path("", EnforcementReportView.as_view(), name="api-report-enforcement"),
     path("pdf/", EnforcementReportPdfView.as_view(), name="api-report-enforcement-pdf"),

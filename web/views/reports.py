@@ -1,6 +1,6 @@
 """Pages: the yearly two-illegal enforcement statistics, with the workbook and the signed PDF.
 
-Mounted under ``reports/enforcement/`` by casework/urls.py.
+Mounted under ``reports/enforcement/`` by web/urls.py.
 """
 
 from django.contrib import messages
