@@ -572,6 +572,7 @@ DECLARED = (
                 rules.may_work_at_village,
                 confirm=gettext_lazy("Submit the application? The declaration form is issued."),
                 signs=Signs("village", "申报登记"),
+                issues=(DocumentKind.APPLICATION_FORM,),
             ),
             Step(
                 "record_visit",
@@ -624,6 +625,7 @@ DECLARED = (
                 ),
                 aside=True,
                 bulk=True,
+                issues=(DocumentKind.NOT_CONFIRMED_NOTICE,),
             ),
             Step(
                 "withdraw",

@@ -343,6 +343,7 @@ DECLARED = (
                 _import_return,
                 rules.may_disburse_batch,
                 form=ReturnFileForm,
+                issues=(DocumentKind.PAYMENT_LETTER,),
             ),
         ),
     ),

@@ -438,6 +438,11 @@ DECLARED = (
                 confirm=gettext_lazy(
                     "Approve the decisions? The penalty decisions are issued signed."
                 ),
+                issues=(
+                    DocumentKind.CASE_PRIOR_NOTICE,
+                    DocumentKind.CASE_DECISION,
+                    DocumentKind.CASE_REFERRAL,
+                ),
             ),
             Step(
                 "record_execution",
@@ -462,6 +467,7 @@ DECLARED = (
                 _close,
                 rules.may_approve_case,
                 confirm=gettext_lazy("Close the case? It becomes read-only."),
+                issues=(DocumentKind.CASE_CLOSING,),
             ),
             Step(
                 "extend_deadline",

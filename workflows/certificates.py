@@ -38,6 +38,8 @@ DOCUMENT_KINDS = {
     CertificateKind.MARRIAGE_CHILDBEARING: DocumentKind.MIGRANT_CERTIFICATE,
     CertificateKind.SERVICE: DocumentKind.SERVICE_CERTIFICATE,
 }
+# A certificate is issued as the document of its kind.
+CERTIFICATE_DOCUMENTS = tuple(DOCUMENT_KINDS.values())
 TITLES = {
     CertificateKind.MARRIAGE_CHILDBEARING: "流动人口婚育证明",
     CertificateKind.SERVICE: "流动人口计划生育服务证",
@@ -457,8 +459,22 @@ DECLARED = (
                 ),
                 form=ConfirmVerificationForm,
             ),
-            Step("issue", gettext_lazy("Issue"), "issue", _issue, rules.may_handle_certificate),
-            Step("renew", gettext_lazy("Renew"), "renew", _renew, rules.may_handle_certificate),
+            Step(
+                "issue",
+                gettext_lazy("Issue"),
+                "issue",
+                _issue,
+                rules.may_handle_certificate,
+                issues=CERTIFICATE_DOCUMENTS,
+            ),
+            Step(
+                "renew",
+                gettext_lazy("Renew"),
+                "renew",
+                _renew,
+                rules.may_handle_certificate,
+                issues=CERTIFICATE_DOCUMENTS,
+            ),
             Step(
                 "report_lost",
                 gettext_lazy("Report lost and re-issue"),
@@ -467,6 +483,7 @@ DECLARED = (
                 rules.may_handle_certificate,
                 form=ReasonForm,
                 confirm=gettext_lazy("Revoke the lost certificate and issue a replacement?"),
+                issues=CERTIFICATE_DOCUMENTS,
             ),
             Step(
                 "amend",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from casework import clock, money
 from casework.form_fields import PastDateField
 from casework.models import AnnualReview, Application, ApplicationStatus, Filing, Job
+from documents.kinds import DocumentKind
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.models import AuditEntry
@@ -374,6 +375,7 @@ DECLARED = (
                 confirm=gettext_lazy("File this application? It is paid from the next period."),
                 inbox=gettext_lazy("City filing"),
                 bulk=True,
+                issues=(DocumentKind.APPLICATION_FORM,),
             ),
             Step(
                 "annual_review",

@@ -21,6 +21,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from casework import clock
 from casework.chunks import chunks
+from documents.kinds import DocumentKind
 from permissions import audit
 from permissions.audit import Actor
 from permissions.models import AuditEntry
@@ -91,6 +92,13 @@ class Step:
     # Offered in bulk on the list of its objects (visits and rechecks are one household at a
     # time; appraisals and postings have forms of their own).
     bulk: bool = False
+    # The kinds of signed document taking it may issue (documents.kinds), shown on its form.
+    issues: tuple[str, ...] = ()
+
+    @property
+    def issued(self) -> list[str]:
+        """The names of the documents taking the step may issue, as its form says."""
+        return [str(DocumentKind(kind).label) for kind in self.issues]
 
 
 @dataclass(frozen=True)

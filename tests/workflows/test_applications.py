@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from casework.eligibility import Fact
 from casework.factories import PersonFactory, synthetic_id_number
@@ -22,7 +23,7 @@ from permissions.models import AuditEntry
 from permissions.roles import Role
 from tests.conftest import OTHER_VILLAGE, VILLAGE
 from workflows import applications
-from workflows.transitions import available_steps, history, perform
+from workflows.transitions import available_steps, history, perform, steps_of
 
 _SEQUENCE = iter(range(1, 10_000))
 DECLARED = {
@@ -236,3 +237,24 @@ def test_a_bulk_appraisal_of_five_hundred_reports_every_row(regions, village_off
     refused = [row for row in results if not row.done]
     assert len(results) == 501 and len(refused) == 2  # the deleted id and the unvisited one
     assert Application.objects.filter(status=ApplicationStatus.APPRAISED).count() == 499
+
+
+@pytest.mark.django_db
+def test_a_step_issues_the_documents_it_declares_and_its_form_names_them(
+    apply, village_officer, client
+):
+    """Submitting issues the 审批表 and rejecting the 不予确认告知书, as their declarations
+    say; the step's form on the page tells the officer before they take it."""
+    application = apply()
+    submit, reject = (steps_of(Application)[name] for name in ("submit", "reject"))
+    assert {document.kind for document in Document.objects.for_subject(application)} == set(
+        submit.issues
+    )
+
+    client.force_login(village_officer)
+    page = client.get(reverse("application-detail", args=[application.pk])).content.decode()
+    assert f"签发文书： {'、'.join(reject.issued)}" in page
+
+    step("reject", application, village_officer, {"opinion": "经核实有政策外生育"})
+    kinds = {document.kind for document in Document.objects.for_subject(application)}
+    assert kinds == set(submit.issues) | set(reject.issues)

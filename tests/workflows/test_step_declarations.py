@@ -9,6 +9,7 @@ import pytest
 
 import workflows
 from casework.models import Application, ApplicationStatus
+from documents.kinds import DocumentKind
 from permissions import rules
 from workflows import bulk, inbox, steps, transitions
 from workflows.applications import form_rows
@@ -95,3 +96,10 @@ def test_the_bulk_steps_are_offered_to_the_roles_their_rules_name(
     assert offered(township_reviewer) == ["township_check", "return", *either_way]
     assert offered(county_approver) == ["approve", "return", *either_way]
     assert offered(city_filing_officer) == ["file", "return", *either_way]
+
+
+def test_every_declared_document_is_a_kind_the_registry_knows():
+    kinds = set(DocumentKind.values)
+    for item in steps.DECLARED:
+        for step in item.steps:
+            assert set(step.issues) <= kinds, step.name
