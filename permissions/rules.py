@@ -341,16 +341,22 @@ def is_assigned(user, case) -> bool:
     )
 
 
-def may_investigate(user, case) -> bool:
-    """The assigned investigators work the case (propose, record)."""
-    return user.has_perm("casework.change_enforcementcase") and is_assigned(user, case)
+@dataclass(frozen=True)
+class Assigned:
+    """A rule over one case: the holders of ``permission`` assigned to it (a current grant);
+    the permission stays readable for the inboxes, as on :class:`InJurisdiction`."""
+
+    permission: str
+
+    def __call__(self, user, case) -> bool:
+        return user.has_perm(self.permission) and is_assigned(user, case)
 
 
-def may_approve_case(user, case) -> bool:
-    """Case approvers of the jurisdiction decide on registration, decisions and closing."""
-    return user.has_perm("casework.approve_enforcementcase") and code_in_jurisdiction(
-        user, case.region_id
-    )
+# The assigned investigators work the case (propose, record).
+may_investigate = Assigned("casework.change_enforcementcase")
+
+# Case approvers of the jurisdiction decide on registration, decisions and closing.
+may_approve_case = InJurisdiction("casework.approve_enforcementcase")
 
 
 def may_see_informant(user, case) -> bool:

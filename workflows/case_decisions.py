@@ -427,6 +427,7 @@ DECLARED = (
                 "propose_decision",
                 _propose_decision,
                 rules.may_investigate,
+                inbox=gettext_lazy("Investigate and propose decisions"),
             ),
             Step(
                 "approve_decision",
@@ -443,6 +444,7 @@ DECLARED = (
                     DocumentKind.CASE_DECISION,
                     DocumentKind.CASE_REFERRAL,
                 ),
+                inbox=gettext_lazy("Approve the decisions"),
             ),
             Step(
                 "record_execution",
@@ -451,6 +453,7 @@ DECLARED = (
                 _record_execution,
                 rules.may_investigate,
                 form=ExecutionForm,
+                inbox=gettext_lazy("Record the executions"),
             ),
             Step(
                 "propose_closing",
@@ -468,6 +471,7 @@ DECLARED = (
                 rules.may_approve_case,
                 confirm=gettext_lazy("Close the case? It becomes read-only."),
                 issues=(DocumentKind.CASE_CLOSING,),
+                inbox=gettext_lazy("Approve the closing"),
             ),
             Step(
                 "extend_deadline",

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock
-from casework.models import CaseInformant, CaseNumberSequence, EnforcementCase, Region
+from casework.models import (
+    CaseInformant,
+    CaseNumberSequence,
+    CaseStatus,
+    EnforcementCase,
+    Region,
+)
 from casework.region_codes import COUNTY, region_code_at
 from permissions import audit, rules
 from permissions.audit import Actor
@@ -26,7 +32,7 @@ from permissions.models import AuditEntry, CaseGrant, Officer
 from permissions.roles import Role
 from permissions.scoping import code_in_jurisdiction
 from permissions.separation import check_separation, separation_rule
-from workflows.transitions import ReasonForm, Step, Steps, move
+from workflows.transitions import ReasonForm, Step, Steps, Wait, move
 
 MIN_INVESTIGATORS = 2
 
@@ -230,6 +236,7 @@ DECLARED = (
                 _propose("propose_registration"),
                 rules.may_investigate,
                 form=ProposalForm,
+                inbox=gettext_lazy("Propose registering or not"),
             ),
             Step(
                 "propose_decline",
@@ -247,6 +254,7 @@ DECLARED = (
                 _register,
                 rules.may_approve_case,
                 form=RegisterForm,
+                inbox=gettext_lazy("Decide on registering"),
             ),
             Step(
                 "decline",
@@ -284,5 +292,15 @@ DECLARED = (
             "revoke_access": gettext_lazy("Investigator taken off"),
             "end_access": gettext_lazy("Investigator taken off: no longer an investigator"),
         },
+        # Declining is decided from either proposal; the approver's line for it is the
+        # investigator's proposal not to register.
+        waits=(
+            Wait(
+                "decline",
+                gettext_lazy("Decide on not registering"),
+                rules.may_approve_case,
+                at=CaseStatus.DECLINE_PROPOSED,
+            ),
+        ),
     ),
 )

@@ -122,20 +122,6 @@ def annual_reviews_due(user) -> ReviewsDue | None:
     return ReviewsDue(year, due, recipients.review_deadline(year), recipients.reviews_overdue())
 
 
-# Enforcement cases: the statuses that wait for the approver, and for the investigators.
-_CASES_FOR_APPROVERS = (
-    (CaseStatus.REGISTRATION_PROPOSED, _("Decide on registering")),
-    (CaseStatus.DECLINE_PROPOSED, _("Decide on not registering")),
-    (CaseStatus.DECISION_PROPOSED, _("Approve the decisions")),
-    (CaseStatus.CLOSING_PROPOSED, _("Approve the closing")),
-)
-_CASES_FOR_INVESTIGATORS = (
-    (CaseStatus.CLUE, _("Propose registering or not")),
-    (CaseStatus.REGISTERED, _("Investigate and propose decisions")),
-    (CaseStatus.DECIDED, _("Record the executions")),
-)
-
-
 def overdue_case_q() -> Q:
     """The condition "overdue" on enforcement cases: a clue past its registration deadline
     (working days from receipt) or a registered case past its decision deadline."""
@@ -147,27 +133,29 @@ def overdue_case_q() -> Q:
 
 
 def case_inbox(user) -> list[InboxRow]:
-    """The enforcement cases waiting for the user: proposals for approvers, their own cases
-    for investigators; a clue past its registration deadline or a case past its decision
-    deadline is overdue. One grouped query."""
-    if user.has_perm("casework.approve_enforcementcase"):
-        steps = _CASES_FOR_APPROVERS
-    elif user.has_perm("casework.change_enforcementcase"):
-        steps = _CASES_FOR_INVESTIGATORS
-    else:
+    """The enforcement cases waiting for the user at the lines of their roles (the case steps'
+    ``inbox``: proposals for approvers, their own cases for investigators); a clue past its
+    registration deadline or a case past its decision deadline is overdue. One grouped query."""
+    lines = [line for line in waiting_at(EnforcementCase) if user.has_perm(line.permission)]
+    if not lines:
         return []
     late = overdue_case_q()
     counts = {
         row["status"]: (row["waiting"], row["overdue"])
         for row in visible_to(user, EnforcementCase)
-        .filter(status__in=[status for status, _action in steps])
+        .filter(status__in=[line.status for line in lines])
         .values("status")
         .annotate(waiting=Count("pk"), overdue=Count("pk", filter=late))
         .order_by()
     }
     return [
-        InboxRow(status, str(CaseStatus(status).label), str(action), *counts.get(status, (0, 0)))
-        for status, action in steps
+        InboxRow(
+            line.status,
+            str(CaseStatus(line.status).label),
+            str(line.action),
+            *counts.get(line.status, (0, 0)),
+        )
+        for line in lines
     ]
 
 

@@ -141,6 +141,8 @@ class Wait:
     action: str
     rule: Callable
     flagged: bool = True
+    # The one status it waits at, when ``method`` leaves from several.
+    at: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ def register(declared: Steps) -> None:
     for wait in [*waits, *declared.waits]:
         _WAITING.setdefault(model, []).extend(
             Waiting(status, wait.action, wait.rule.permission, wait.flagged)
-            for status in _sources(model, wait.method)
+            for status in ([wait.at] if wait.at else _sources(model, wait.method))
         )
 
 

@@ -8,7 +8,7 @@ import pkgutil
 import pytest
 
 import workflows
-from casework.models import Application, ApplicationStatus
+from casework.models import Application, ApplicationStatus, CaseStatus, EnforcementCase
 from documents.kinds import DocumentKind
 from permissions import rules
 from workflows import bulk, inbox, steps, transitions
@@ -103,3 +103,18 @@ def test_every_declared_document_is_a_kind_the_registry_knows():
     for item in steps.DECLARED:
         for step in item.steps:
             assert set(step.issues) <= kinds, step.name
+
+
+def test_the_case_inbox_lines_follow_the_case_steps():
+    lines = [(line.status, line.permission) for line in transitions.waiting_at(EnforcementCase)]
+    investigate = rules.may_investigate.permission
+    approve = rules.may_approve_case.permission
+    assert lines == [
+        (CaseStatus.CLUE, investigate),
+        (CaseStatus.REGISTRATION_PROPOSED, approve),
+        (CaseStatus.DECLINE_PROPOSED, approve),
+        (CaseStatus.REGISTERED, investigate),
+        (CaseStatus.DECISION_PROPOSED, approve),
+        (CaseStatus.DECIDED, investigate),
+        (CaseStatus.CLOSING_PROPOSED, approve),
+    ]
