@@ -136,7 +136,7 @@ def may_decide_change(user, change) -> bool:
     """Township reviewers of the recipient's township approve or reject a change request;
     nobody decides on a request they made themselves."""
     return (
-        user.has_perm("casework.check_at_township")
+        user.has_perm(may_check_at_township.permission)
         and code_in_jurisdiction(user, change.region_id)
         and change.requested_by_id != user.pk
     )

@@ -162,7 +162,7 @@ def case_inbox(user) -> list[InboxRow]:
 def change_inbox(user) -> list[InboxRow]:
     """The change requests of recipients in the township reviewer's jurisdiction waiting for a
     decision, those older than ``CASEWORK_STEP_OVERDUE_DAYS`` overdue; one query."""
-    if not user.has_perm("casework.check_at_township"):
+    if not user.has_perm(rules.may_check_at_township.permission):
         return []
     late = clock.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS)
     counts = (
