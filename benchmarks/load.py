@@ -3,7 +3,7 @@ PostgreSQL, then the audit log is checked against what the clients saw.
 
 ``make load`` (or ``DATABASE_URL=postgres://… python benchmarks/load.py``; ``--help`` for the
 options). On the server of ``DATABASE_URL`` it creates a fresh database (``--use-database`` works
-in the one named instead), migrates it, makes a synthetic city (demo/scale.py) and the
+in the one named instead), migrates it, makes a synthetic city (demo/scale/) and the
 officers of the run, starts ``gunicorn config.wsgi`` on a free loopback port with DEBUG off,
 and lets each virtual officer (a thread with its own session) log in once and then work its
 inbox for ``--seconds``: pages, searched and filtered lists, API lists and the transitions of its
