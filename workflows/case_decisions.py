@@ -33,12 +33,12 @@ from casework.models import (
     Region,
 )
 from casework.region_codes import COUNTY, region_code_at
-from documents import issuing
 from documents.kinds import DocumentKind
 from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.separation import check_separation
+from workflows.case_papers import issue_case_document
 from workflows.transitions import OpinionForm, ReasonForm, Step, Steps, move
 
 VIOLATED = (
@@ -174,7 +174,7 @@ def _approve_decision(case, actor, data):
 def _issue_decision(case, party, actor):
     """The signed penalty decision (行政处罚决定书) for one party."""
     measures = list(case.dispositions.filter(party=party, kind__in=ADMINISTRATIVE_PENALTIES))
-    return _issue_case_document(
+    return issue_case_document(
         case,
         DocumentKind.CASE_DECISION,
         "行政处罚决定书",
@@ -207,30 +207,6 @@ MEASURE_WORDS = {
 }
 
 
-def _office(case):
-    """Decisions and closing reports are the county health commission's."""
-    return issuing.office_for(region_code_at(case.region_id, COUNTY))
-
-
-def _issue_case_document(case, kind, title: str, data: dict, actor):
-    """Issue one signed document of the case from the county health commission, with the
-    commission's enquiry phone as ``contact``; its public summary names the case and the kind
-    only (never a party or the informant)."""
-    office = _office(case)
-    return issuing.issue(
-        issuing.IssueRequest(
-            kind=kind,
-            office=office,
-            region=case.region,
-            title=title,
-            data={**data, "contact": office.phone},
-            public_summary=[("案号", case.number), ("文书", title)],
-            subject=case,
-        ),
-        actor,
-    )
-
-
 # Who a referral goes to.
 REFERRED_TO = {
     DispositionKind.POLICE_REFERRAL: "公安局",
@@ -246,7 +222,7 @@ def _issue_prior_notice(case, party, actor):
     """The prior notice of penalty (行政处罚事先告知书): the party may state their case or ask
     for a hearing before the decision takes effect."""
     measures = list(case.dispositions.filter(party=party, kind__in=ADMINISTRATIVE_PENALTIES))
-    return _issue_case_document(
+    return issue_case_document(
         case,
         DocumentKind.CASE_PRIOR_NOTICE,
         "行政处罚事先告知书",
@@ -271,7 +247,7 @@ def _issue_prior_notice(case, party, actor):
 def _issue_referral(case, referral, actor):
     """The referral letter (移送函) to the police or the discipline inspection body."""
     county_name = Region.objects.get(code=region_code_at(case.region_id, COUNTY)).name
-    return _issue_case_document(
+    return issue_case_document(
         case,
         DocumentKind.CASE_REFERRAL,
         "案件移送函",
@@ -360,7 +336,7 @@ def _close(case, actor, data):
 
 
 def _issue_closing(case, actor):
-    return _issue_case_document(
+    return issue_case_document(
         case,
         DocumentKind.CASE_CLOSING,
         "结案报告",

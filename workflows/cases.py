@@ -21,10 +21,14 @@ from casework.models import (
     CaseInformant,
     CaseNumberSequence,
     CaseStatus,
+    ClueSource,
     EnforcementCase,
+    PartyRole,
     Region,
 )
 from casework.region_codes import COUNTY, region_code_at
+from documents.kinds import DocumentKind
+from documents.rendering import chinese_date
 from permissions import audit, rules
 from permissions.audit import Actor
 from permissions.grants import put_grant, remove_grant
@@ -32,6 +36,7 @@ from permissions.models import AuditEntry, CaseGrant, Officer
 from permissions.roles import Role
 from permissions.scoping import code_in_jurisdiction
 from permissions.separation import check_separation, separation_rule
+from workflows.case_papers import issue_case_document
 from workflows.transitions import ReasonForm, Step, Steps, Wait, move
 
 MIN_INVESTIGATORS = 2
@@ -151,7 +156,56 @@ def _register(case, actor, data):
             decision_due=today + datetime.timedelta(days=settings.CASEWORK_CASE_DECISION_DAYS),
         )
         assign(actor, registered, list(data["investigators"]))
+        issue_case_document(
+            registered,
+            DocumentKind.CASE_REGISTRATION,
+            "立案审批表",
+            registration_form_data(registered, data["investigators"]),
+            actor,
+        )
     return registered
+
+
+# How the registration form names where a clue came from and who a party is (the form is in
+# Chinese whatever the interface says).
+SOURCE_WORDS = {
+    ClueSource.PUBLIC_TIP: "群众举报",
+    ClueSource.HOTLINE: "举报电话",
+    ClueSource.INSPECTION: "监督检查",
+    ClueSource.POLICE: "公安机关移送",
+    ClueSource.HEALTH: "卫生健康部门移送",
+    ClueSource.MEDIA: "媒体反映",
+}
+PARTY_WORDS = {
+    PartyRole.SUSPECT: "当事人",
+    PartyRole.MEDICAL_STAFF: "涉案医务人员",
+    PartyRole.INSTITUTION: "涉案医疗机构",
+    PartyRole.INTERMEDIARY: "中介人员",
+}
+
+
+def registration_form_data(case, investigators) -> dict:
+    """The 立案审批表 of a case just registered: the clue, the parties known so far (none yet
+    prints 待查), the investigators assigned and their proposal; the approver's decision is
+    the document's signature."""
+    return {
+        "case_number": case.number,
+        "cause": case.subject,
+        "source": SOURCE_WORDS[case.source],
+        "received_on": chinese_date(case.received_on),
+        "clue_summary": case.summary,
+        "parties": [
+            {
+                "name": party.name,
+                "role": PARTY_WORDS[party.role],
+                "id_or_unit": party.shown_id_number,
+            }
+            for party in case.parties.all()
+        ],
+        "facts": case.summary,
+        "investigators": [{"name": str(officer)} for officer in investigators],
+        "proposal": case.proposal_reason,
+    }
 
 
 def assign(actor: Actor, case: EnforcementCase, investigators: list) -> None:
@@ -255,6 +309,7 @@ DECLARED = (
                 rules.may_approve_case,
                 form=RegisterForm,
                 inbox=gettext_lazy("Decide on registering"),
+                issues=(DocumentKind.CASE_REGISTRATION,),
             ),
             Step(
                 "decline",

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from casework.models import CaseInformant, EnforcementCase
+from documents.kinds import DocumentKind
+from documents.models import Document
 from permissions.audit import Actor
 from permissions.models import AuditEntry, CaseGrant
 from permissions.roles import Role
@@ -26,7 +28,9 @@ def investigators(make_officer):
 
 
 @pytest.fixture
-def case_approver(make_officer):
+def case_approver(make_officer, offices):
+    """The county's case approver; registering issues the county commission's signed form, so
+    the offices exist."""
     return make_officer(Role.CASE_APPROVER, COUNTY, username="case_approver")
 
 
@@ -98,6 +102,16 @@ def test_from_clue_to_registration(clue, login_api, investigators, case_approver
     assert registered["status"] == "registered"
     assert registered["number"] == "安和县卫两非〔2026〕1号"
     assert registered["decision_due"] == "2027-03-01"
+    # The signed 立案审批表: the case's number, where the clue came from, the investigators.
+    form = Document.objects.for_subject(EnforcementCase.objects.get(pk=clue)).get()
+    assert form.kind == DocumentKind.CASE_REGISTRATION and form.title == "立案审批表"
+    assert form.context["case_number"] == "安和县卫两非〔2026〕1号"
+    assert form.context["source"] == "群众举报" and form.context["parties"] == []
+    assert [person["name"] for person in form.context["investigators"]] == [
+        str(investigators[1]),
+        str(investigators[2]),
+    ]
+    assert form.context["proposal"] == "线索具体，建议立案调查"
     # Reassignment revoked the recorder's grant; the new investigators see it.
     assert login_api(investigators[0]).get(f"/api/v1/cases/{clue}/").status_code == 404
     assert login_api(investigators[2]).get(f"/api/v1/cases/{clue}/").status_code == 200
