@@ -6,12 +6,9 @@ names no region, too.
 """
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from web.api.inputs import CheckedInputMixin
+from web.api.reports import YearRegionReportView
 from web.api.xlsx import ReportXLSXRenderer
 from workflows import dashboards
 from workflows.enforcement_reports import parse_year
@@ -33,28 +30,15 @@ class DashboardXLSXRenderer(ReportXLSXRenderer):
     to_xlsx = staticmethod(dashboards.to_xlsx)
 
 
-class DashboardView(CheckedInputMixin, APIView):
+class DashboardView(YearRegionReportView):
     """``reports/dashboard/?year=&region=``: applications per step and overdue, postings and
     objections, recipients and paid amounts, cases by status and overdue (roles that see
     cases), certificates issued and expiring — each with its breakdown by the regions below."""
 
     renderer_classes = [JSONRenderer, DashboardXLSXRenderer]
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int, description="the year (this year by default)"),
-            OpenApiParameter("region", str, description="12-digit region code"),
-        ],
-        responses={200: dict},
-    )
-    def get(self, request, format=None):
-        board = dashboard_for(
-            request.user, request.query_params.get("year"), request.query_params.get("region")
-        )
-        if getattr(request.accepted_renderer, "format", "") == "xlsx":
-            response = Response({"dashboard": board})
-            response["Content-Disposition"] = (
-                f"attachment; filename=dashboard-{board.region.code}-{board.year}.xlsx"
-            )
-            return response
-        return Response(board.as_dict())
+    def report(self, user, year, region):
+        return dashboard_for(user, year, region)
+
+    def download_names(self, board) -> tuple[str, str]:
+        return f"dashboard-{board.region.code}-{board.year}.xlsx", ""

@@ -6,13 +6,11 @@ Only officers who see cases by jurisdiction (``casework.view_enforcementcase``: 
 and supervisors) may ask; others get 403. A region outside the caller's reach answers 404.
 """
 
-from urllib.parse import quote
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -23,6 +21,7 @@ from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import visible_to
 from web.api.inputs import CheckedInputMixin
+from web.api.reports import YearRegionReportView
 from web.api.xlsx import ReportXLSXRenderer
 from workflows import enforcement_reports
 
@@ -58,33 +57,18 @@ class EnforcementXLSXRenderer(ReportXLSXRenderer):
     to_xlsx = staticmethod(enforcement_reports.to_xlsx)
 
 
-class EnforcementReportView(CheckedInputMixin, APIView):
+class EnforcementReportView(YearRegionReportView):
     """``reports/enforcement/?year=&region=``: cases handled, persons investigated, referrals,
     penalties and fines of the year, by region below ``region`` (the caller's jurisdiction by
     default), with the total row; ``?format=xlsx`` as a workbook."""
 
     renderer_classes = [JSONRenderer, EnforcementXLSXRenderer]
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int, description="the year (this year by default)"),
-            OpenApiParameter("region", str, description="12-digit region code"),
-        ],
-        responses={200: dict},
-    )
-    def get(self, request, format=None):
-        report = report_for(
-            request.user, request.query_params.get("year"), request.query_params.get("region")
-        )
-        if getattr(request.accepted_renderer, "format", "") == "xlsx":
-            response = Response({"report": report})
-            name = f"{report.title}.xlsx"
-            response["Content-Disposition"] = (
-                f"attachment; filename=enforcement-{report.year}.xlsx; "
-                f"filename*=UTF-8''{quote(name)}"
-            )
-            return response
-        return Response(report.as_dict())
+    def report(self, user, year, region):
+        return report_for(user, year, region)
+
+    def download_names(self, report) -> tuple[str, str]:
+        return f"enforcement-{report.year}.xlsx", f"{report.title}.xlsx"
 
 
 class IssueSerializer(serializers.Serializer):
