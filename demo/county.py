@@ -95,13 +95,20 @@ def _load_county(households_per_village: int, seed: int):
     rng = random.Random(seed)
     RegionFactory(code=PROVINCE, name="示范省")
     RegionFactory(code=CITY, name="示范市")
-    county = RegionFactory(code=COUNTY, name="安和县")
+    # Every level's report line (举报电话), printed on its postings; all numbers made up.
+    county = RegionFactory(code=COUNTY, name="安和县", report_phone="0797-5212345")
     villages = []
-    for township_code, township_name in TOWNSHIPS.items():
-        RegionFactory(code=township_code, name=township_name)
+    for number, (township_code, township_name) in enumerate(TOWNSHIPS.items(), start=1):
+        RegionFactory(code=township_code, name=township_name, report_phone=f"0797-52{number}0000")
         for index, village_name in enumerate(VILLAGE_NAMES, start=1):
             code = f"{township_code[:9]}{200 + index:03d}"
-            villages.append(RegionFactory(code=code, name=f"{village_name}村"))
+            villages.append(
+                RegionFactory(
+                    code=code,
+                    name=f"{village_name}村",
+                    report_phone=f"0797-52{number}{index:02d}00",
+                )
+            )
     persons = 0
     sequence = 0
     for village in villages:

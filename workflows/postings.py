@@ -6,6 +6,7 @@ A long list's notice (a county's final posting can hold thousands of names) is r
 signed by a background job, so opening the posting never waits for the PDF.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -128,6 +129,34 @@ LEVELS = {
         "第三榜（终榜）",
     ),
 }
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One level's report line (举报电话) as a posting prints it."""
+
+    level: str  # 村级, 乡镇级, 县级
+    office: str  # the region whose office answers it
+    phone: str
+
+
+def report_lines(posting: Posting) -> list[ReportLine]:
+    """The report lines of the posting's own level and of every level above it up to the
+    county, village first, from the regions' records (三榜四级: each list names where to
+    report at every level); a level that has recorded none is left out."""
+    codes = [
+        code
+        for code in [posting.region_id, *reversed(region_codes.ancestor_codes(posting.region_id))]
+        if region_codes.level_of(code) in LEVELS
+    ]
+    regions = Region.objects.filter(code__in=codes).exclude(report_phone="").in_bulk()
+    return [
+        ReportLine(
+            LEVELS[region_codes.level_of(code)].name, regions[code].name, regions[code].report_phone
+        )
+        for code in codes
+        if code in regions
+    ]
 
 
 def level_ready(status: str) -> str | None:
@@ -260,6 +289,7 @@ def _notice_request(posting, applications, level_rules) -> issuing.IssueRequest:
             "ends_on": chinese_date(posting.ends_on),
             "place": posting.place,
             "phones": [posting.contact_phone],
+            "report_lines": [dataclasses.asdict(line) for line in report_lines(posting)],
             "entries": [
                 {
                     "name": a.applicant.name,

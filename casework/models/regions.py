@@ -41,6 +41,14 @@ class Region(models.Model):
         related_name="children",
         editable=False,
     )
+    # The public's line to this level's office (the village committee, the township's or the
+    # county's family-planning office): every posting prints those of its levels (三榜四级).
+    report_phone = models.CharField(
+        _("report phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("The number the public calls to report on this level's lists (举报电话)."),
+    )
 
     objects = RegionQuerySet.as_manager()
 

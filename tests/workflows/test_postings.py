@@ -1,10 +1,12 @@
 """The village posting: open it for appraised applications, objections, close after the end date."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from casework.factories import ApplicationFactory
 from casework.models import (
@@ -15,11 +17,12 @@ from casework.models import (
     Posting,
     PostingStatus,
     Program,
+    Region,
 )
 from documents.models import Document
 from permissions.audit import Actor
 from permissions.roles import Role
-from tests.conftest import OTHER_VILLAGE, VILLAGE
+from tests.conftest import COUNTY, OTHER_VILLAGE, TOWNSHIP, VILLAGE
 from workflows import postings
 from workflows.transitions import available_steps, perform
 
@@ -223,3 +226,40 @@ def test_a_long_list_is_issued_by_a_background_job(
     assert notice.kind == "posting_notice"
     page = client.get(reverse("posting-detail", args=[posting.pk])).content.decode()
     assert notice.number in page
+
+
+@pytest.mark.django_db
+def test_a_posting_prints_the_report_line_of_every_level(
+    open_posting, regions, village_officer, login_api, client
+):
+    """三榜四级: the village's list names where to report at the village, the township and the
+    county, from the regions' records; a level that recorded none is left out."""
+    for code, phone in ((VILLAGE, "0797-5210100"), (TOWNSHIP, "0797-5210000")):
+        Region.objects.filter(code=code).update(report_phone=phone)
+    Region.objects.filter(code=COUNTY).update(report_phone="0797-5212345")
+    posting, _results = open_posting()
+
+    lines = [
+        (line["level"], line["office"], line["phone"])
+        for line in posting.document.context["report_lines"]
+    ]
+    assert lines == [
+        ("村级", regions[VILLAGE].name, "0797-5210100"),
+        ("乡镇级", regions[TOWNSHIP].name, "0797-5210000"),
+        ("县级", regions[COUNTY].name, "0797-5212345"),
+    ]
+    with posting.document.file.open("rb") as handle:
+        text = "".join(
+            "".join(page.extract_text().split())
+            for page in PdfReader(io.BytesIO(handle.read())).pages
+        )
+    assert "各级举报电话：村级" in text and "0797-5212345" in text
+
+    client.force_login(village_officer)
+    page = client.get(reverse("posting-detail", args=[posting.pk])).content.decode()
+    assert "0797-5210100" in page and "0797-5212345" in page
+    detail = login_api(village_officer).get(f"/api/v1/postings/{posting.pk}/").json()
+    assert [line["phone"] for line in detail["report_lines"]] == [phone for *_, phone in lines]
+
+    Region.objects.filter(code=TOWNSHIP).update(report_phone="")
+    assert [line.level for line in postings.report_lines(posting)] == ["村级", "县级"]

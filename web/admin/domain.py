@@ -16,7 +16,7 @@ from web.admin.site import AuditedAdmin, operator_site
 
 @admin.register(Region, site=operator_site)
 class RegionAdmin(AuditedAdmin):
-    list_display = ("code", "name", "level", "parent")
+    list_display = ("code", "name", "level", "parent", "report_phone")
     list_filter = ("level",)
     search_fields = ("code", "name")
 

@@ -1,7 +1,7 @@
 """API for public postings and objections (../shared/API.md)."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -59,11 +59,23 @@ class PostingSerializer(TransitionFieldsMixin, serializers.ModelSerializer):
         ]
 
 
+class ReportLineSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    office = serializers.CharField()
+    phone = serializers.CharField()
+
+
 class PostingDetailSerializer(CaseFieldsMixin, PostingSerializer):
     entries = EntrySerializer(many=True, read_only=True)
+    report_lines = serializers.SerializerMethodField()
 
     class Meta(PostingSerializer.Meta):
-        fields = PostingSerializer.Meta.fields + ["entries", "history"]
+        fields = PostingSerializer.Meta.fields + ["entries", "report_lines", "history"]
+
+    @extend_schema_field(ReportLineSerializer(many=True))
+    def get_report_lines(self, posting) -> list[dict]:
+        """Each level's report line (举报电话), the posting's own first."""
+        return ReportLineSerializer(postings.report_lines(posting), many=True).data
 
 
 class PostingCreateSerializer(serializers.Serializer):

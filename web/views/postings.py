@@ -117,6 +117,7 @@ def posting_detail(request, pk: int):
             "notice": posting.document
             or visible_to(request.user, Document.objects.for_subject(posting)).first(),
             "entries": posting.entries.select_related("application__applicant"),
+            "report_lines": postings.report_lines(posting),
             "objections": [
                 (o, [(s, s.form()) for s in available_steps(request.user, o)]) for o in objections
             ],
