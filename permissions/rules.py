@@ -72,6 +72,9 @@ def may_see_statistics_of(user, model) -> bool:
     return user.is_authenticated and user.has_perm(scope_of(model).permission)
 
 
+# Administrators record their regions' report lines (举报电话), which postings print.
+may_edit_region = InJurisdiction("casework.change_region")
+
 # Revoke or re-issue: approvers and administrators whose jurisdiction holds the document.
 may_manage_document = InJurisdiction("documents.change_document")
 

@@ -202,6 +202,12 @@ IMPORTS = (
     Column(_("Uploaded at"), lambda i: local_minute(i.created_at)),
 )
 
+REGIONS = (
+    Column(_("Code"), lambda r: r.code),
+    Column(_("Region"), lambda r: r.name),
+    Column(_("Level"), lambda r: r.get_level_display()),
+    Column(_("Report phone"), lambda r: r.report_phone),
+)
 OFFICERS = (
     Column(_("Username"), lambda o: o.username),
     Column(_("Name"), lambda o: o.full_name),

@@ -15,6 +15,7 @@ from web.views import (
     officers,
     payments,
     postings,
+    regions,
     steps,
 )
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("officers/", officers.officer_list, name="officer-list"),
     path("officers/new/", officers.officer_create, name="officer-create"),
     path("officers/<int:pk>/", officers.officer_edit, name="officer-edit"),
+    path("regions/", regions.region_list, name="region-list"),
+    path("regions/<str:code>/", regions.region_edit, name="region-edit"),
     path("documents/", documents.document_list, name="document-list"),
     path("documents/<int:pk>/", documents.document_detail, name="document-detail"),
     path("documents/<int:pk>/pdf/", documents.document_pdf, name="document-pdf"),

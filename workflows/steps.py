@@ -21,6 +21,7 @@ from workflows import (
     postings,
     recipients,
     recoveries,
+    regions,
     reviews,
 )
 from workflows.transitions import Steps, register
@@ -41,6 +42,7 @@ DECLARED = (
     *duplicates.DECLARED,
     *postings.DECLARED,
     *recoveries.DECLARED,
+    *regions.DECLARED,
     Steps(None, labels=issuing.ACTION_LABELS),
 )
 

@@ -56,6 +56,7 @@ from documents.models import Document, IssuingOffice
 from permissions.audit import Actor
 from permissions.models import AuditEntry, Officer
 from permissions.scoping import jobs_visible_to, region_of, visible_to
+from workflows import regions
 from workflows.transitions import steps_of
 
 AWAY_CITY, AWAY_COUNTY = "361000000000", "361021000000"
@@ -134,6 +135,8 @@ NOTICE_OF_CERTIFICATE = Target(
 # Every pattern that takes an id, by name ("api " before the API's), and what the id names.
 TARGETS: dict[str, Target] = {
     "officer-edit": scoped(Officer),
+    # A region's records are changed only by the administrators of its jurisdiction.
+    "region-edit": Target(Region, lambda region: {"code": region.code}, regions.editable_by),
     "document-detail": DOCUMENT,
     "document-pdf": DOCUMENT,
     "document-revoke": DOCUMENT,
