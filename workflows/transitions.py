@@ -70,6 +70,12 @@ class Signs:
 
 @dataclass(frozen=True)
 class Step:
+    """One named step of a process, declared once: ``name`` in URLs and the API, ``label`` for
+    people, the FSM ``method`` that moves the status (its ``@transition`` holds the statuses it
+    leaves from and goes to), ``run`` (the action, in one transaction), ``allowed`` (its rule
+    in permissions/rules.py) and ``form`` (what the caller supplies); the fields below say how
+    the inbox, the bulk forms, separation of duties and the documents treat it."""
+
     name: str
     label: str
     method: str
@@ -123,8 +129,9 @@ _MOVE_LISTENERS: list[tuple[Callable, Callable]] = []
 # actions that are not steps. Two models may name different things alike (an application's
 # and a payment batch's ``approve``).
 _ACTION_LABELS: dict[tuple[type[models.Model] | None, str], str] = {}
-# The inbox lines of each model, from its steps' ``inbox`` and its declared ``waits``.
-_WAITING: dict[type[models.Model], list] = {}
+# The inbox lines of each model, from its steps' ``inbox`` and its declared ``waits``, by
+# (status, action), so that registering a declaration again changes nothing.
+_WAITING: dict[type[models.Model], dict[tuple[str, str], "Waiting"]] = {}
 # What each audit action of a model signs (``Signs``), from its steps and declared ``signs``.
 _SIGNING: dict[type[models.Model], dict[str, Signs]] = {}
 
@@ -184,11 +191,11 @@ def register(declared: Steps) -> None:
     signing = _SIGNING.setdefault(model, {})
     signing.update((step.method, step.signs) for step in declared.steps if step.signs)
     signing.update(declared.signs)
+    lines = _WAITING.setdefault(model, {})
     for wait in [*waits, *declared.waits]:
-        _WAITING.setdefault(model, []).extend(
-            Waiting(status, wait.action, wait.rule.permission, wait.flagged)
-            for status in ([wait.at] if wait.at else _sources(model, wait.method))
-        )
+        for status in [wait.at] if wait.at else _sources(model, wait.method):
+            line = Waiting(status, wait.action, wait.rule.permission, wait.flagged)
+            lines[(status, str(wait.action))] = line
 
 
 def _sources(model: type[models.Model], method: str) -> list[str]:
@@ -229,7 +236,8 @@ def check_signing(user, obj: models.Model, level: str) -> None:
 def waiting_at(model: type[models.Model]) -> list[Waiting]:
     """The inbox lines of ``model``, in the order of its statuses (the order of the chain)."""
     order = [value for value, _label in model._meta.get_field("status").choices]
-    return sorted(_WAITING.get(model, []), key=lambda line: order.index(line.status))
+    lines = _WAITING.get(model, {}).values()
+    return sorted(lines, key=lambda line: order.index(line.status))
 
 
 def on_move(one: Callable[[models.Model, str], None], many: Callable | None = None) -> None:

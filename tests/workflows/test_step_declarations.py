@@ -118,3 +118,10 @@ def test_the_case_inbox_lines_follow_the_case_steps():
         (CaseStatus.DECIDED, investigate),
         (CaseStatus.CLOSING_PROPOSED, approve),
     ]
+
+
+def test_registering_the_declarations_again_changes_nothing():
+    lines, signing = inbox.steps(), transitions.signing_of(Application)
+    steps.register_all()
+    assert inbox.steps() == lines
+    assert transitions.signing_of(Application) == signing
