@@ -122,6 +122,13 @@ def in_jurisdiction(user: Officer, obj: Model) -> bool:
     return code_in_jurisdiction(user, region_of(obj))
 
 
+def own_regions(user: Officer) -> QuerySet:
+    """The regions of the user's own jurisdiction: what they see without the regions above it
+    (which they see, but which are another office's)."""
+    regions = visible_to(user, Region)
+    return regions if user.is_superuser else regions.filter(jurisdiction_q(user, "code"))
+
+
 def code_in_jurisdiction(user: Officer, code: str | None) -> bool:
     """True if the region ``code`` lies in the user's own jurisdiction."""
     if user.is_superuser:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from casework.models import Region
 from permissions import audit, rules
 from permissions.audit import Actor
-from permissions.scoping import jurisdiction_q, visible_to
+from permissions.scoping import own_regions
 from workflows.transitions import Steps
 
 # Digits with the separators a telephone number is written with (0797-5212345, (0797) 521…).
@@ -22,10 +22,9 @@ _PHONE = re.compile(r"^[0-9][0-9()\- ]{4,38}[0-9]$")
 def editable_by(user) -> QuerySet:
     """The regions whose records ``user`` may change: those of their own jurisdiction (the
     regions above it, which they see, are another office's)."""
-    regions = visible_to(user, Region)
-    if not user.has_perm(rules.may_edit_region.permission):
-        return regions.none()
-    return regions if user.is_superuser else regions.filter(jurisdiction_q(user, "code"))
+    if not rules.holds_role_for(user, rules.may_edit_region):
+        return Region.objects.none()
+    return own_regions(user)
 
 
 def record_report_phone(actor: Actor, region: Region, phone: str) -> Region:
