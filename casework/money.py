@@ -1,6 +1,11 @@
-"""Money is kept as integer fen (分) and shown as yuan with two decimals; never a float."""
+"""Money is kept as integer fen (分) and shown as yuan with two decimals; never a float.
+Accounts it is paid into are digits only, shown masked."""
 
+import re
 from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def yuan(fen: int) -> Decimal:
@@ -66,3 +71,18 @@ def _group_words(group: int) -> str:
             zero = False
         words += _DIGITS[digit] + _SMALL_UNITS[position]
     return words
+
+
+_ACCOUNT = re.compile(r"^\d{10,25}$", re.ASCII)
+
+
+def validate_account_number(value: str) -> None:
+    """A bank account or card number: 10 to 25 ASCII digits (cards have 16–19, passbook
+    accounts of rural credit cooperatives other lengths)."""
+    if not _ACCOUNT.match(value or ""):
+        raise ValidationError(_("Account number: 10 to 25 digits, nothing else."), code="shape")
+
+
+def mask_account_number(value: str) -> str:
+    """Show the first 4 and last 4 digits only: 6217********1234."""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)

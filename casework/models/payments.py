@@ -6,10 +6,7 @@ A recipient is paid at most once per program and period: the database refuses a 
 payment of one application for one period (``paid_once_per_period``).
 """
 
-import re
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -18,21 +15,7 @@ from casework.models.applications import Application
 from casework.models.people import Person
 from casework.models.programs import Program
 from casework.models.regions import Region
-from casework.money import yuan
-
-_ACCOUNT = re.compile(r"^\d{10,25}$", re.ASCII)
-
-
-def validate_account_number(value: str) -> None:
-    """A bank account or card number: 10 to 25 ASCII digits (cards have 16–19, passbook
-    accounts of rural credit cooperatives other lengths)."""
-    if not _ACCOUNT.match(value or ""):
-        raise ValidationError(_("Account number: 10 to 25 digits, nothing else."), code="shape")
-
-
-def mask_account_number(value: str) -> str:
-    """Show the first 4 and last 4 digits only: 6217********1234."""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+from casework.money import mask_account_number, validate_account_number, yuan
 
 
 class BankAccount(models.Model):
