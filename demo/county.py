@@ -30,6 +30,7 @@ from demo.payments import (
     load_demo_this_period,
     settle_demo_batch,
 )
+from demo.programs import load_demo_program_applicants
 from documents.models import Document
 from permissions.audit import Actor
 from permissions.factories import OfficerFactory
@@ -156,6 +157,10 @@ def _load_county(households_per_village: int, seed: int):
             approver=officers["county_approver"],
             city=officers["city_officer"],
         )
+    )
+    # An applicant of every other program the seeds name, awaiting the household visit.
+    reward_applications += load_demo_program_applicants(
+        officers["village_officer_2"], "360921100202"
     )
     # One couple recorded twice under different ID numbers, for the duplicate search.
     reward_applications += load_demo_duplicate(

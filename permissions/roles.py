@@ -102,7 +102,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.COUNTY_APPROVER: _VIEW_PEOPLE
     + _MANAGE_DOCUMENTS
     + _POSTINGS
-    + ("casework.approve_at_county",),
+    + ("casework.approve_at_county",)
+    # The county office adds the programs the province announces, and their standards.
+    + ("casework.add_program", "casework.change_program", "casework.add_programstandard"),
     Role.COUNTY_INSPECTOR: _VIEW_PEOPLE + ("casework.recheck_at_county",),
     Role.CITY_FILING_OFFICER: _VIEW_PEOPLE + ("casework.file_at_city",),
     Role.FUND_MANAGER: _VIEW_PEOPLE

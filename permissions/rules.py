@@ -51,6 +51,15 @@ def may_edit_programs(user) -> bool:
     return user.has_perm("casework.change_program")
 
 
+def may_add_programs(user) -> bool:
+    return user.has_perm("casework.add_program")
+
+
+def may_add_standards(user) -> bool:
+    """Standards are added, never changed: what was decided under one stays as it was."""
+    return user.has_perm("casework.add_programstandard")
+
+
 def may_add_person(user) -> bool:
     return user.has_perm("casework.add_person")
 

@@ -15,6 +15,7 @@ from web.views import (
     officers,
     payments,
     postings,
+    programs,
     regions,
     steps,
 )
@@ -53,7 +54,14 @@ urlpatterns = [
     path("persons/", home.person_list, name="person-list"),
     path("persons/new/", home.person_create, name="person-create"),
     path("persons/<int:pk>/", home.person_detail, name="person-detail"),
-    path("programs/", home.program_list, name="program-list"),
+    path("programs/", programs.program_list, name="program-list"),
+    path("programs/new/", programs.program_add, name="program-add"),
+    path("programs/<slug:code>/edit/", programs.program_edit, name="program-edit"),
+    path(
+        "programs/<slug:code>/standards/new/",
+        programs.program_standard_add,
+        name="program-standard-add",
+    ),
     path("imports/", imports.import_list, name="import-list"),
     path("imports/upload/", imports.import_upload, name="import-upload"),
     path("imports/template/", imports.import_template, name="import-template"),

@@ -8,11 +8,21 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import clock
-from casework.eligibility import Case, Fact, Outcome, assess
+from casework.eligibility import (
+    EVIDENCE_LABELS,
+    FACTS,
+    Case,
+    Fact,
+    FactInput,
+    Outcome,
+    assess,
+    facts_read_by,
+)
 from casework.form_fields import PastDateField, Photo, PhotosField
 from casework.id_numbers import mask_name
 from casework.models import (
@@ -27,6 +37,7 @@ from casework.models import (
     HouseholdVisit,
     Level,
     Person,
+    ProgramDocument,
     VisitPhoto,
 )
 from casework.uploads import EXTENSIONS, store_once
@@ -52,70 +63,101 @@ from workflows.transitions import (
 )
 
 
-class FactsForm(forms.Form):
-    """The family facts, each with the document it was checked against."""
+def _future_refused(label) -> str:
+    """Why a fact's date after today is refused, naming the fact (translated when shown)."""
+    return _("%(fact)s: the date cannot be in the future.") % {"fact": label}
 
-    living_children = forms.IntegerField(
-        label=FactCode.LIVING_CHILDREN.label, min_value=0, required=False
-    )
-    living_daughters = forms.IntegerField(
-        label=FactCode.LIVING_DAUGHTERS.label, min_value=0, required=False
-    )
-    children_evidence = forms.CharField(
-        label=gettext_lazy("Children checked against"), max_length=200, required=False
-    )
-    births_outside_policy = forms.IntegerField(
-        label=FactCode.BIRTHS_OUTSIDE_POLICY.label, min_value=0, required=False
-    )
-    births_evidence = forms.CharField(
-        label=gettext_lazy("Birth history checked against"), max_length=200, required=False
-    )
-    only_child_status = forms.ChoiceField(
-        label=FactCode.ONLY_CHILD_STATUS.label,
-        choices=[
-            ("", "—"),
-            ("healthy", gettext_lazy("healthy")),
-            ("disabled", gettext_lazy("disabled (grade 3 or worse)")),
-            ("deceased", gettext_lazy("deceased")),
-        ],
-        required=False,
-    )
-    further_children = forms.IntegerField(
-        label=FactCode.FURTHER_CHILDREN.label, min_value=0, required=False
-    )
-    only_child_evidence = forms.CharField(
-        label=gettext_lazy("Only child checked against"), max_length=200, required=False
-    )
-    single_child_certificate = forms.ChoiceField(
-        label=FactCode.SINGLE_CHILD_CERTIFICATE.label,
-        choices=[("", "—"), ("yes", gettext_lazy("yes")), ("no", gettext_lazy("no"))],
-        required=False,
-    )
-    certificate_evidence = forms.CharField(
-        label=gettext_lazy("Certificate number"), max_length=200, required=False
-    )
 
-    # Which evidence field backs each fact.
-    EVIDENCE = {
-        FactCode.LIVING_CHILDREN: "children_evidence",
-        FactCode.LIVING_DAUGHTERS: "children_evidence",
-        FactCode.BIRTHS_OUTSIDE_POLICY: "births_evidence",
-        FactCode.ONLY_CHILD_STATUS: "only_child_evidence",
-        FactCode.FURTHER_CHILDREN: "only_child_evidence",
-        FactCode.SINGLE_CHILD_CERTIFICATE: "certificate_evidence",
-    }
+def _fact_field(code: str, asked: FactInput) -> forms.Field:
+    """The optional form field asking for fact ``code`` as the catalogue describes it."""
+    label = FactCode(code).label
+    if asked.kind == "count":
+        return forms.IntegerField(label=label, min_value=0, required=False)
+    if asked.kind == "date":
+        # Formatted when the error is shown, in the language of the request.
+        return PastDateField(
+            label=label, required=False, future_message=lazy(_future_refused, str)(label)
+        )
+    if asked.kind == "choice":
+        # Graded choices are numbers (a complication's grade 1 to 3): kept as numbers, so that
+        # the rules compare them as they were recorded.
+        numeric = all(isinstance(value, int) for value, _label in asked.choices)
+        return forms.TypedChoiceField(
+            label=label,
+            choices=[("", "—"), *asked.choices],
+            coerce=int if numeric else str,
+            empty_value="",
+            required=False,
+        )
+    raise ValueError(f"Unknown kind of fact input: {asked.kind!r}")
+
+
+def _evidence_groups() -> dict[str, list[str]]:
+    """The facts of each evidence field, groups in the order of their first fact in FACTS."""
+    groups: dict[str, list[str]] = {}
+    for code, asked in FACTS.items():
+        groups.setdefault(asked.evidence, []).append(code)
+    return groups
+
+
+def _catalogue_fields() -> dict[str, forms.Field]:
+    """A field per fact of the catalogue, each group of facts followed by its evidence field
+    (the document they were checked against sits next to them on the page)."""
+    fields: dict[str, forms.Field] = {}
+    for evidence, codes in _evidence_groups().items():
+        fields.update((code, _fact_field(code, FACTS[code])) for code in codes)
+        fields[evidence] = forms.CharField(
+            label=EVIDENCE_LABELS[evidence], max_length=200, required=False
+        )
+    return fields
+
+
+# The catalogue's fields declared on a class of their own (``base_fields``: the import's
+# checks and the API's description read them without building a form).
+_CatalogueFields = type(forms.Form)(
+    "_CatalogueFields", (forms.Form,), {"__module__": __name__, **_catalogue_fields()}
+)
+
+
+class FactsForm(_CatalogueFields):
+    """The family facts, each with the document it was checked against: one field per fact of
+    the catalogue (``casework.eligibility.FACTS``) and one per evidence group. Given the
+    ``program`` of an application, only the facts its conditions read (and their evidence)
+    are asked for; without one, all of them."""
+
+    # ``Step.form_for`` passes the application's program.
+    for_program = True
+
+    def __init__(self, data=None, files=None, *, program=None, **kwargs):
+        super().__init__(data, files, **kwargs)
+        if program is not None:
+            read = facts_read_by(program)
+            kept = set(read) | {FACTS[code].evidence for code in read}
+            for name in [*FACTS, *EVIDENCE_LABELS]:
+                if name not in kept:
+                    self.fields.pop(name, None)
 
     def facts(self) -> dict[str, Fact]:
-        """The facts given, with their evidence (possibly blank: then they stay unknown)."""
+        """The facts given, with their evidence (possibly blank: then they stay unknown).
+
+        Values are stored as JSON: dates as ISO strings, counts and grades as numbers,
+        other choices as their code."""
         data = self.cleaned_data
-        return {
-            code: Fact(data[code], data.get(evidence) or "")
-            for code, evidence in self.EVIDENCE.items()
-            if data.get(code) not in (None, "")
-        }
+        given = {}
+        for code, asked in FACTS.items():
+            value = data.get(code) if code in self.fields else None
+            if value in (None, ""):
+                continue
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            given[code] = Fact(value, data.get(asked.evidence) or "")
+        return given
 
 
 class VisitForm(FactsForm):
+    """A signed household visit: the facts as found (those of the application's program), the
+    day, the meeting in person, the opinion and photos of the documents seen."""
+
     visited_on = PastDateField(
         label=gettext_lazy("Visited on"),
         future_message=gettext_lazy("The visit date cannot be in the future."),
@@ -164,7 +206,7 @@ def assessment_of(application: Application, facts: dict[str, Fact] | None = None
         application.year,
         current_facts(application) if facts is None else facts,
     )
-    return assess(application.program.eligibility, case)
+    return assess(application.program.conditions.all(), case)
 
 
 def apply(
@@ -531,7 +573,10 @@ def _issue_form(application, actor):
 
 
 def issue_not_confirmed(application, actor, reason):
-    """The signed 不予确认告知书 for a rejected applicant."""
+    """The signed 不予确认告知书 for a rejected applicant, when the program issues one
+    (``Program.documents``); None when it does not."""
+    if not application.program.issues(ProgramDocument.NOT_CONFIRMED_NOTICE):
+        return None
     office = issuing.office_for(application.region_id)
     return issuing.issue(
         issuing.IssueRequest(

@@ -4,7 +4,9 @@ Out: the bank file (代发文件), CSV (UTF-8 with BOM, as Excel and the banks' 
 it) or XLSX: one row per payment — sequence, reference, account holder, whole ID number (the
 bank checks it against the account), bank, account number, amount in yuan, memo — and a last
 row with the count and the total. Both are written row by row, never holding the batch in
-memory.
+memory. A contribution's row pays the insurer's account: the holder is the insurer, the ID
+number column is left blank (the insurer has none) and the memo names the insured person and
+their ID number.
 
 In: the bank's return file (回盘文件), CSV: reference, account number, amount, result
 (成功 / 失败) and the bank's reason, and the same total row. It is checked whole before anything
@@ -59,7 +61,11 @@ MAX_RETURN_BYTES = 20 * 1024 * 1024
 
 
 def _rows(batch: PaymentBatch) -> Iterator[list]:
-    memo = f"{batch.program.name}{batch.period_start:%Y年%m月}"
+    """The payment rows of the bank file. A contribution's row pays the insurer: the account
+    holder is the insurer, and the memo names whom it is paid for (the insurer credits each
+    insured person by it)."""
+    program = batch.program
+    memo = f"{program.name}{batch.period_start:%Y年%m月}"
     payments = (
         batch.payments.exclude(status=PaymentStatus.CANCELLED)
         .order_by("id")
@@ -75,7 +81,29 @@ def _rows(batch: PaymentBatch) -> Iterator[list]:
     for n, (reference, name, id_number, bank, account, amount_fen) in enumerate(
         payments.iterator(2000), start=1
     ):
-        yield [n, reference, name, id_number, bank, account, f"{yuan(amount_fen):.2f}", memo]
+        amount = f"{yuan(amount_fen):.2f}"
+        if program.pays_insurer:
+            # The ID number column is the account holder's, which the bank checks against the
+            # account: the insurer has none, so the insured person's goes in the memo.
+            insured = f"养老保险代缴 {name} {id_number} {period_label(batch)}"
+            yield [n, reference, program.payee_name, "", bank, account, amount, insured]
+        else:
+            yield [n, reference, name, id_number, bank, account, amount, memo]
+
+
+def period_label(batch: PaymentBatch) -> str:
+    """The period a batch pays, as letters and memos write it: 2026年度, 2026年上半年,
+    2026年10月至12月, 2026年03月."""
+    start, end = batch.period_start, batch.period_end
+    if start.month == end.month:
+        return f"{start:%Y年%m月}"
+    if (start.month, end.month) == (1, 12):
+        return f"{start.year}年度"
+    if (start.month, end.month) == (1, 6):
+        return f"{start.year}年上半年"
+    if (start.month, end.month) == (7, 12):
+        return f"{start.year}年下半年"
+    return f"{start:%Y年%m月}至{end:%m月}"
 
 
 def _total_row(batch) -> list:
@@ -277,16 +305,21 @@ def _import_return(batch, actor, data):
 
 def _letters(batch, paid_ids, actor):
     """One signed notification letter (告知书) per paid recipient, issued in the background
-    with progress (a county's batch is thousands of letters)."""
-    if not paid_ids:
+    with progress (a county's batch is thousands of letters), when the program issues them.
+    A contribution's letter says it was paid to the insurer (``payee``)."""
+    program = batch.program
+    if not paid_ids or not program.issues(DocumentKind.PAYMENT_LETTER):
         return None
     office = issuing.office_for(batch.region_id)
     paid_on = chinese_date(clock.today())
-    period = (
-        f"{batch.period_start.year}年度"
-        if batch.period_end.month == 12 and batch.period_start.month == 1
-        else f"{batch.period_start:%Y年%m月}"
-    )
+    period = period_label(batch)
+    # Ordinary letters carry no payee: the template then says the money went to the
+    # recipient's own account, as it always has.
+    payee = {"payee": program.payee_name} if program.pays_insurer else {}
+    # A contribution program's name already says 代缴 (养老保险代缴…): no 发放 after it.
+    title = f"{program.name}告知书" if program.pays_insurer else f"{program.name}发放告知书"
+    # The verification page names the recipient; the insurer, not they, received a contribution.
+    whom = "参保人" if program.pays_insurer else "收款人"
     requests = []
     payments = (
         Payment.objects.filter(pk__in=paid_ids)
@@ -300,10 +333,10 @@ def _letters(batch, paid_ids, actor):
                 kind=DocumentKind.PAYMENT_LETTER,
                 office=office,
                 region=payment.application.region,
-                title=f"{batch.program.name}发放告知书",
+                title=title,
                 data={
                     "recipient": applicant.name,
-                    "program": batch.program.name,
+                    "program": program.name,
                     "period": period,
                     "amount": f"{payment.amount:.2f}",
                     "amount_in_words": money.in_words(payment.amount_fen),
@@ -311,9 +344,10 @@ def _letters(batch, paid_ids, actor):
                     "account": payment.masked_account_number,
                     "paid_on": paid_on,
                     "phone": office.phone,
+                    **payee,
                 },
                 public_summary=[
-                    ("收款人", mask_name(applicant.name)),
+                    (whom, mask_name(applicant.name)),
                     ("发放期间", period),
                     ("金额", f"{payment.amount:.2f}元"),
                 ],

@@ -38,7 +38,7 @@ def run_bulk(actor: Actor, name: str, ids: list[int], data) -> BulkRun:
     applications = (
         visible_to(actor.officer, Application)
         .select_related("program", "applicant", "region")
-        .prefetch_related("program__standards")
+        .prefetch_related("program__standards", "program__conditions")
         .in_bulk(ids)
     )
     if name == "file":

@@ -76,6 +76,7 @@ def form_requests(ids: list[int]) -> list[issuing.IssueRequest]:
         )
         .prefetch_related(
             "program__standards",
+            "program__conditions",
             Prefetch("facts", queryset=ApplicationFact.objects.order_by("recorded_at", "id")),
         )
         .in_bulk()

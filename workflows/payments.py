@@ -52,11 +52,10 @@ def period_of(program: Program, day: datetime.date) -> tuple[datetime.date, date
 
 def due_for_payment(program: Program, county: Region, start: datetime.date, end: datetime.date):
     """The applications of ``county`` to pay for the period: recipients through its whole
-    length, not yet paid (nor pending) for it."""
+    length, not yet paid (nor pending) for it; for a one-time program, not paid (nor pending)
+    for any period."""
     low, high = county.code, county.code[:6] + "999999"
-    already = Payment.objects.filter(
-        application=models.OuterRef("pk"), period_start=start, status__in=LIVE_PAYMENT_STATUSES
-    )
+    already = _live_payments(program, models.OuterRef("pk"), start)
     return (
         Application.objects.filter(
             program=program,
@@ -68,6 +67,33 @@ def due_for_payment(program: Program, county: Region, start: datetime.date, end:
         .filter(models.Q(paid_until__isnull=True) | models.Q(paid_until__gte=end))
         .exclude(models.Exists(already))
     )
+
+
+def _live_payments(program: Program, application, start: datetime.date):
+    """The live payments that stop ``application`` being paid for the period from ``start``.
+    Those of the period only, for the database holds no more than one of them (the
+    ``paid_once_per_period`` constraint); a one-time program's recipient is paid once in all,
+    so a live payment of any period counts."""
+    live = Payment.objects.filter(application=application, status__in=LIVE_PAYMENT_STATUSES)
+    return live if program.pays_once else live.filter(period_start=start)
+
+
+def _locked(program: Program) -> Program:
+    """``program`` read again under a row lock, inside the caller's transaction, when its
+    payments need it: the constraint keeps one live payment per period only, so two builds of
+    different periods of a one-time program would otherwise both pay one recipient; and a
+    contribution reads the insurer's account as it stands, not changed halfway
+    (``change_program`` takes the same lock)."""
+    if not (program.pays_once or program.pays_insurer):
+        return program
+    return Program.objects.select_for_update().get(pk=program.pk)
+
+
+def _check_payee(program: Program) -> None:
+    if program.pays_insurer and not (program.payee_bank and program.payee_account):
+        raise ValidationError(
+            {"program": _("The program pays an insurer but names no insurer's account.")}
+        )
 
 
 @dataclass(frozen=True)
@@ -94,6 +120,8 @@ def build(actor: Actor, *, program: Program, county: Region, day: datetime.date)
         raise ValidationError({"day": _("A period is paid once it has begun.")})
     skipped = []
     with transaction.atomic():
+        program = _locked(program)
+        _check_payee(program)
         batch = PaymentBatch.objects.create(
             program=program,
             region=county,
@@ -115,25 +143,24 @@ def build(actor: Actor, *, program: Program, county: Region, day: datetime.date)
 def follow_up(actor: Actor, batch: PaymentBatch) -> Built:
     """Re-issue the failed payments of a reconciled or closed batch in a new batch of the same
     period, to each recipient's account in force for it (a correction recorded after the
-    failure takes the failed account's place)."""
+    failure takes the failed account's place), or for a contribution to the insurer's account.
+    A recipient paid since (for the period; for a one-time program, at all) is left out."""
     if not rules.may_disburse(actor.officer, batch.region_id):
         raise PermissionDenied(_("Your role may not build payment batches here."))
     if batch.status not in (BatchStatus.RECONCILED, BatchStatus.CLOSED):
         raise ValidationError(_("Failed payments are re-issued once the bank's return is in."))
-    already = Payment.objects.filter(
-        application=models.OuterRef("application"),
-        period_start=batch.period_start,
-        status__in=LIVE_PAYMENT_STATUSES,
-    )
-    failed = (
-        batch.payments.filter(status=PaymentStatus.FAILED)
-        .exclude(models.Exists(already))
-        .select_related("application")
-        .order_by("id")
-    )
     with transaction.atomic():
+        program = _locked(batch.program)
+        _check_payee(program)
+        already = _live_payments(program, models.OuterRef("application"), batch.period_start)
+        failed = (
+            batch.payments.filter(status=PaymentStatus.FAILED)
+            .exclude(models.Exists(already))
+            .select_related("application")
+            .order_by("id")
+        )
         again = PaymentBatch.objects.create(
-            program=batch.program,
+            program=program,
             region=batch.region,
             period_start=batch.period_start,
             period_end=batch.period_end,
@@ -171,34 +198,51 @@ def _built(actor, batch, count: int, total: int, left_out: list, **data) -> Buil
 def _pay(batch, pairs, amount_fen, offset) -> tuple[int, list[tuple[int, str]]]:
     """Pay each (application id, applicant id) of ``pairs`` into the applicant's account in
     force for the batch's period (``account_in_force``); those without one are skipped with
-    why."""
-    by_person = {}
-    for account in BankAccount.objects.filter(
-        person_id__in=[applicant for _application, applicant in pairs]
-    ).values_list(
-        "person_id", "bank", "account_number", "effective_from", "recorded_at", "id", named=True
-    ):
-        by_person.setdefault(account.person_id, []).append(account)
+    why. A contribution is paid to the program's insurer instead, a row per insured person,
+    whether or not they have an account of their own."""
+    program = batch.program
+    if program.pays_insurer:
+        insurer = (program.payee_bank, program.payee_account)
+        paid_into = {applicant: insurer for _application, applicant in pairs}
+    else:
+        paid_into = _accounts_in_force(
+            [applicant for _application, applicant in pairs], batch.period_start
+        )
     payments, skipped = [], []
     for application_id, applicant_id in pairs:
-        accounts = by_person.get(applicant_id)
-        if not accounts:
+        account = paid_into.get(applicant_id)
+        if account is None:
             skipped.append((application_id, _("No bank account on record.")))
             continue
-        account = account_in_force(accounts, batch.period_start)
+        bank, account_number = account
         payments.append(
             Payment(
                 batch=batch,
                 application_id=application_id,
                 period_start=batch.period_start,
                 amount_fen=amount_fen,
-                bank=account.bank,
-                account_number=account.account_number,
+                bank=bank,
+                account_number=account_number,
                 reference=_reference(batch, offset + len(payments) + 1),
             )
         )
     Payment.objects.bulk_create(payments)
     return len(payments), skipped
+
+
+def _accounts_in_force(people, day: datetime.date) -> dict[int, tuple[str, str]]:
+    """Person id → (bank, account number) in force for a period starting on ``day``, of those
+    of ``people`` with an account on record."""
+    by_person = {}
+    for account in BankAccount.objects.filter(person_id__in=people).values_list(
+        "person_id", "bank", "account_number", "effective_from", "recorded_at", "id", named=True
+    ):
+        by_person.setdefault(account.person_id, []).append(account)
+    paid_into = {}
+    for person, accounts in by_person.items():
+        account = account_in_force(accounts, day)
+        paid_into[person] = (account.bank, account.account_number)
+    return paid_into
 
 
 def account_in_force(accounts, day: datetime.date):
@@ -456,7 +500,8 @@ def previous_batch(batch: PaymentBatch) -> PaymentBatch | None:
 
 def changes_since_last(batch: PaymentBatch) -> dict[str, int]:
     """Recipients new in this batch, and those of the last period's batch missing from it by
-    their status now (suspended, terminated, revoked, other)."""
+    their status now (suspended, terminated, revoked, other); none are missing from a one-time
+    program's batch."""
     before = previous_batch(batch)
     now = set(
         batch.payments.exclude(status=PaymentStatus.CANCELLED).values_list(
@@ -477,7 +522,9 @@ def changes_since_last(batch: PaymentBatch) -> dict[str, int]:
             "application_id", flat=True
         )
     )
-    gone = Application.objects.filter(pk__in=then - now).values_list("status", flat=True)
+    # A one-time payment is made once: last batch's recipients are done, not missing.
+    missing = set() if batch.program.pays_once else then - now
+    gone = Application.objects.filter(pk__in=missing).values_list("status", flat=True)
     counts = {"suspended": 0, "terminated": 0, "revoked": 0, "other": 0}
     for status in gone:
         counts[status if status in counts else "other"] += 1

@@ -19,6 +19,7 @@ from workflows import (
     duplicates,
     payments,
     postings,
+    programs,
     recipients,
     recoveries,
     regions,
@@ -43,6 +44,7 @@ DECLARED = (
     *postings.DECLARED,
     *recoveries.DECLARED,
     *regions.DECLARED,
+    *programs.DECLARED,
     Steps(None, labels=issuing.ACTION_LABELS),
 )
 

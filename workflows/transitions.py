@@ -101,6 +101,14 @@ class Step:
     # The kinds of signed document taking it may issue (documents.kinds), shown on its form.
     issues: tuple[str, ...] = ()
 
+    def form_for(self, obj: models.Model, data=None, files=None) -> forms.Form:
+        """The step's form for ``obj`` (unbound without ``data``): a form that declares
+        ``for_program`` asks only what the program of ``obj`` needs (an application's visit
+        asks for the facts its conditions read)."""
+        if getattr(self.form, "for_program", False):
+            return self.form(data, files, program=obj.program)
+        return self.form(data, files)
+
     @property
     def issued(self) -> list[str]:
         """The names of the documents taking the step may issue, as its form says."""
@@ -276,7 +284,7 @@ def perform(name: str, obj: models.Model, actor: Actor, data, files=None) -> mod
         raise UnknownStep(name)
     if not step.allowed(actor.officer, obj):
         raise PermissionDenied(_("Your role may not do this here."))
-    form = step.form(data, files)
+    form = step.form_for(obj, data, files)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     if step.signs is not None:

@@ -519,6 +519,23 @@ class FactCode(models.TextChoices):
         "single_child_certificate",
         _("single-child parents' certificate"),
     )
+    MARRIAGE_HISTORY = "marriage_history", _("marriage history")
+    GAVE_UP_SECOND_BIRTH = "gave_up_second_birth", _("gave up a further birth allowed")
+    POLICY_BIRTH_ORDER = "policy_birth_order", _("order of the latest birth within policy")
+    POLICY_BIRTH_ON = "policy_birth_on", _("date of the latest birth within policy")
+    CONTRACEPTION_ON = "contraception_on", _("long-acting contraception taken on")
+    STERILISED_ON = "sterilised_on", _("sterilised on")
+    PREGNANCY_ENDED_MONTH = (
+        "pregnancy_ended_month",
+        _("month of an out-of-policy pregnancy when it was ended"),
+    )
+    COMPLICATION_GRADE = "complication_grade", _("grade of a contraceptive surgery complication")
+    UNIVERSITY_ADMISSION = "university_admission", _("child admitted to university")
+    POOR_HOUSEHOLD = "poor_household", _("household in poverty")
+    RETIRED_ENTERPRISE_WORKER = (
+        "retired_enterprise_worker",
+        _("retired enterprise worker"),
+    )
 
 
 class FactSource(models.TextChoices):

@@ -11,40 +11,56 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from casework.money import yuan
+from casework.money import validate_account_number, yuan
 
 
 class ProgramKind(models.TextChoices):
-    REWARD = "reward", _("reward assistance")
-    SPECIAL = "special", _("special assistance")
-    ONE_TIME = "one_time", _("one-time reward")
+    """How a program pays: the period its amount is stated for, and to whom."""
 
-
-class Eligibility(models.TextChoices):
-    """Which rule set of ``casework.eligibility`` decides who qualifies."""
-
-    RURAL_REWARD = "rural_reward", _("rural family reward (age, rural hukou, children)")
-    SPECIAL_DISABLED = "special_disabled", _("only child disabled")
-    SPECIAL_DECEASED = "special_deceased", _("only child deceased")
-    SINGLE_CHILD_REWARD = "single_child_reward", _("voluntary single child")
+    MONTHLY = "monthly", _("monthly allowance")
+    HALF_YEARLY = "half_yearly", _("half-yearly allowance")
+    YEARLY = "yearly", _("yearly allowance")
+    ONE_TIME = "one_time", _("one-time payment")
+    CONTRIBUTION = "contribution", _("contribution paid to an insurer")
 
 
 class Period(models.TextChoices):
     YEAR = "year", _("per year")
+    HALF_YEAR = "half_year", _("per half-year")
     MONTH = "month", _("per month")
     ONCE = "once", _("once")
 
 
+# The period a kind's amounts are stated for: a contribution is a yearly premium.
+PERIOD_OF_KIND = {
+    ProgramKind.MONTHLY: Period.MONTH,
+    ProgramKind.HALF_YEARLY: Period.HALF_YEAR,
+    ProgramKind.YEARLY: Period.YEAR,
+    ProgramKind.ONE_TIME: Period.ONCE,
+    ProgramKind.CONTRIBUTION: Period.YEAR,
+}
+
+
 class PaymentCycle(models.TextChoices):
-    """How often recipients are paid (a monthly amount may be paid by the quarter)."""
+    """How often recipients are paid (a monthly amount may be paid by the quarter, one-time
+    payments gathered into a batch a year or a half-year)."""
 
     MONTH = "month", _("monthly")
     QUARTER = "quarter", _("quarterly")
+    HALF_YEAR = "half_year", _("half-yearly")
     YEAR = "year", _("yearly")
 
 
+class ProgramDocument(models.TextChoices):
+    """The documents of an application a program may issue (codes of documents.kinds)."""
+
+    APPLICATION_FORM = "application_form", _("application and approval form")
+    NOT_CONFIRMED_NOTICE = "not_confirmed_notice", _("not-confirmed notice")
+    PAYMENT_LETTER = "payment_letter", _("payment notification letter")
+
+
 # Months in a payment cycle and in an amount's period.
-_MONTHS = {"month": 1, "quarter": 3, "year": 12, "once": 12}
+_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12, "once": 12}
 
 
 def cycle_bounds(cycle: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -61,14 +77,31 @@ def cycle_bounds(cycle: str, day: datetime.date) -> tuple[datetime.date, datetim
     return start, next_start - datetime.timedelta(days=1)
 
 
+def default_documents() -> list[str]:
+    return [document.value for document in ProgramDocument]
+
+
 class Program(models.Model):
-    """A program officers enrol people in; administrators edit it and its standards."""
+    """A program officers enrol people in, kept as data: its kind, its conditions (chosen
+    from the catalogue of ``casework.eligibility``), its dated standards and the documents it
+    issues. County approvers and administrators add and edit programs on their page."""
 
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
-    name = models.CharField(_("name"), max_length=80)
-    kind = models.CharField(_("kind"), max_length=10, choices=ProgramKind.choices)
-    eligibility = models.CharField(
-        _("eligibility rules"), max_length=24, choices=Eligibility.choices
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=ProgramKind.choices)
+    documents = models.JSONField(
+        _("documents issued"),
+        default=default_documents,
+        help_text=_("Codes of the documents an application of the program issues."),
+    )
+    # A contribution is paid to the insurer's account, each insured person a row of the file.
+    payee_name = models.CharField(_("insurer"), max_length=80, blank=True)
+    payee_bank = models.CharField(_("insurer's bank"), max_length=60, blank=True)
+    payee_account = models.CharField(
+        _("insurer's account number"),
+        max_length=25,
+        blank=True,
+        validators=[validate_account_number],
     )
     posting_days = models.PositiveSmallIntegerField(
         _("minimum posting days"),
@@ -85,6 +118,40 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def period(self) -> str:
+        """The period its amounts are stated for."""
+        return PERIOD_OF_KIND[self.kind]
+
+    @property
+    def pays_once(self) -> bool:
+        """Whether each recipient is paid once only."""
+        return self.kind == ProgramKind.ONE_TIME
+
+    @property
+    def pays_insurer(self) -> bool:
+        """Whether payments go to the insurer's account rather than the recipient's."""
+        return self.kind == ProgramKind.CONTRIBUTION
+
+    def issues(self, document: str) -> bool:
+        """Whether an application of the program issues documents of kind ``document``."""
+        return document in self.documents
+
+    def clean(self) -> None:
+        if ProgramDocument.APPLICATION_FORM not in (self.documents or []):
+            raise ValidationError(
+                {"documents": _("Every program issues the application and approval form.")}
+            )
+        unknown = set(self.documents or []) - set(ProgramDocument.values)
+        if unknown:
+            raise ValidationError({"documents": _("Unknown document: %s") % ", ".join(unknown)})
+        if self.kind == ProgramKind.CONTRIBUTION and not (
+            self.payee_name and self.payee_bank and self.payee_account
+        ):
+            raise ValidationError(
+                {"payee_account": _("A contribution names the insurer, its bank and account.")}
+            )
 
     def standard_on(self, day: datetime.date) -> "ProgramStandard | None":
         """The standard in force on ``day``: the latest one that took effect by then.
@@ -114,10 +181,10 @@ class ProgramStandard(models.Model):
     amount_fen = models.PositiveIntegerField(
         _("amount (fen)"), help_text=_("Per person per period, in fen (1 yuan = 100 fen).")
     )
-    period = models.CharField(_("period"), max_length=6, choices=Period.choices)
+    period = models.CharField(_("period"), max_length=9, choices=Period.choices)
     payment_cycle = models.CharField(
         _("payment cycle"),
-        max_length=8,
+        max_length=9,
         choices=PaymentCycle.choices,
         blank=True,
         help_text=_("Blank: as often as the amount's period (a one-time amount: once a year)."),
@@ -147,7 +214,10 @@ class ProgramStandard(models.Model):
         """The payment cycle in effect."""
         if self.payment_cycle:
             return self.payment_cycle
-        return PaymentCycle.MONTH if self.period == Period.MONTH else PaymentCycle.YEAR
+        # Blank: as often as the amount's period; a one-time amount is gathered yearly.
+        return {Period.MONTH: PaymentCycle.MONTH, Period.HALF_YEAR: PaymentCycle.HALF_YEAR}.get(
+            self.period, PaymentCycle.YEAR
+        )
 
     @property
     def payment_fen(self) -> int:
@@ -165,14 +235,50 @@ class ProgramStandard(models.Model):
     def clean(self) -> None:
         if self.amount_fen == 0:
             raise ValidationError({"amount_fen": _("The amount must be more than zero.")})
+        if self.program_id and self.period != self.program.period:
+            raise ValidationError(
+                {
+                    "period": _("This program's amounts are stated %(period)s.")
+                    % {"period": Period(self.program.period).label}
+                }
+            )
         if (
             self.payment_cycle
             and self.period
+            and self.period != Period.ONCE
             and _MONTHS[self.payment_cycle] < _MONTHS[self.period]
         ):
             raise ValidationError(
-                {"payment_cycle": _("A yearly amount cannot be paid more often than yearly.")}
+                {"payment_cycle": _("An amount cannot be paid more often than its period.")}
             )
+
+
+class ProgramCondition(models.Model):
+    """One eligibility condition of a program, chosen from the catalogue of
+    ``casework.eligibility`` (which checks the code), with its parameter where the condition
+    takes one: a day (``since``: "sterilised on or after") or a number ("grade 3 or worse",
+    "within 3 months")."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="conditions"
+    )
+    condition = models.CharField(_("condition"), max_length=40)
+    since = models.DateField(_("on or after"), null=True, blank=True)
+    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("program condition")
+        verbose_name_plural = _("program conditions")
+        ordering = ["program", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "condition"], name="one_condition_per_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}: {self.condition}"
 
 
 class ProgramExclusion(models.Model):

@@ -132,6 +132,8 @@ NOTICE_OF_CERTIFICATE = Target(
     lambda user: visible_to(user, CertificateNotice),
 )
 
+PROGRAM = Target(Program, lambda p: {"code": p.code}, lambda user: Program.objects.all())
+
 # Every pattern that takes an id, by name ("api " before the API's), and what the id names.
 TARGETS: dict[str, Target] = {
     "officer-edit": scoped(Officer),
@@ -186,10 +188,12 @@ TARGETS: dict[str, Target] = {
         Region, lambda r: {"code": r.code}, lambda u: visible_to(u, Region)
     ),
     "api person-detail": PERSON,
-    # Programs and their standards are public to every officer.
-    "api program-detail": Target(
-        Program, lambda p: {"code": p.code}, lambda user: Program.objects.all()
-    ),
+    # Programs and their standards are public to every officer; changing them is a role's
+    # right (403 to others), never a matter of jurisdiction.
+    "program-edit": PROGRAM,
+    "program-standard-add": PROGRAM,
+    "api program-detail": PROGRAM,
+    "api program-standards": PROGRAM,
     "api document-detail": DOCUMENT,
     "api document-pdf": DOCUMENT,
     "api application-detail": APPLICATION,

@@ -7,6 +7,7 @@ from casework.models import (
     Household,
     Person,
     Program,
+    ProgramCondition,
     ProgramExclusion,
     ProgramStandard,
     Region,
@@ -58,6 +59,14 @@ class ProgramStandardInline(admin.TabularInline):
         return False
 
 
+class ProgramConditionInline(admin.TabularInline):
+    """The conditions a program chose from the catalogue (casework.eligibility)."""
+
+    model = ProgramCondition
+    extra = 0
+    fields = ("position", "condition", "since", "number")
+
+
 class ProgramExclusionInline(admin.TabularInline):
     """Programs one person cannot hold together with this one."""
 
@@ -68,10 +77,10 @@ class ProgramExclusionInline(admin.TabularInline):
 
 @admin.register(Program, site=operator_site)
 class ProgramAdmin(AuditedAdmin):
-    list_display = ("code", "name", "kind", "eligibility", "posting_days", "active")
+    list_display = ("code", "name", "kind", "posting_days", "active")
     list_filter = ("kind", "active")
     search_fields = ("code", "name")
-    inlines = [ProgramStandardInline, ProgramExclusionInline]
+    inlines = [ProgramConditionInline, ProgramStandardInline, ProgramExclusionInline]
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,7 +1,10 @@
-"""API views for regions and persons: scope, parse, call the action, serialize."""
+"""API views for regions, persons and programs: scope, parse, call the action, serialize."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from casework.filters import PersonFilter, RegionFilter
@@ -13,6 +16,7 @@ from web.api import serializers
 from web.api.inputs import CheckedInputMixin
 from web.api.scoped import ScopedViewSet
 from web.api.xlsx import XLSXListMixin
+from workflows import programs
 from workflows.people import register_person
 
 
@@ -59,8 +63,16 @@ class JobView(CheckedInputMixin, generics.RetrieveAPIView):
         return jobs_visible_to(self.request.user)
 
 
-class ProgramViewSet(CheckedInputMixin, XLSXListMixin, viewsets.ReadOnlyModelViewSet):
-    """The programs, each with the standard in force today and its eligibility conditions."""
+class ProgramViewSet(
+    CheckedInputMixin,
+    XLSXListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The programs, each with the standard in force today, its conditions and its standards.
+    County approvers and administrators add programs (POST), change them (PATCH) and add
+    standards (POST ``standards/``), through ``workflows.programs`` as the pages do."""
 
     xlsx_title = "扶助项目"
 
@@ -70,4 +82,54 @@ class ProgramViewSet(CheckedInputMixin, XLSXListMixin, viewsets.ReadOnlyModelVie
     def get_queryset(self):
         if not rules.may_see_programs(self.request.user):
             return Program.objects.none()
-        return Program.objects.prefetch_related("standards").order_by("code")
+        return Program.objects.prefetch_related("standards", "conditions").order_by("code")
+
+    def _shown(self, program: Program, status_code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=program.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    @extend_schema(
+        request=serializers.ProgramCreateInput, responses={201: serializers.ProgramSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        """Add a program with its conditions and its first standard."""
+        if not rules.may_add_programs(request.user):
+            raise PermissionDenied(_("Your role may not add programs."))
+        incoming = serializers.ProgramCreateInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        program = programs.add_program(Actor.from_request(request), **incoming.arguments())
+        return self._shown(program, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.ProgramChangeInput, responses={200: serializers.ProgramSerializer}
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change what may change of a program; its conditions replaced when given."""
+        if not rules.may_edit_programs(request.user):
+            raise PermissionDenied(_("Your role may not change programs."))
+        program = self.get_object()
+        incoming = serializers.ProgramChangeInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        programs.change_program(Actor.from_request(request), program, **incoming.arguments())
+        return self._shown(program)
+
+    @extend_schema(
+        request=serializers.ProgramStandardInput,
+        responses={201: serializers.ProgramStandardSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def standards(self, request, code=None):
+        """Add a dated standard to the program."""
+        if not rules.may_add_standards(request.user):
+            raise PermissionDenied(_("Your role may not add standards."))
+        program = self.get_object()
+        incoming = serializers.ProgramStandardInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        standard = programs.add_standard(
+            Actor.from_request(request),
+            program,
+            serializers.ProgramStandardInput.terms(incoming.validated_data),
+        )
+        return Response(
+            serializers.ProgramStandardSerializer(standard).data, status=status.HTTP_201_CREATED
+        )

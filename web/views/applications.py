@@ -112,7 +112,7 @@ def application_detail(request, pk: int):
         request.user,
         Application.objects.select_related(
             "program", "applicant", "spouse", "region", "filing__officer"
-        ),
+        ).prefetch_related("program__conditions", "program__standards"),
         pk=pk,
     )
     # Read once for the table and the assessment (in the order they were recorded).
@@ -127,7 +127,10 @@ def application_detail(request, pk: int):
             "visits": application.visits.select_related("officer").prefetch_related("photos"),
             "reviews": application.annual_reviews.select_related("officer"),
             **_recovery_context(request.user, application),
-            "steps": [(step, step.form()) for step in available_steps(request.user, application)],
+            "steps": [
+                (step, step.form_for(application))
+                for step in available_steps(request.user, application)
+            ],
             "history": history(application),
             "may_request_change": rules.may_request_change(request.user, application),
             "open_changes": visible_to(

@@ -6,10 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from casework import clock
-from casework.eligibility import conditions_of
 from casework.filters import PersonFilter
-from casework.models import Person, Program
+from casework.models import Person
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
@@ -131,20 +129,3 @@ def person_create(request):
             messages.success(request, _("%(person)s registered.") % {"person": form.instance})
             return redirect("person-detail", pk=form.instance.pk)
     return render(request, "casework/person_form.html", {"form": form})
-
-
-@login_required
-def program_list(request):
-    """The programs with their standards over time and the conditions of their rules."""
-    if not rules.may_see_programs(request.user):
-        raise PermissionDenied(_("Your role may not see the programs."))
-    programs = Program.objects.prefetch_related("standards").order_by("code")
-    rows = [
-        (program, program.standard_on(clock.today()), conditions_of(program.eligibility))
-        for program in programs
-    ]
-    return render(
-        request,
-        "casework/program_list.html",
-        {"rows": rows, "may_edit": rules.may_edit_programs(request.user)},
-    )
