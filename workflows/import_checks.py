@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from casework import clock
 from casework.id_numbers import IdNumber, parse_id_number
-from casework.imports.columns import HUKOU_VALUES, ONLY_CHILD_VALUES, YES_NO_VALUES
+from casework.imports.columns import (
+    ADMISSION_VALUES,
+    GRADE_VALUES,
+    HUKOU_VALUES,
+    MARRIAGE_VALUES,
+    ONLY_CHILD_VALUES,
+    YES_NO_VALUES,
+)
 from casework.imports.files import Row
 from casework.models import (
     Application,
@@ -435,7 +442,16 @@ def _period_end(value: str) -> datetime.date | None:
 
 
 # The fact columns of an application row and the values a form of the apply step accepts.
-_FACT_VALUES = {"only_child_status": ONLY_CHILD_VALUES, "single_child_certificate": YES_NO_VALUES}
+_FACT_VALUES = {
+    "only_child_status": ONLY_CHILD_VALUES,
+    "single_child_certificate": YES_NO_VALUES,
+    "marriage_history": MARRIAGE_VALUES,
+    "gave_up_second_birth": YES_NO_VALUES,
+    "complication_grade": GRADE_VALUES,
+    "university_admission": ADMISSION_VALUES,
+    "poor_household": YES_NO_VALUES,
+    "retired_enterprise_worker": YES_NO_VALUES,
+}
 
 
 class ApplicationChecker(_ProgramChecker):

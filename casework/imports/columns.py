@@ -108,6 +108,23 @@ APPLICATION_COLUMNS = (
     Column("only_child_evidence", "独生子女情况核对依据", False, "不超过200个字", ""),
     Column("single_child_certificate", "独生子女父母光荣证", False, "填写“有”或“无”", ""),
     Column("certificate_evidence", "光荣证编号", False, "不超过200个字", ""),
+    Column("marriage_history", "婚姻史", False, "填写“初婚”“再婚”“离异”或“丧偶”", ""),
+    Column("marriage_evidence", "婚姻史核对依据", False, "不超过200个字，如结婚证", ""),
+    Column("gave_up_second_birth", "放弃政策内再生育", False, "填写“是”或“否”", ""),
+    Column("policy_birth_order", "最近一次政策内生育的孩次", False, "正整数", ""),
+    Column("policy_birth_on", "最近一次政策内生育日期", False, DATE_FORMAT, ""),
+    Column("contraception_on", "落实长效节育措施日期", False, DATE_FORMAT, ""),
+    Column("sterilised_on", "落实绝育措施日期", False, DATE_FORMAT, ""),
+    Column("pregnancy_ended_month", "政策外怀孕终止时的孕月", False, "正整数", ""),
+    Column("contraception_evidence", "节育情况核对依据", False, "不超过200个字", ""),
+    Column("complication_grade", "节育手术并发症等级", False, "填写“一级”“二级”或“三级”", ""),
+    Column("complication_evidence", "并发症鉴定书", False, "不超过200个字", ""),
+    Column("university_admission", "子女考取大学", False, "填写“无”“女儿”或“儿子”", ""),
+    Column("admission_evidence", "录取通知书", False, "不超过200个字", ""),
+    Column("poor_household", "困难家庭", False, "填写“是”或“否”", ""),
+    Column("poverty_evidence", "困难情况核对依据", False, "不超过200个字，如低保证", ""),
+    Column("retired_enterprise_worker", "企业退休职工", False, "填写“是”或“否”", ""),
+    Column("retirement_evidence", "退休情况核对依据", False, "不超过200个字，如退休证", ""),
 )
 
 COLUMNS = {
@@ -126,6 +143,14 @@ TEMPLATE_TITLES = {
 HUKOU_VALUES = {"农业": "rural", "农村": "rural", "非农业": "urban", "城镇": "urban"}
 ONLY_CHILD_VALUES = {"健康": "healthy", "伤残": "disabled", "死亡": "deceased"}
 YES_NO_VALUES = {"有": "yes", "是": "yes", "无": "no", "否": "no"}
+MARRIAGE_VALUES = {
+    "初婚": "first_marriage",
+    "再婚": "remarried",
+    "离异": "divorced",
+    "丧偶": "widowed",
+}
+GRADE_VALUES = {"一级": "1", "二级": "2", "三级": "3"}
+ADMISSION_VALUES = {"无": "none", "女儿": "daughter", "儿子": "son"}
 
 
 def columns_of(kind: str) -> tuple[Column, ...]:

@@ -694,3 +694,45 @@ def test_a_file_that_is_neither_a_workbook_nor_text_is_refused(village_officer, 
         upload(village_officer, "persons", b"PK\x03\x04not really a zip")
     with pytest.raises(Exception, match="XLSX"):
         upload(village_officer, "persons", b"\x00\x01\x02binary")
+
+
+@pytest.mark.django_db
+def test_the_facts_of_every_program_are_imported_in_the_words_of_the_template(
+    village_officer, regions
+):
+    woman = PersonFactory(region=regions[VILLAGE], male=False)
+    other = PersonFactory(region=regions[VILLAGE], male=False)
+    sterilised = application_row(
+        woman,
+        program="sterilisation-reward",
+        living_children="2",
+        living_daughters="2",
+        sterilised_on="2011-05-16",
+        contraception_evidence="节育手术证明",
+        marriage_history="初婚",
+        marriage_evidence="结婚证",
+        complication_grade="三级",
+        complication_evidence="鉴定书",
+        university_admission="女儿",
+        admission_evidence="录取通知书",
+        poor_household="是",
+        poverty_evidence="低保证",
+    )
+    bad = application_row(
+        other,
+        program="sterilisation-reward",
+        sterilised_on="2099-01-01",
+        complication_grade="四级",
+    )
+    data_import = upload(village_officer, "applications", xlsx("applications", [sterilised, bad]))
+    assert errors_by_row(data_import) == {3: {"sterilised_on", "complication_grade"}}
+
+    imports.commit(Actor(village_officer), data_import, "valid_only")
+
+    facts = {f.code: f.value for f in Application.objects.get(applicant=woman).facts.all()}
+    assert facts["sterilised_on"] == "2011-05-16"
+    assert facts["marriage_history"] == "first_marriage"
+    assert facts["complication_grade"] == 3
+    assert facts["university_admission"] == "daughter"
+    assert facts["poor_household"] == "yes"
+    assert not Application.objects.filter(applicant=other).exists()
