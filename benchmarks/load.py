@@ -412,7 +412,14 @@ class VirtualOfficer:
         _status, step = WORK[self.spec.role]
         body = {"opinion": "同意"}
         if step in ("record_visit", "county_recheck"):
-            body = {"visited_on": self.context.today, "met_in_person": True, "opinion": "属实"}
+            from casework.models.applications import ALL_CHECKS
+
+            body = {
+                "visited_on": self.context.today,
+                "met_in_person": True,
+                "checklist": list(ALL_CHECKS),
+                "opinion": "属实",
+            }
         status, _content = self.session.request(
             f"transition {step}" + (" (raced)" if raced else ""),
             "POST",
@@ -480,8 +487,11 @@ class VirtualOfficer:
             "/api/v1/applications/appraise/",
             body={
                 "held_on": self.context.today,
-                "attendees": "村民代表",
-                "attendee_count": 9,
+                "attendees": "村两委成员、村民代表、老党员、同龄村民",
+                "representatives": 5,
+                "party_members": 2,
+                "peers": 2,
+                "minutes": "逐户介绍入户核实情况，与会人员无异议，一致同意。",
                 "entries": [{"application": pk, "opinion": "agree"} for pk in ids],
             },
         )

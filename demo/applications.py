@@ -17,6 +17,7 @@ from casework.models import (
     Posting,
     Program,
 )
+from casework.models.applications import ALL_CHECKS, VisitCheck
 from permissions.audit import Actor
 from workflows import applications, postings, recipients
 from workflows.transitions import perform
@@ -31,7 +32,24 @@ VISIT = {
     "children_evidence": "户口簿、村委会证明",
     "births_outside_policy": "0",
     "births_evidence": "计生档案",
+    "checklist": list(ALL_CHECKS),
     "opinion": "入户核实，情况属实",
+}
+# What the county's inspector does on a recheck: fewer checks than the village's visit.
+RECHECKED = [
+    VisitCheck.ASK_APPLICANT,
+    VisitCheck.SEE_HUKOU,
+    VisitCheck.SEE_ID_CARD,
+    VisitCheck.VISIT_NEIGHBOURS,
+]
+# Who a village's appraisal meeting invites, and what its minutes record.
+MEETING = {
+    "attendees": "村两委成员、村民代表、老党员、老干部、同龄村民",
+    "minutes": (
+        "村党支部书记主持，村委会逐户介绍申请人家庭情况和入户核实结果；"
+        "与会人员逐一发表意见，同龄村民和老党员证实申请人子女情况属实。"
+        "经举手表决，同意的申请报乡镇审核，情况不清的暂缓，待核实后再议。"
+    ),
 }
 # The state each elder's application is brought to, in order (fewer elders, fewer states).
 PLAN = [
@@ -78,8 +96,13 @@ def load_demo_applications(village_officer, village: str, *, with_objection: boo
         applications.record_appraisal(
             actor,
             held_on=today - datetime.timedelta(days=22),
-            attendees="村两委成员、村民代表、老党员",
-            attendee_count=21,
+            attendees_by_kind={
+                "representatives": 9,
+                "party_members": 5,
+                "old_cadres": 3,
+                "peers": 4,
+            },
+            **MEETING,
             opinions=meeting,
         )
     _post(actor, program, made, {"closed_posting"}, today - datetime.timedelta(days=20))
@@ -315,8 +338,13 @@ def _chain(signers: Signers, planned, year: int, start: datetime.date) -> list:
             applications.record_appraisal(
                 Actor(officer),
                 held_on=day,
-                attendees="村两委成员、村民代表、老党员",
-                attendee_count=19,
+                attendees_by_kind={
+                    "representatives": 8,
+                    "party_members": 4,
+                    "old_cadres": 3,
+                    "peers": 4,
+                },
+                **MEETING,
                 opinions={a.pk: ("agree", "") for a in reaching(STOPS[0]) if a.region_id == code},
             )
     day += datetime.timedelta(days=1)
@@ -349,7 +377,12 @@ def _chain(signers: Signers, planned, year: int, start: datetime.date) -> list:
     day = _posting(township, program, year, day, [a.pk for a in reaching(S.AWAITING_COUNTY)])
     day += datetime.timedelta(days=1)
     with clock.pinned(day):
-        recheck = {**VISIT, "visited_on": day.isoformat(), "opinion": "县级复核入户，情况属实"}
+        recheck = {
+            **VISIT,
+            "visited_on": day.isoformat(),
+            "checklist": RECHECKED,
+            "opinion": "县级复核入户，情况属实",
+        }
         for application in reaching(S.RECHECKED):
             perform("county_recheck", application, Actor(signers.inspector), recheck)
     day = _posting(approver, program, year, day, [a.pk for a in reaching(S.AWAITING_APPROVAL)])

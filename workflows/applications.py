@@ -40,6 +40,7 @@ from casework.models import (
     ProgramDocument,
     VisitPhoto,
 )
+from casework.models.applications import VISIT_CHECK_GROUPS, VisitCheck
 from casework.uploads import EXTENSIONS, store_once
 from documents import issuing
 from documents.kinds import DocumentKind
@@ -156,7 +157,8 @@ class FactsForm(_CatalogueFields):
 
 class VisitForm(FactsForm):
     """A signed household visit: the facts as found (those of the application's program), the
-    day, the meeting in person, the opinion and photos of the documents seen."""
+    day, the meeting in person, the checks done (三问三看三走访), the opinion and photos of the
+    documents seen."""
 
     visited_on = PastDateField(
         label=gettext_lazy("Visited on"),
@@ -164,6 +166,19 @@ class VisitForm(FactsForm):
     )
     met_in_person = forms.BooleanField(
         label=gettext_lazy("Met the applicant in person"), required=False
+    )
+    # Which checks a visit needs depends on its level: record_household_visit decides.
+    checklist = forms.MultipleChoiceField(
+        label=gettext_lazy("Checks done (three questions, three documents, three visits)"),
+        choices=[
+            (group, [(check.value, check.label) for check in checks])
+            for group, checks in VISIT_CHECK_GROUPS
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy(
+            "The village visit of a new application does all nine; the county recheck ticks those it did."
+        ),
     )
     opinion = forms.CharField(
         label=gettext_lazy("Opinion"),
@@ -294,7 +309,9 @@ def _record_visit(application, actor, data):
 def record_household_visit(application, actor, data, *, level: Level):
     """A signed household visit: the village's investigation (入户核实) or the county inspector's
     recheck (县级复核). Refused while the facts as found leave the applicant ineligible or
-    unknown (疑者从无): then the application is deferred or rejected instead."""
+    unknown (疑者从无): then the application is deferred or rejected instead. The village visit
+    does every check of 三问三看三走访 (``VisitCheck``); the recheck records those it did."""
+    checklist = _checks_of(data.get("checklist") or (), level)
     form_facts = data["facts"]
     facts = {**current_facts(application), **form_facts}
     assessment = assessment_of(application, facts)
@@ -311,7 +328,7 @@ def record_household_visit(application, actor, data, *, level: Level):
         )
     method, source = _VISITS[level]
     photos = data["photos"]
-    signed = {"visited_on": data["visited_on"].isoformat()}
+    signed = {"visited_on": data["visited_on"].isoformat(), "checklist": checklist}
     if photos:
         signed["photos"] = [photo.sha256 for photo in photos]
     with transaction.atomic():
@@ -322,12 +339,27 @@ def record_household_visit(application, actor, data, *, level: Level):
             visited_on=data["visited_on"],
             met_in_person=data["met_in_person"],
             opinion=data["opinion"],
+            checklist=checklist,
             officer=actor.officer,
             signed_at=clock.now(),
         )
         _record_facts(current, form_facts, source, actor.officer)
         _keep_photos(visit, photos)
     return current
+
+
+def _checks_of(ticked, level: Level) -> list[str]:
+    """The checks ticked, in the checklist's order; refused, naming the missing ones, when a
+    village visit has not done them all."""
+    ticked = set(ticked)
+    done = [check for check in VisitCheck.values if check in ticked]
+    if level == Level.VILLAGE and len(done) < len(VisitCheck.values):
+        missing = "、".join(str(c.label) for c in VisitCheck if c.value not in ticked)
+        message = _(
+            "The village visit does every check (three questions, three documents, three visits); not yet done: %(missing)s."
+        )
+        raise ValidationError({"checklist": message % {"missing": missing}})
+    return done
 
 
 def _keep_photos(visit: HouseholdVisit, photos: list[Photo]) -> None:
@@ -351,25 +383,60 @@ _VISITS = {
 }
 
 
+# The shortest minutes of an appraisal: enough for how the meeting went and what it concluded.
+MINUTES_MIN_LENGTH = 10
+
+
+def _appraisal_record_problems(
+    attendees: str, attendees_by_kind: dict[str, int], minutes: str
+) -> dict[str, str]:
+    """What is wrong with the record of an appraisal meeting, by field (empty when nothing):
+    the attendees named, at least one of them counted by kind (``Appraisal.ATTENDEE_KINDS``),
+    and minutes that say how the meeting went and what it concluded."""
+    unknown = set(attendees_by_kind) - set(Appraisal.ATTENDEE_KINDS)
+    if unknown:
+        raise ValueError(f"Unknown kinds of attendee: {sorted(unknown)}")
+    problems = {}
+    if not attendees.strip():
+        problems["attendees"] = _("List the attendees: their names, or who they were.")
+    counts = [attendees_by_kind.get(kind) or 0 for kind in Appraisal.ATTENDEE_KINDS]
+    if any(count < 0 for count in counts):
+        problems["representatives"] = _("The number of attendees cannot be negative.")
+    elif sum(counts) < 1:
+        problems["representatives"] = _(
+            "Count the attendees by kind: villagers' representatives, old party members, old cadres, peers of the applicants; at least one."
+        )
+    if len(minutes.strip()) < MINUTES_MIN_LENGTH:
+        problems["minutes"] = _(
+            "Write the minutes (at least %(length)s characters): how the meeting went and what it concluded."
+        ) % {"length": MINUTES_MIN_LENGTH}
+    return problems
+
+
 def record_appraisal(
     actor: Actor,
     *,
     held_on: datetime.date,
     attendees: str,
-    attendee_count: int,
+    attendees_by_kind: dict[str, int],
+    minutes: str,
     opinions: dict[int, tuple[str, str]],
 ) -> tuple[Appraisal | None, list[RowResult]]:
-    """One village meeting's opinions on many applications (民主评议).
+    """One village meeting's opinions on many applications (民主评议), with who attended by
+    kind (``attendees_by_kind``: a number per ``Appraisal.ATTENDEE_KINDS``, their sum the
+    number of attendees) and the meeting's ``minutes`` (评议记录).
 
     Agreed applications move on together, unclear ones are deferred, rejected ones are rejected
     with the meeting's note (each in its own savepoint). A refused row is reported and never
     undoes the others.
     """
     officer = actor.officer
+    problems = _appraisal_record_problems(attendees, attendees_by_kind, minutes)
     if held_on > clock.today():
-        raise ValidationError({"held_on": _("The meeting date cannot be in the future.")})
-    if attendee_count < 1 or not attendees.strip():
-        raise ValidationError({"attendees": _("List the attendees and their number.")})
+        problems["held_on"] = _("The meeting date cannot be in the future.")
+    if problems:
+        raise ValidationError(problems)
+    counts = {kind: attendees_by_kind.get(kind) or 0 for kind in Appraisal.ATTENDEE_KINDS}
     applications = (
         visible_to(officer, Application)
         .select_related("program", "applicant")
@@ -392,7 +459,9 @@ def record_appraisal(
                     region=application.region,
                     held_on=held_on,
                     attendees=attendees,
-                    attendee_count=attendee_count,
+                    **counts,
+                    attendee_count=sum(counts.values()),
+                    minutes=minutes.strip(),
                     officer=officer,
                     signed_at=clock.now(),
                 )

@@ -206,7 +206,8 @@ class YearlyRound:
                 Actor(officer),
                 held_on=clock.today(),
                 attendees="村民代表、村两委成员",
-                attendee_count=15,
+                attendees_by_kind={"representatives": 15},
+                minutes="逐户介绍入户核实情况，与会人员无异议，一致同意。",
                 opinions={pk: ("agree", "") for pk in ids},
             )
             done += _all_done(results, "appraisal")

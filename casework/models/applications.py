@@ -571,9 +571,46 @@ class ApplicationFact(models.Model):
         return str(FactCode(self.code).label) if self.code in FactCode.values else self.code
 
 
+class VisitCheck(models.TextChoices):
+    """The checks of a household visit, 三问、三看、三走访: whom the investigator asked, which
+    documents they saw, whom they visited besides the family."""
+
+    ASK_APPLICANT = "ask_applicant", _("Asked the applicant in person")
+    ASK_SPOUSE = "ask_spouse", _("Asked the spouse and the family members")
+    ASK_CADRES = "ask_cadres", _("Asked the village and group cadres")
+    SEE_HUKOU = "see_hukou", _("Saw the household register")
+    SEE_ID_CARD = "see_id_card", _("Saw the ID cards")
+    SEE_CERTIFICATES = "see_certificates", _("Saw the marriage certificate, birth records and such")
+    VISIT_NEIGHBOURS = "visit_neighbours", _("Visited the neighbours")
+    VISIT_PEERS = "visit_peers", _("Visited peers who know the family")
+    VISIT_VILLAGE_DOCTOR = (
+        "visit_village_doctor",
+        _("Visited the village doctor or the family planning officer"),
+    )
+
+
+# The checks in their three groups, as the visit form shows them.
+VISIT_CHECK_GROUPS = (
+    (
+        _("Three questions"),
+        (VisitCheck.ASK_APPLICANT, VisitCheck.ASK_SPOUSE, VisitCheck.ASK_CADRES),
+    ),
+    (
+        _("Three documents seen"),
+        (VisitCheck.SEE_HUKOU, VisitCheck.SEE_ID_CARD, VisitCheck.SEE_CERTIFICATES),
+    ),
+    (
+        _("Three visits around"),
+        (VisitCheck.VISIT_NEIGHBOURS, VisitCheck.VISIT_PEERS, VisitCheck.VISIT_VILLAGE_DOCTOR),
+    ),
+)
+# Every check: what a village visit of a new application does (tests and the demo reuse it).
+ALL_CHECKS = tuple(VisitCheck.values)
+
+
 class HouseholdVisit(models.Model):
-    """入户核实 (village) or 县级复核 (county inspector): who visited, when, whom they met, and
-    what they concluded; signed, never edited."""
+    """入户核实 (village) or 县级复核 (county inspector): who visited, when, whom they met, which
+    of the checks (三问三看三走访) they did, and what they concluded; signed, never edited."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visits")
     level = models.CharField(
@@ -585,6 +622,8 @@ class HouseholdVisit(models.Model):
     visited_on = models.DateField(_("visited on"))
     met_in_person = models.BooleanField(_("met the applicant in person"))
     opinion = models.TextField(_("opinion"))
+    # The codes of the VisitCheck done; visits recorded before the checklist have none.
+    checklist = models.JSONField(_("checks done"), default=list, blank=True)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("visited by"),
@@ -600,6 +639,16 @@ class HouseholdVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.visited_on}"
+
+    def checks_done(self) -> list[str]:
+        """The labels of the checks done, in the order of the checklist."""
+        done = set(self.checklist or ())
+        return [str(check.label) for check in VisitCheck if check.value in done]
+
+    def checks_missing(self) -> list[str]:
+        """The labels of the checks not done, in the order of the checklist."""
+        done = set(self.checklist or ())
+        return [str(check.label) for check in VisitCheck if check.value not in done]
 
 
 class VisitPhoto(models.Model):
@@ -630,7 +679,16 @@ class Appraisal(models.Model):
     )
     held_on = models.DateField(_("held on"))
     attendees = models.TextField(_("attendees"))
+    # Who the meeting invites: villagers' representatives and village cadres, old party
+    # members, old cadres, and villagers of the applicants' age who know the families.
+    representatives = models.PositiveSmallIntegerField(_("villagers' representatives"), default=0)
+    party_members = models.PositiveSmallIntegerField(_("old party members"), default=0)
+    old_cadres = models.PositiveSmallIntegerField(_("old cadres"), default=0)
+    peers = models.PositiveSmallIntegerField(_("peers of the applicants"), default=0)
+    # The sum of the kinds above (meetings recorded before the kinds have only this number).
     attendee_count = models.PositiveSmallIntegerField(_("number of attendees"))
+    # Blank only on meetings recorded before the minutes were asked for.
+    minutes = models.TextField(_("minutes"), blank=True, default="")
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -639,6 +697,9 @@ class Appraisal(models.Model):
     )
     signed_at = models.DateTimeField(_("signed at"))
 
+    # The attendee counts by kind, in the order the form asks for them.
+    ATTENDEE_KINDS = ("representatives", "party_members", "old_cadres", "peers")
+
     class Meta:
         verbose_name = _("democratic appraisal")
         verbose_name_plural = _("democratic appraisals")
@@ -646,6 +707,13 @@ class Appraisal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.held_on}"
+
+    def attendance(self) -> list[tuple[str, int]]:
+        """Each kind of attendee with its number, for the pages."""
+        return [
+            (str(self._meta.get_field(kind).verbose_name), getattr(self, kind))
+            for kind in self.ATTENDEE_KINDS
+        ]
 
 
 class AppraisalOpinion(models.TextChoices):

@@ -131,6 +131,8 @@ def test_a_household_visit_with_a_photo_on_a_phone(field_work, browser, live_ser
     assert photos.get_attribute("capture") == "environment"
     visit.locator("input[name=visited_on]").fill("2026-11-20")
     visit.locator("input[name=met_in_person]").check()
+    for check in visit.locator("input[name=checklist]").all():
+        check.check()
     visit.locator("input[name=living_children]").fill("1")
     visit.locator("input[name=children_evidence]").fill("户口簿")
     visit.locator("input[name=births_outside_policy]").fill("0")

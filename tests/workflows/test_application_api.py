@@ -7,7 +7,7 @@ import pytest
 from casework.models import Application
 from permissions.roles import Role
 from tests.conftest import OTHER_VILLAGE
-from tests.workflows.test_applications import VISIT, person
+from tests.workflows.test_applications import MINUTES, VISIT, person
 
 FACTS = {
     "living_children": {"value": 1, "evidence": "户口簿"},
@@ -51,7 +51,10 @@ def test_apply_visit_and_appraise_through_the_api(api, regions):
         {
             "held_on": "2026-11-22",
             "attendees": "村民代表23人",
+            "representatives": 20,
+            "old_cadres": 3,
             "attendee_count": 23,
+            "minutes": MINUTES,
             "entries": [
                 {"application": pk, "opinion": "agree"},
                 {"application": 999999, "opinion": "agree"},

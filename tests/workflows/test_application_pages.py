@@ -8,7 +8,7 @@ from django.urls import reverse
 from casework.factories import ApplicationFactory
 from casework.models import Application, ApplicationStatus
 from tests.conftest import OTHER_VILLAGE, VILLAGE
-from tests.workflows.test_applications import VISIT, person
+from tests.workflows.test_applications import MINUTES, VISIT, person
 
 FORM = {
     "program": "rural-reward",
@@ -46,8 +46,11 @@ def test_apply_visit_and_appraise_through_the_pages(
         {
             "selected": [first.pk, second.pk, third.pk],
             "held_on": "2026-11-22",
-            "attendees": "村民代表",
-            "attendee_count": "21",
+            "attendees": "村两委成员、村民代表、老党员、同龄村民",
+            "representatives": "12",
+            "party_members": "5",
+            "peers": "4",
+            "minutes": MINUTES,
             "opinion": "agree",
             "note": "",
         },

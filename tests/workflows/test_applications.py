@@ -17,6 +17,7 @@ from casework.models import (
     Hukou,
     Program,
 )
+from casework.models.applications import ALL_CHECKS
 from documents.models import Document
 from permissions.audit import Actor
 from permissions.models import AuditEntry
@@ -37,8 +38,10 @@ VISIT = {
     "children_evidence": "户口簿、村委会证明",
     "births_outside_policy": "0",
     "births_evidence": "计生档案",
+    "checklist": list(ALL_CHECKS),
     "opinion": "入户核实，情况属实",
 }
+MINUTES = "逐户介绍入户核实情况，与会人员无异议，一致同意。"
 
 
 def person(regions, born, *, village=VILLAGE, male=True, hukou=Hukou.RURAL):
@@ -166,7 +169,8 @@ def test_a_bulk_appraisal_reports_each_row(apply, village_officer, regions, make
         Actor(village_officer),
         held_on=datetime.date(2026, 11, 22),
         attendees="村民代表张三等",
-        attendee_count=23,
+        attendees_by_kind={"representatives": 15, "party_members": 4, "peers": 4},
+        minutes=MINUTES,
         opinions={
             agreed.pk: ("agree", ""),
             unclear.pk: ("unclear", "婚史需进一步核实"),
@@ -197,7 +201,8 @@ def test_an_appraisal_needs_its_meeting_facts(village_officer):
             Actor(village_officer),
             held_on=datetime.date(2026, 11, 22),
             attendees="",
-            attendee_count=0,
+            attendees_by_kind={},
+            minutes=MINUTES,
             opinions={},
         )
     with pytest.raises(ValidationError):
@@ -205,7 +210,8 @@ def test_an_appraisal_needs_its_meeting_facts(village_officer):
             Actor(village_officer),
             held_on=datetime.date(2027, 1, 1),
             attendees="x",
-            attendee_count=3,
+            attendees_by_kind={"representatives": 3},
+            minutes=MINUTES,
             opinions={},
         )
     assert not Appraisal.objects.exists()
@@ -231,7 +237,8 @@ def test_a_bulk_appraisal_of_five_hundred_reports_every_row(regions, village_off
         Actor(village_officer),
         held_on=datetime.date(2026, 11, 22),
         attendees="全体村民代表",
-        attendee_count=45,
+        attendees_by_kind={"representatives": 45},
+        minutes=MINUTES,
         opinions=opinions,
     )
     refused = [row for row in results if not row.done]

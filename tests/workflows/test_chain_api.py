@@ -7,8 +7,10 @@ import pytest
 
 from casework.factories import PersonFactory, synthetic_id_number
 from casework.models import Application, ApplicationStatus, Filing, HouseholdVisit
+from casework.models.applications import ALL_CHECKS
 from permissions.models import AuditEntry
 from tests.conftest import COUNTY, TOWNSHIP, VILLAGE
+from tests.workflows.test_applications import MINUTES
 
 VISIT = {
     "visited_on": "2026-11-02",
@@ -17,6 +19,7 @@ VISIT = {
     "children_evidence": "户口簿",
     "births_outside_policy": 0,
     "births_evidence": "计生档案",
+    "checklist": list(ALL_CHECKS),
     "opinion": "入户核实，情况属实",
 }
 
@@ -89,7 +92,8 @@ def test_apply_to_enrolment_and_annual_review(
         {
             "held_on": "2026-11-02",
             "attendees": "村民代表十一人",
-            "attendee_count": 11,
+            "representatives": 11,
+            "minutes": MINUTES,
             "entries": [{"application": pk, "opinion": "agree"}],
         },
         format="json",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from casework.models import Application, ApplicationStatus, Posting
 from permissions.models import AuditEntry
 from tests.workflows.test_application_pages import FORM
-from tests.workflows.test_applications import VISIT, person
+from tests.workflows.test_applications import MINUTES, VISIT, person
 
 POSTING = {"program": "rural-reward", "year": "2026", "days": "7", "contact_phone": "0797-5210001"}
 
@@ -59,8 +59,11 @@ def test_apply_to_enrolment_through_the_pages(
         {
             "selected": [pk],
             "held_on": "2026-11-02",
-            "attendees": "村民代表",
-            "attendee_count": "21",
+            "attendees": "村两委成员、村民代表、老党员、同龄村民",
+            "representatives": "12",
+            "party_members": "5",
+            "peers": "4",
+            "minutes": MINUTES,
             "opinion": "agree",
         },
     )

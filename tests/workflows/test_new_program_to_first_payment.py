@@ -17,8 +17,9 @@ from casework.models import (
     Posting,
     Program,
 )
+from casework.models.applications import ALL_CHECKS
 from permissions.audit import Actor
-from tests.workflows.test_applications import person
+from tests.workflows.test_applications import MINUTES, person
 from tests.workflows.test_chain_pages import close, status_of
 from workflows import bank_files, payments
 from workflows.transitions import perform
@@ -96,6 +97,7 @@ def test_a_program_added_on_its_page_runs_from_apply_to_its_first_payment(
     visit = {
         "visited_on": "2026-11-02",
         "met_in_person": "on",
+        "checklist": list(ALL_CHECKS),
         "opinion": "入户核实，残疾证属实",
         **FACTS,
     }
@@ -106,8 +108,11 @@ def test_a_program_added_on_its_page_runs_from_apply_to_its_first_payment(
         {
             "selected": [pk],
             "held_on": "2026-11-02",
-            "attendees": "村民代表",
-            "attendee_count": "21",
+            "attendees": "村两委成员、村民代表、老党员、同龄村民",
+            "representatives": "12",
+            "party_members": "5",
+            "peers": "4",
+            "minutes": MINUTES,
             "opinion": "agree",
         },
     )

@@ -19,6 +19,7 @@ from casework.models import (
     Program,
     ProgramDocument,
 )
+from casework.models.applications import ALL_CHECKS
 from documents.models import Document
 from permissions.audit import Actor
 from tests.conftest import VILLAGE
@@ -36,6 +37,7 @@ DECLARED = {
 VISIT = {
     "visited_on": "2026-11-20",
     "met_in_person": "on",
+    "checklist": list(ALL_CHECKS),
     "opinion": "入户核实，情况属实",
     "living_children": "2",
     "living_daughters": "2",

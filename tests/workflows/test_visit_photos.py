@@ -260,8 +260,9 @@ def test_a_visit_with_photos_through_the_page(
     client.post(step, {**VISIT, "photos": uploads})
     photos = list(VisitPhoto.objects.order_by("id"))
     assert len(photos) == 3
-    # The page with its visits and their photos (one prefetch) and any open change requests.
-    with django_assert_max_num_queries(14):
+    # The page with its visits and their photos (one prefetch), its appraisal, if any, and any
+    # open change requests.
+    with django_assert_max_num_queries(15):
         page = client.get(detail).content.decode()
     for stored in photos:
         assert reverse("application-visit-photo", args=[application.pk, stored.pk]) in page

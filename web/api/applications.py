@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from casework.eligibility import Fact
 from casework.filters import ApplicationFilter
-from casework.models import Application, AppraisalOpinion, FactCode, Person, Program
+from casework.models import Application, Appraisal, AppraisalOpinion, FactCode, Person, Program
 from permissions.audit import Actor
 from web.api.inputs import form_data
 from web.api.transitions import CaseFieldsMixin, ProcessViewSet
@@ -118,11 +118,45 @@ class AppraisalRowSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, allow_blank=True, default="")
 
 
+def _attendees_of_kind(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=999, default=0, help_text=help_text)
+
+
 class AppraisalSerializer(serializers.Serializer):
+    """A meeting's record and its opinions; the rules of the record (at least one attendee,
+    minutes) are the service's, as on the page."""
+
     held_on = serializers.DateField()
-    attendees = serializers.CharField(max_length=2000)
-    attendee_count = serializers.IntegerField(min_value=1)
+    attendees = serializers.CharField(max_length=2000, allow_blank=True)
+    representatives = _attendees_of_kind("群众代表 (villagers' representatives, village cadres)")
+    party_members = _attendees_of_kind("老党员 (old party members)")
+    old_cadres = _attendees_of_kind("老干部 (old cadres)")
+    peers = _attendees_of_kind("同龄人 (peers of the applicants who know the families)")
+    attendee_count = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="Optional, for older clients: must equal the sum of the four kinds.",
+    )
+    minutes = serializers.CharField(max_length=5000, allow_blank=True, default="")
     entries = AppraisalRowSerializer(many=True)
+
+    def validate(self, data):
+        given = data.get("attendee_count")
+        counted = sum(data[kind] for kind in Appraisal.ATTENDEE_KINDS)
+        if given is not None and given != counted:
+            raise serializers.ValidationError(
+                {
+                    "attendee_count": _(
+                        "The number of attendees (%(given)s) is not the sum of the kinds (%(counted)s); give the number of each kind."
+                    )
+                    % {"given": given, "counted": counted}
+                }
+            )
+        return data
+
+    def attendees_by_kind(self) -> dict[str, int]:
+        """The number of attendees of each kind (``Appraisal.ATTENDEE_KINDS``)."""
+        return {kind: self.validated_data[kind] for kind in Appraisal.ATTENDEE_KINDS}
 
 
 class TownshipRowSerializer(serializers.Serializer):
@@ -184,7 +218,8 @@ class ApplicationViewSet(ProcessViewSet):
             Actor.from_request(request),
             held_on=data["held_on"],
             attendees=data["attendees"],
-            attendee_count=data["attendee_count"],
+            attendees_by_kind=incoming.attendees_by_kind(),
+            minutes=data["minutes"],
             opinions={row["application"]: (row["opinion"], row["note"]) for row in data["entries"]},
         )
         return Response(

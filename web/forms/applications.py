@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from casework import clock
 from casework.form_fields import DatePicker
 from casework.id_numbers import normalize_id_number
-from casework.models import Application, AppraisalOpinion, Person, Program
+from casework.models import Application, Appraisal, AppraisalOpinion, Person, Program
 from permissions.scoping import visible_to
 from workflows import bulk
 from workflows.applications import FactsForm
@@ -58,12 +58,35 @@ class ApplicationForm(FactsForm):
         )
 
 
+def _attendee_field(label) -> forms.IntegerField:
+    """How many attendees of one kind came; blank counts as none."""
+    return forms.IntegerField(label=label, min_value=0, max_value=999, initial=0, required=False)
+
+
 class AppraisalForm(forms.Form):
+    """A democratic appraisal meeting: when, who attended (named, and counted by kind), its
+    minutes, and its opinion on the selected applications. What a record of the meeting needs
+    is checked by ``workflows.applications.record_appraisal``, for the API too."""
+
     held_on = forms.DateField(label=_("Meeting held on"), widget=DatePicker())
     attendees = forms.CharField(label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}))
-    attendee_count = forms.IntegerField(label=_("Number of attendees"), min_value=1)
+    representatives = _attendee_field(_("Villagers' representatives and village cadres"))
+    party_members = _attendee_field(_("Old party members"))
+    old_cadres = _attendee_field(_("Old cadres"))
+    peers = _attendee_field(_("Peers of the applicants who know the families"))
+    minutes = forms.CharField(
+        label=_("Minutes of the meeting"),
+        help_text=_("How the meeting went and what it concluded, as it was said."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
+    )
     opinion = forms.ChoiceField(label=_("The meeting's opinion"), choices=AppraisalOpinion.choices)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def attendees_by_kind(self) -> dict[str, int]:
+        """The number of attendees of each kind (``Appraisal.ATTENDEE_KINDS``)."""
+        return {kind: self.cleaned_data.get(kind) or 0 for kind in Appraisal.ATTENDEE_KINDS}
 
 
 class BulkStepForm(forms.Form):

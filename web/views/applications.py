@@ -185,7 +185,8 @@ def application_appraise(request):
                 Actor.from_request(request),
                 held_on=data["held_on"],
                 attendees=data["attendees"],
-                attendee_count=data["attendee_count"],
+                attendees_by_kind=form.attendees_by_kind(),
+                minutes=data["minutes"],
                 opinions={pk: (data["opinion"], data["note"]) for pk in selected},
             )
         except ValidationError as error:
