@@ -55,26 +55,28 @@ def load_demo_certificates(
     home_village = home_people[0].region
     officers = (home_officer, other_officer)
     for person, path in zip(home_people, MARRIAGE_PATHS.values(), strict=False):
-        _walk(
+        walk(
             certificates.apply(Actor(home_officer), _marriage(person), submit=False), path, officers
         )
     for person, path in zip(migrants, SERVICE_PATHS.values(), strict=False):
-        _walk(
-            certificates.apply(Actor(home_officer), _service(person, home_village), submit=False),
+        walk(
+            certificates.apply(
+                Actor(home_officer), service_certificate(person, home_village), submit=False
+            ),
             path,
             officers,
         )
     # Issued over three years ago, their validity has run out: the daily task expires them.
     long_ago = clock.today() - datetime.timedelta(days=3 * 366 + 30)
     with clock.pinned(long_ago):
-        _walk(
+        walk(
             certificates.apply(Actor(home_officer), _marriage(home_people[-1]), submit=False),
             MARRIAGE_PATHS["issued"],
             officers,
         )
-        _walk(
+        walk(
             certificates.apply(
-                Actor(home_officer), _service(migrants[-1], home_village), submit=False
+                Actor(home_officer), service_certificate(migrants[-1], home_village), submit=False
             ),
             SERVICE_PATHS["issued"],
             officers,
@@ -89,7 +91,8 @@ def load_demo_certificates(
     return MigrantCertificate.objects.count()
 
 
-def _walk(certificate, path, officers):
+def walk(certificate, path, officers):
+    """Take ``certificate`` through the steps of ``path``, each by the township it belongs to."""
     home_officer, other_officer = officers
     for name, by_registration_area, data in path:
         officer = other_officer if by_registration_area else home_officer
@@ -129,7 +132,8 @@ def _marriage(person: Person) -> MigrantCertificate:
     )
 
 
-def _service(person: Person, residence: Region) -> MigrantCertificate:
+def service_certificate(person: Person, residence: Region) -> MigrantCertificate:
+    """A service certificate application of ``person``, living at ``residence``."""
     return MigrantCertificate(
         kind=CertificateKind.SERVICE,
         holder_name=person.name,

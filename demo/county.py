@@ -19,8 +19,10 @@ from casework.factories import (
 )
 from casework.models import EnforcementCase, Hukou, PaymentBatch, Region
 from demo import keys as documents_demo
+from demo.agreements import load_demo_agreement
 from demo.applications import Signers, load_demo_applications, load_demo_chain
 from demo.certificates import load_demo_certificates
+from demo.comparisons import load_demo_comparison
 from demo.duplicates import load_demo_duplicate
 from demo.enforcement import CaseOfficers, load_demo_cases
 from demo.payments import (
@@ -141,6 +143,8 @@ def _load_county(households_per_village: int, seed: int):
     certificates = load_demo_certificates(
         officers["migrant_officer"], officers["migrant_officer_2"], FIRST_TOWNSHIP, "360921101000"
     )
+    # The two-way agreement between the migrants' two townships, and its quarterly feedback.
+    feedback = load_demo_agreement(officers["migrant_officer"], officers["migrant_officer_2"])
     reward_applications = load_demo_applications(officers["village_officer"], "360921100201")
     reward_applications += load_demo_applications(
         officers["village_officer_2"], "360921100202", with_objection=False
@@ -170,6 +174,8 @@ def _load_county(households_per_village: int, seed: int):
     payers = Payers(disburser=officers["disburser"], fund_manager=officers["fund_manager"])
     accounts = load_demo_accounts(officers["disburser"], county, seed)
     sent = load_demo_last_period(payers, county)
+    # The half-year's comparison with the 公安 extract: findings awaiting the township.
+    findings = load_demo_comparison(officers["township_reviewer"])
     # Two-illegal cases in every state, and last year's, closed, for the yearly report.
     investigators = (officers["investigator"], officers["investigator_2"])
     cases = load_demo_cases(CaseOfficers(investigators, officers["case_approver"]))
@@ -184,6 +190,8 @@ def _load_county(households_per_village: int, seed: int):
         # Signed by the steps themselves; the paid letters follow when the load commits.
         "documents": Document.objects.count(),
         "bank_accounts": accounts,
+        "comparison_findings": findings,
+        "migrant_feedback": feedback,
     }
     return created, payers, sent
 

@@ -59,12 +59,22 @@ _CERTIFICATES = (
     "casework.change_migrantcertificate",
     "casework.view_certificatenotice",
     "casework.change_certificatenotice",
+    # Two-way agreements with other townships and the feedback owed under them.
+    "casework.view_migrationagreement",
+    "casework.add_migrationagreement",
+    "casework.view_migrantfeedback",
+    "casework.add_migrantfeedback",
 )
 # Batches and their payments; whole account numbers need view_bankaccount on top.
 _VIEW_PAYMENTS = ("casework.view_paymentbatch", "casework.view_payment")
 # Recoveries of what was paid on false facts, and supervisors' findings on batches.
 _VIEW_RECOVERIES = ("casework.view_recovery", "casework.view_repayment", "casework.view_finding")
-_VIEW_CERTIFICATES = ("casework.view_migrantcertificate", "casework.view_certificatenotice")
+_VIEW_CERTIFICATES = (
+    "casework.view_migrantcertificate",
+    "casework.view_certificatenotice",
+    "casework.view_migrationagreement",
+    "casework.view_migrantfeedback",
+)
 # Revoking or re-issuing a signed document is an approver's decision.
 _MANAGE_DOCUMENTS = ("documents.change_document",)
 # Each level posts its own list and handles the objections raised against it.
@@ -84,6 +94,15 @@ _EDIT_PEOPLE = (
 _IMPORTS = ("casework.view_dataimport", "casework.add_dataimport")
 
 # Model permissions of each role; object reach is decided by permissions.scoping.
+# The half-yearly comparison with other departments: township and county offices upload the
+# extracts and decide the findings.
+_COMPARISONS = (
+    "casework.view_comparison",
+    "casework.add_comparison",
+    "casework.view_comparisonfinding",
+    "casework.change_comparisonfinding",
+)
+
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.VILLAGE_OFFICER: _VIEW_PEOPLE
     + _EDIT_PEOPLE
@@ -98,11 +117,13 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _EDIT_PEOPLE
     + _IMPORTS
     + _POSTINGS
+    + _COMPARISONS
     + ("casework.check_at_township",),
     Role.COUNTY_APPROVER: _VIEW_PEOPLE
     + _MANAGE_DOCUMENTS
     + _POSTINGS
     + ("casework.approve_at_county",)
+    + _COMPARISONS
     # The county office adds the programs the province announces, and their standards.
     + ("casework.add_program", "casework.change_program", "casework.add_programstandard"),
     Role.COUNTY_INSPECTOR: _VIEW_PEOPLE + ("casework.recheck_at_county",),
@@ -129,6 +150,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     + _VIEW_PAYMENTS
     + _VIEW_RECOVERIES
     + ("permissions.view_auditentry", "casework.add_finding")
+    + ("casework.view_comparison", "casework.view_comparisonfinding")
     # Likely duplicate persons: supervisors resolve them (same person / different persons).
     + ("casework.view_duplicatesuspect", "casework.change_duplicatesuspect"),
     # Investigators see only the cases assigned to them (object grants), never by jurisdiction.

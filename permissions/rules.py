@@ -60,6 +60,23 @@ def may_add_standards(user) -> bool:
     return user.has_perm("casework.add_programstandard")
 
 
+def may_compare(user) -> bool:
+    """Township and county offices upload other departments' extracts (半年数据比对)."""
+    return user.has_perm("casework.add_comparison") and user.jurisdiction_id is not None
+
+
+# Whoever compares decides the findings of the villages in their jurisdiction.
+may_decide_finding = InJurisdiction("casework.change_comparisonfinding")
+
+
+def may_keep_agreement(user, township_code: str) -> bool:
+    """Migrant-service officers of a township (or above it) record its two-way agreements and
+    the feedback it owes under them."""
+    return user.has_perm("casework.add_migrationagreement") and code_in_jurisdiction(
+        user, township_code
+    )
+
+
 def may_add_person(user) -> bool:
     return user.has_perm("casework.add_person")
 

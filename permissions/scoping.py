@@ -20,6 +20,8 @@ from casework.models import (
     CertificateNotice,
     CertificateStatus,
     ChangeRequest,
+    Comparison,
+    ComparisonFinding,
     DataImport,
     DuplicateSuspect,
     EnforcementCase,
@@ -27,6 +29,8 @@ from casework.models import (
     Household,
     Job,
     MigrantCertificate,
+    MigrantFeedback,
+    MigrationAgreement,
     Objection,
     Payment,
     PaymentBatch,
@@ -269,6 +273,26 @@ register_scope(
     ),
 )
 register_scope(PaymentBatch, Scope("region_id", "casework.view_paymentbatch"))
+# An agreement, and the feedback under it, is seen by both townships that signed it.
+register_scope(
+    MigrationAgreement,
+    Scope(
+        "outflow_region_id",
+        "casework.view_migrationagreement",
+        also=lambda user: jurisdiction_q(user, "inflow_region_id"),
+    ),
+)
+register_scope(
+    MigrantFeedback,
+    Scope(
+        "agreement__outflow_region_id",
+        "casework.view_migrantfeedback",
+        also=lambda user: jurisdiction_q(user, "agreement__inflow_region_id"),
+    ),
+)
+# A comparison belongs to the office that uploaded it; its findings lie in each person's village.
+register_scope(Comparison, Scope("region_id", "casework.view_comparison"))
+register_scope(ComparisonFinding, Scope("region_id", "casework.view_comparisonfinding"))
 # An import belongs to the office (jurisdiction) that uploaded it.
 register_scope(DataImport, Scope("region_id", "casework.view_dataimport"))
 register_scope(Payment, Scope("application__region_id", "casework.view_payment"))

@@ -2,11 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from web.views import (
+    agreements,
     applications,
     case_decisions,
     cases,
     certificates,
     changes,
+    comparisons,
     dashboard,
     documents,
     duplicates,
@@ -67,6 +69,10 @@ urlpatterns = [
     path("imports/template/", imports.import_template, name="import-template"),
     path("imports/<int:pk>/", imports.import_detail, name="import-detail"),
     path("imports/<int:pk>/commit/", imports.import_commit, name="import-commit"),
+    path("comparisons/", comparisons.comparison_list, name="comparison-list"),
+    path("comparisons/upload/", comparisons.comparison_upload, name="comparison-upload"),
+    path("comparisons/template/", comparisons.comparison_template, name="comparison-template"),
+    path("comparisons/<int:pk>/", comparisons.comparison_detail, name="comparison-detail"),
     path("applications/", applications.application_list, name="application-list"),
     path("applications/new/", applications.application_create, name="application-create"),
     path(
@@ -144,6 +150,10 @@ urlpatterns = [
     path("duplicates/search/", duplicates.duplicate_search, name="duplicate-search"),
     path("duplicates/<int:pk>/", duplicates.duplicate_detail, name="duplicate-detail"),
     path("notices/", certificates.notice_list, name="notice-list"),
+    path("agreements/", agreements.agreement_list, name="agreement-list"),
+    path("agreements/new/", agreements.agreement_create, name="agreement-create"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement-detail"),
+    path("agreements/<int:pk>/feedback/", agreements.agreement_feedback, name="agreement-feedback"),
     # A step of any kind of object with steps (``steps.STEP_PAGES``: applications, payments,
     # notices…), at the same address each kind had: last, so it can shadow no other page.
     path("<slug:kind>/<int:pk>/steps/<slug:name>/", steps.step, name="step"),

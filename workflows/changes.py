@@ -358,6 +358,51 @@ def record_death(actor: Actor, change: ChangeRequest) -> None:
     )
 
 
+def death_reported(actor: Actor, application: Application, died_on: datetime.date, reason: str):
+    """A death another department reported and an officer of the jurisdiction confirmed
+    (半年数据比对): the death change is recorded and approved at once, so the entitlement ends
+    exactly as an approved request ends it (paid through the period of the death). An open
+    death request for the recipient is superseded by this one: it is withdrawn."""
+    for waiting in ChangeRequest.objects.filter(
+        application=application, kind=ChangeKind.DEATH, status=ChangeStatus.REQUESTED
+    ):
+        move(waiting, "withdraw", actor, opinion=reason, reason=reason)
+    before = facts_before(application, ChangeKind.DEATH)
+    change = ChangeRequest.objects.create(
+        application=application,
+        region_id=application.region_id,
+        kind=ChangeKind.DEATH,
+        before=before,
+        after=_facts_after(
+            actor, application, ChangeKind.DEATH, {"effective_from": died_on}, before
+        ),
+        effective_from=died_on,
+        reason=reason,
+        requested_by=actor.officer,
+        requested_at=clock.now(),
+    )
+    audit.record(
+        actor,
+        "request",
+        change,
+        to_state=change.status,
+        opinion=reason,
+        data={"kind": ChangeKind.DEATH, "effective_from": died_on.isoformat(), "before": before},
+    )
+    approved = move(
+        change,
+        "approve",
+        actor,
+        opinion=reason,
+        data={"kind": change.kind, "effective_from": died_on.isoformat()},
+        officer=actor.officer,
+        at=clock.now(),
+        note=reason,
+    )
+    record_death(actor, approved)
+    return approved
+
+
 APPLY = {
     ChangeKind.ADDRESS: change_address,
     ChangeKind.BANK_ACCOUNT: change_bank_account,

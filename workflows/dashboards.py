@@ -11,6 +11,9 @@ What each section counts, for ``year``:
 
 - **applications** (of the application year ``year``) waiting at each step of the chain
   (``workflows.inbox.steps()``), and of those the overdue ones as the inbox flags them;
+- **visits**: 入户率 (the year's applications handed in that the village visited at home),
+  见面率 (visits and yearly reviews that met the person) and 取证率 (visits with photos of the
+  documents seen), with the counts they are made of;
 - **postings** of the year by level, open and closed, and the objections raised against their
   entries: open (under investigation) and handled (upheld or dismissed);
 - **recipients**: applications enrolled now and paid from a day in or before the year, per
@@ -21,7 +24,9 @@ What each section counts, for ``year``:
   year (``enforcement_reports.handled_in``) or received by its end and still open, by their
   status now, and of those the overdue ones as the case inbox flags them;
 - **certificates**: migrant certificates issued (or renewed) in the year, by kind, and those
-  in force that expire within 30 and 90 days of today.
+  in force that expire within 30 and 90 days of today;
+- **comparisons**: per half-year of the year, the findings of the data comparison with other
+  departments: found, confirmed, dismissed and awaiting a decision.
 
 A section whose model the role may not see (``rules.may_see_statistics_of``) is left out.
 """
@@ -31,19 +36,24 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from casework import clock, region_codes
 from casework.models import (
+    AnnualReview,
     Application,
     ApplicationStatus,
     CaseStatus,
     CertificateKind,
     CertificateStatus,
+    ComparisonFinding,
     EnforcementCase,
+    FindingStatus,
+    HouseholdVisit,
+    Level,
     MigrantCertificate,
     Objection,
     ObjectionStatus,
@@ -52,6 +62,7 @@ from casework.models import (
     PostingLevel,
     PostingStatus,
     Region,
+    VisitPhoto,
 )
 from casework.money import yuan
 from casework.reports import paid_in
@@ -59,25 +70,39 @@ from casework.workbooks import sheets_bytes
 from permissions import rules
 from permissions.scoping import code_in_jurisdiction, visible_to
 from workflows import inbox
+from workflows.comparisons import half_year_label
 from workflows.enforcement_reports import handled_in
 
 # A certificate in force "expires soon" within these many days of today.
 EXPIRY_WINDOWS = (30, 90)
+S_DRAFT = ApplicationStatus.DRAFT
 # Cases that nobody works on any more.
 _ENDED_CASES = [CaseStatus.CLOSED, CaseStatus.DECLINED]
 
 
 @dataclass(frozen=True)
 class Measure:
-    """One column of a section: a count, or an amount in fen (shown as yuan)."""
+    """One column of a section: a count, an amount in fen (shown as yuan), or the ratio of
+    two other measures (``ratio``: numerator and denominator keys), kept in tenths of a percent
+    and shown as a percentage ("—" when the denominator is nought)."""
 
     key: str
     label: str
     money: bool = False
+    ratio: tuple[str, str] | None = None
 
-    def show(self, value: int):
-        """The value as people read it: yuan with two decimals for money."""
+    def show(self, value):
+        """The value as people read it: yuan with two decimals for money, 97.5% for a ratio."""
+        if self.ratio:
+            return "—" if value is None else f"{value / 10:.1f}%"
         return yuan(value) if self.money else value
+
+    def of(self, values: dict):
+        """The measure's value among a row's ``values`` (a ratio computed from its parts)."""
+        if not self.ratio:
+            return values.get(self.key, 0)
+        numerator, denominator = (values.get(key, 0) for key in self.ratio)
+        return round(numerator * 1000 / denominator) if denominator else None
 
 
 @dataclass(frozen=True)
@@ -116,7 +141,7 @@ class Section:
 
     def cells(self, row: Row) -> list:
         """A row's values in the order of the measures, money in yuan."""
-        return [measure.show(row.values.get(measure.key, 0)) for measure in self.measures]
+        return [measure.show(measure.of(row.values)) for measure in self.measures]
 
     @property
     def category_lines(self) -> list[tuple[Row, list]]:
@@ -133,10 +158,7 @@ class Section:
 
     def as_dict(self) -> dict:
         def values(data):
-            return {
-                m.key: f"{m.show(data.get(m.key, 0)):.2f}" if m.money else data.get(m.key, 0)
-                for m in self.measures
-            }
+            return {m.key: _exported(m, m.of(data)) for m in self.measures}
 
         return {
             "title": self.title,
@@ -240,7 +262,7 @@ class _Grouping:
                 total[name] += value
 
         def full(values) -> dict:
-            return {measure.key: values.get(measure.key, 0) for measure in measures}
+            return {measure.key: measure.of(values) for measure in measures}
 
         if categories is None:
             categories = [(k, " · ".join(str(part) for part in k)) for k in sorted(by_category)]
@@ -398,14 +420,100 @@ def _certificates(user, grouping: _Grouping, year: int, today: datetime.date) ->
     )
 
 
+def _visits(user, grouping: _Grouping, year: int, today: datetime.date) -> Section:
+    """入户率, 见面率, 取证率: of the year's applications handed in, those visited at home by
+    the village; of the visits and the yearly reviews, those that met the person; of the
+    visits, those that took photos of the documents seen."""
+    applications = visible_to(user, Application).filter(year=year).exclude(status=S_DRAFT)
+    village_visit = HouseholdVisit.objects.filter(application=OuterRef("pk"), level=Level.VILLAGE)
+    counts = grouping.count(
+        applications.annotate(visited=Exists(village_visit)),
+        "region_id",
+        [],
+        applications=Count("pk"),
+        households_visited=Count("pk", filter=Q(visited=True)),
+    )
+    visits = grouping.count(
+        HouseholdVisit.objects.filter(application__in=applications).annotate(
+            evidenced=Exists(VisitPhoto.objects.filter(visit=OuterRef("pk")))
+        ),
+        "application__region_id",
+        [],
+        visits=Count("pk"),
+        visits_met=Count("pk", filter=Q(met_in_person=True)),
+        visits_evidenced=Count("pk", filter=Q(evidenced=True)),
+    )
+    reviews = grouping.count(
+        AnnualReview.objects.filter(year=year, application__in=visible_to(user, Application)),
+        "application__region_id",
+        [],
+        reviews=Count("pk"),
+        reviews_met=Count("pk", filter=Q(met_in_person=True)),
+    )
+    for extra in (visits, reviews):
+        for key, values in extra.items():
+            counts.setdefault(key, {}).update(values)
+    for values in counts.values():
+        values["contacts"] = values.get("visits", 0) + values.get("reviews", 0)
+        values["met"] = values.get("visits_met", 0) + values.get("reviews_met", 0)
+    return grouping.section(
+        "visits",
+        _("Household visits"),
+        _("Year"),
+        (
+            Measure("applications", _("Applications handed in")),
+            Measure("households_visited", _("Households visited")),
+            Measure(
+                "visit_rate", _("Home visit rate"), ratio=("households_visited", "applications")
+            ),
+            Measure("contacts", _("Visits and yearly reviews")),
+            Measure("met", _("Met in person")),
+            Measure("meet_rate", _("Meeting rate"), ratio=("met", "contacts")),
+            Measure("visits", _("Visits")),
+            Measure("visits_evidenced", _("Visits with photos of the documents")),
+            Measure("evidence_rate", _("Evidence rate"), ratio=("visits_evidenced", "visits")),
+        ),
+        counts,
+        [((), str(year))],
+    )
+
+
+def _comparisons(user, grouping: _Grouping, year: int, today: datetime.date) -> Section:
+    counts = grouping.count(
+        visible_to(user, ComparisonFinding).filter(comparison__half_year__year=year),
+        "region_id",
+        ["comparison__half_year"],
+        found=Count("pk"),
+        confirmed=Count("pk", filter=Q(status=FindingStatus.CONFIRMED)),
+        dismissed=Count("pk", filter=Q(status=FindingStatus.DISMISSED)),
+        open=Count("pk", filter=Q(status=FindingStatus.OPEN)),
+    )
+    halves = [datetime.date(year, 1, 1), datetime.date(year, 7, 1)]
+    return grouping.section(
+        "comparisons",
+        _("Data comparison with other departments"),
+        _("Half-year"),
+        (
+            Measure("found", _("Found")),
+            Measure("confirmed", _("Confirmed")),
+            Measure("dismissed", _("Dismissed")),
+            Measure("open", _("Awaiting a decision")),
+        ),
+        counts,
+        [((half,), half_year_label(half)) for half in halves],
+    )
+
+
 # The sections in the order of the page, each with the model whose statistics it shows.
 _SECTIONS: tuple[tuple[type, Callable], ...] = (
     (Application, _applications),
+    (Application, _visits),
     (Posting, _postings),
     (Application, _recipients),
     (Payment, _payments),
     (EnforcementCase, _cases),
     (MigrantCertificate, _certificates),
+    (ComparisonFinding, _comparisons),
 )
 
 
@@ -441,15 +549,20 @@ def year_choices(today: datetime.date, chosen: int) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def _exported(measure: Measure, value):
+    """A value as the API and the workbook give it: money as yuan text with two decimals, a
+    ratio as its percentage text, a count as the number."""
+    if measure.money:
+        return f"{measure.show(value):.2f}"
+    return measure.show(value) if measure.ratio else value
+
+
 def to_xlsx(board: Dashboard) -> bytes:
     """The same figures as a workbook, one sheet per section: the category table with its
     total row, then the table by region (money as yuan text with two decimals, never a float)."""
 
-    def text(measure, value):
-        return f"{value:.2f}" if measure.money else value
-
     def line(section, label, values):
-        return [label, *(text(m, m.show(values.get(m.key, 0))) for m in section.measures)]
+        return [label, *(_exported(m, m.of(values)) for m in section.measures)]
 
     title = _("%(region)s, %(year)s") % {"region": board.region.name, "year": board.year}
     sheets = []

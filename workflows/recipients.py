@@ -39,8 +39,9 @@ from workflows.transitions import (
 )
 
 
-def _payments_stop(application) -> datetime.date:
-    """The last day paid for when payments stop now: the end of the current period."""
+def payments_stop(application) -> datetime.date:
+    """The last day paid for when payments stop now (a suspension, termination, revocation or
+    confirmed comparison finding): the end of the current period."""
     return application.program.next_period_start(clock.today()) - datetime.timedelta(days=1)
 
 
@@ -212,7 +213,7 @@ def _annual_review(application, actor, data):
                 opinion=opinion,
                 data={"year": year},
                 reason=opinion,
-                paid_until=_payments_stop(application),
+                paid_until=payments_stop(application),
             )
         AnnualReview.objects.create(
             application=current,
@@ -315,7 +316,7 @@ def _suspend(application, actor, data):
             actor,
             opinion=data["opinion"],
             reason=data["opinion"],
-            paid_until=_payments_stop(application),
+            paid_until=payments_stop(application),
         )
 
 
@@ -333,7 +334,7 @@ def _terminate(application, actor, data):
             opinion=data["opinion"],
             data={"cause": data["cause"]},
             reason=data["opinion"],
-            paid_until=_payments_stop(application),
+            paid_until=payments_stop(application),
         )
 
 
@@ -354,7 +355,7 @@ def _revoke(application, actor, data):
             reason=data["opinion"],
             amount_to_recover_fen=amount_fen,
             false_signers=signers,
-            paid_until=_payments_stop(application),
+            paid_until=payments_stop(application),
         )
         # 追回: the payments since the facts became false (else the amount entered).
         recoveries.open_recovery(actor, current, data["false_since"], amount_fen)

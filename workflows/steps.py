@@ -9,6 +9,7 @@ step from its URL (``<kind>/<pk>/steps/<name>/``, or the API's ``transitions/<na
 
 from documents import issuing
 from workflows import (
+    agreements,
     applications,
     bank_files,
     case_decisions,
@@ -16,6 +17,7 @@ from workflows import (
     cases,
     certificates,
     changes,
+    comparisons,
     duplicates,
     payments,
     postings,
@@ -39,7 +41,9 @@ DECLARED = (
     *case_files.DECLARED,
     *cases.DECLARED,
     *certificates.DECLARED,
+    *agreements.DECLARED,
     *changes.DECLARED,
+    *comparisons.DECLARED,
     *duplicates.DECLARED,
     *postings.DECLARED,
     *recoveries.DECLARED,

@@ -127,7 +127,24 @@ APPLICATION_COLUMNS = (
     Column("retirement_evidence", "退休情况核对依据", False, "不超过200个字，如退休证", ""),
 )
 
+# Another department's extract for the half-yearly comparison (半年数据比对).
+COMPARISON = "comparison"
+COMPARISON_COLUMNS = (
+    Column("id_number", "身份证号码", True, ID_NUMBER_FORMAT, "360921196005170026"),
+    Column("name", "姓名", True, "不超过50个字，与身份证号码对应", "张某某"),
+    Column(
+        "event",
+        "事项",
+        True,
+        "填写“死亡”“户籍迁出”“户籍性质变更”（或“农转非”）“婚姻登记”（或“结婚登记”“离婚登记”）",
+        "死亡",
+    ),
+    Column("date", "日期", True, DATE_FORMAT + "；事项发生的日期", "2026-05-03"),
+    Column("note", "备注", False, "不超过100个字，如死亡证明编号、迁入地", ""),
+)
+
 COLUMNS = {
+    COMPARISON: COMPARISON_COLUMNS,
     ImportKind.PERSONS: PERSON_COLUMNS,
     ImportKind.RECIPIENTS: RECIPIENT_COLUMNS,
     ImportKind.APPLICATIONS: APPLICATION_COLUMNS,
@@ -135,6 +152,7 @@ COLUMNS = {
 
 # What the template's title says each kind holds.
 TEMPLATE_TITLES = {
+    COMPARISON: "半年数据比对：部门数据导入模板",
     ImportKind.PERSONS: "人员和家庭户导入模板",
     ImportKind.RECIPIENTS: "已纳入奖励扶助对象导入模板",
     ImportKind.APPLICATIONS: "新申报导入模板",
@@ -155,7 +173,7 @@ ADMISSION_VALUES = {"无": "none", "女儿": "daughter", "儿子": "son"}
 
 def columns_of(kind: str) -> tuple[Column, ...]:
     """The columns of an import kind, in the template's order."""
-    return COLUMNS[ImportKind(kind)]
+    return COLUMNS[kind]
 
 
 def headers_of(kind: str) -> dict[str, str]:

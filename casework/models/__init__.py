@@ -1,5 +1,12 @@
 """The Casework domain models."""
 
+from casework.models.agreements import (
+    AgreementStatus,
+    Contraception,
+    MigrantFeedback,
+    MigrationAgreement,
+    PregnancyCheck,
+)
 from casework.models.applications import (
     AnnualReview,
     Application,
@@ -43,6 +50,13 @@ from casework.models.certificates import (
     NoticeStatus,
 )
 from casework.models.changes import ChangeKind, ChangeRequest, ChangeStatus
+from casework.models.comparisons import (
+    Comparison,
+    ComparisonFinding,
+    ComparisonSource,
+    FindingKind,
+    FindingStatus,
+)
 from casework.models.duplicates import DuplicateStatus, DuplicateSuspect
 from casework.models.imports import DataImport, ImportKind, ImportMode, ImportStatus
 from casework.models.jobs import Job, JobStatus
@@ -77,6 +91,16 @@ from casework.models.recoveries import Finding, Recovery, RecoveryStatus, Repaym
 from casework.models.regions import Region, RegionLevel
 
 __all__ = [
+    "AgreementStatus",
+    "Contraception",
+    "MigrantFeedback",
+    "MigrationAgreement",
+    "PregnancyCheck",
+    "Comparison",
+    "ComparisonFinding",
+    "ComparisonSource",
+    "FindingKind",
+    "FindingStatus",
     "AnnualReview",
     "Application",
     "ApplicationFact",

@@ -43,6 +43,8 @@ from casework.models import (
     CertificateNotice,
     ChangeKind,
     ChangeRequest,
+    Comparison,
+    ComparisonFinding,
     DataImport,
     EnforcementCase,
     Evidence,
@@ -51,6 +53,7 @@ from casework.models import (
     ImportStatus,
     Job,
     MigrantCertificate,
+    MigrationAgreement,
     NoticeKind,
     Objection,
     ObjectionChannel,
@@ -91,6 +94,8 @@ MODELS = {
     "recoveries": Recovery,
     "cases": EnforcementCase,
     "change-requests": ChangeRequest,
+    "comparisons": ComparisonFinding,
+    "agreements": MigrationAgreement,
 }
 
 # Operations whose body the schema leaves open (an object of any fields): the fields they
@@ -277,6 +282,39 @@ def world(regions, officers, offices, refuses_nul_like_postgresql):
     data_import.file.save("persons.csv", ContentFile("身份证号码\n".encode()), save=False)
     data_import.save()
     job = Job.objects.create(kind="test", title="测试", started_by=county)
+    comparison = Comparison.objects.create(
+        source="public_security",
+        region=regions[COUNTY],
+        half_year=datetime.date(2026, 7, 1),
+        file_name="公安.csv",
+        sha256="2" * 64,
+        uploaded_by=county,
+        uploaded_at=now,
+        rows=1,
+    )
+    ComparisonFinding.objects.create(
+        comparison=comparison,
+        row=2,
+        person=enrolled.applicant,
+        region=here,
+        application=enrolled,
+        kind="death",
+        happened_on=datetime.date(2026, 9, 1),
+        message="公安：死亡 2026-09-01",
+    )
+    agreement = MigrationAgreement.objects.create(
+        number="双向协议2026-001",
+        outflow_region=regions[TOWNSHIP],
+        inflow_region=regions[OTHER_TOWNSHIP],
+        signed_on=datetime.date(2026, 1, 5),
+        valid_from=datetime.date(2026, 1, 10),
+        valid_until=datetime.date(2028, 12, 31),
+        feedback_months=3,
+        outflow_signatory="城关镇计生办",
+        inflow_signatory="石桥乡计生办",
+        recorded_by=county,
+        recorded_at=now,
+    )
     return {
         "ids": {
             "applications": submitted.pk,
@@ -297,6 +335,10 @@ def world(regions, officers, offices, refuses_nul_like_postgresql):
             "verify": document.code,
             "evidence_id": evidence.pk,
             "notice_id": notice.pk,
+            "comparisons": comparison.pk,
+            "comparison_id": comparison.pk,
+            "row": 2,
+            "agreements": agreement.pk,
         },
         # Plausible values of body fields that name other objects.
         "values": {
@@ -313,6 +355,9 @@ def world(regions, officers, offices, refuses_nul_like_postgresql):
             "program": "rural-reward",
             "party": None,
             "investigators": [county.pk],
+            "outflow_region": TOWNSHIP,
+            "inflow_region": OTHER_TOWNSHIP,
+            "certificate": certificate.pk,
         },
     }
 

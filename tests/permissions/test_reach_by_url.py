@@ -31,6 +31,8 @@ from casework.models import (
     CertificateAttachment,
     CertificateNotice,
     ChangeRequest,
+    Comparison,
+    ComparisonFinding,
     DataImport,
     DuplicateSuspect,
     EnforcementCase,
@@ -38,6 +40,7 @@ from casework.models import (
     HouseholdVisit,
     Job,
     MigrantCertificate,
+    MigrationAgreement,
     Objection,
     PaymentBatch,
     Person,
@@ -133,6 +136,23 @@ NOTICE_OF_CERTIFICATE = Target(
 )
 
 PROGRAM = Target(Program, lambda p: {"code": p.code}, lambda user: Program.objects.all())
+COMPARISON = scoped(Comparison)
+# Both townships of an agreement reach it (and its feedback, through it).
+AGREEMENT = scoped(MigrationAgreement)
+
+
+def _findings(user) -> QuerySet:
+    """A comparison's findings are reached through the comparison: those the user sees, of a
+    comparison the user sees."""
+    return visible_to(user, ComparisonFinding).filter(comparison__in=visible_to(user, Comparison))
+
+
+# The API names a finding by its comparison and its row in the file.
+FINDING_BY_ROW = Target(
+    ComparisonFinding,
+    lambda finding: {"comparison_id": finding.comparison_id, "row": finding.row},
+    _findings,
+)
 
 # Every pattern that takes an id, by name ("api " before the API's), and what the id names.
 TARGETS: dict[str, Target] = {
@@ -241,6 +261,26 @@ TARGETS: dict[str, Target] = {
     "api change-request-transitions": scoped(ChangeRequest, name=step_of(ChangeRequest)),
     "api data-import-detail": IMPORT,
     "api data-import-commit": IMPORT,
+    "comparison-detail": COMPARISON,
+    "step findings": Target(
+        ComparisonFinding,
+        lambda finding: {"pk": finding.pk, "name": step_of(ComparisonFinding)(finding)},
+        _findings,
+    ),
+    "api data-comparison-detail": COMPARISON,
+    "api comparison-finding-list": Target(
+        Comparison, lambda c: {"comparison_id": c.pk}, lambda user: visible_to(user, Comparison)
+    ),
+    "api comparison-finding-detail": FINDING_BY_ROW,
+    "api comparison-finding-transitions": Target(
+        ComparisonFinding,
+        lambda f: {**FINDING_BY_ROW.ids(f), "name": step_of(ComparisonFinding)(f)},
+        _findings,
+    ),
+    "agreement-detail": AGREEMENT,
+    "agreement-feedback": AGREEMENT,
+    "api migration-agreement-detail": AGREEMENT,
+    "api migration-agreement-feedback": AGREEMENT,
 }
 # Public by design: a document's printed verification code (anyone may check a document).
 PUBLIC = {"verify-code", "api api-verify-code"}

@@ -6,10 +6,12 @@ from rest_framework.routers import DefaultRouter
 
 from web.api import errors, views
 from web.api.account import MeView, ObtainTokenView
+from web.api.agreements import AgreementViewSet
 from web.api.applications import ApplicationViewSet
 from web.api.cases import CaseViewSet
 from web.api.certificates import CertificateViewSet, NoticeViewSet
 from web.api.changes import ChangeRequestViewSet
+from web.api.comparisons import ComparisonFindingViewSet, ComparisonViewSet
 from web.api.dashboard import DashboardView
 from web.api.documents import DocumentViewSet, VerifyCodeView, VerifyUploadView
 from web.api.imports import ImportViewSet
@@ -27,12 +29,21 @@ router.register("postings", PostingViewSet, basename="posting")
 router.register("objections", ObjectionViewSet, basename="objection")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("notices", NoticeViewSet, basename="notice")
+# Not "agreement": the pages' names are agreement-list and agreement-detail.
+router.register("agreements", AgreementViewSet, basename="migration-agreement")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("recoveries", RecoveryViewSet, basename="recovery")
 router.register("cases", CaseViewSet, basename="case")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 router.register("imports", ImportViewSet, basename="data-import")
+# Not "comparison": the pages' names are comparison-list and comparison-detail.
+router.register("comparisons", ComparisonViewSet, basename="data-comparison")
+router.register(
+    r"comparisons/(?P<comparison_id>[^/.]+)/findings",
+    ComparisonFindingViewSet,
+    basename="comparison-finding",
+)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

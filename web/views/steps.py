@@ -19,6 +19,7 @@ from casework.models import (
     Application,
     CertificateNotice,
     ChangeRequest,
+    ComparisonFinding,
     DuplicateSuspect,
     EnforcementCase,
     MigrantCertificate,
@@ -31,6 +32,7 @@ from permissions.models import Officer
 from permissions.scoping import get_visible_or_404
 from web.pages import local_next, run_step
 from web.views.certificates import certificate_rows
+from web.views.comparisons import finding_rows
 from web.views.duplicates import suspects
 
 
@@ -82,6 +84,15 @@ STEP_PAGES: dict[str, StepPage] = {
         MigrantCertificate, _detail("certificate-detail"), rows=lambda user: certificate_rows()
     ),
     "duplicates": StepPage(DuplicateSuspect, _detail("duplicate-detail"), rows=suspects),
+    # A data comparison's findings are decided on its page, which sends its filters and page
+    # along; only findings of a comparison the officer sees are found.
+    "findings": StepPage(
+        ComparisonFinding,
+        lambda finding, request: (
+            local_next(request) or reverse("comparison-detail", args=[finding.comparison_id])
+        ),
+        rows=finding_rows,
+    ),
     # Notices are answered from the list, which sends its own address along.
     "notices": StepPage(CertificateNotice, _next_or_notice_list),
 }
