@@ -218,3 +218,14 @@ def test_the_lists_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         listed = reviewer_api.get(f"{URL}{comparison.pk}/findings/").json()
     assert listed["count"] == 10
+
+
+@pytest.mark.django_db
+def test_the_half_year_filter_offers_the_comparisons_half_years_after_the_schema_was_built(
+    reviewer_api, people, created
+):
+    """The API schema builds the filter's field from the class; a filter set built after it
+    still offers the half-years of the user's comparisons."""
+    assert reviewer_api.get("/api/v1/schema/").status_code == 200
+    assert reviewer_api.get(URL, {"half_year": "2026-07-01"}).json()["count"] == 1
+    assert reviewer_api.get(URL, {"half_year": "2026-01-01"}).status_code == 400

@@ -55,7 +55,11 @@ class ComparisonFilter(django_filters.FilterSet):
             days = queryset.order_by("-half_year").values_list("half_year", flat=True).distinct()
             return [(day.isoformat(), half_year_label(day)) for day in days]
 
-        self.filters["half_year"].extra["choices"] = half_years
+        half_year = self.filters["half_year"]
+        half_year.extra["choices"] = half_years
+        # A field built before (the API schema builds the class's own) is copied with the
+        # filter; drop it, so this set's field is built with these choices.
+        half_year.__dict__.pop("_field", None)
 
 
 class FindingFilter(django_filters.FilterSet):
