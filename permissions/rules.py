@@ -69,6 +69,20 @@ def may_compare(user) -> bool:
 may_decide_finding = InJurisdiction("casework.change_comparisonfinding")
 
 
+def may_see_comparisons(user) -> bool:
+    """The comparisons' pages: those who compare, and those who watch them (supervisors)."""
+    return user.has_perm("casework.view_comparison") or may_compare(user)
+
+
+def may_see_agreements(user) -> bool:
+    return user.has_perm("casework.view_migrationagreement")
+
+
+def may_record_agreement(user) -> bool:
+    """Whether ``user`` records agreements for their own township."""
+    return may_keep_agreement(user, user.jurisdiction_id)
+
+
 def may_keep_agreement(user, township_code: str) -> bool:
     """Migrant-service officers of a township (or above it) record its two-way agreements and
     the feedback it owes under them."""
@@ -89,6 +103,14 @@ def may_see_full_id_number(user, person: Person) -> bool:
     if user.is_superuser:
         return True
     return bool(set(user.roles) & ROLES_SEEING_FULL_ID_NUMBERS) and in_jurisdiction(user, person)
+
+
+def id_number_for(user, person: Person) -> str:
+    """``person``'s ID number as ``user`` may see it: whole (``may_see_full_id_number``), or
+    masked."""
+    if may_see_full_id_number(user, person):
+        return person.id_number
+    return person.masked_id_number
 
 
 def may_see_statistics_of(user, model) -> bool:

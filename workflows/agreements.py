@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, QuerySet, Value
+from django.db.models import Count, IntegerField, Prefetch, QuerySet, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -193,6 +193,46 @@ def with_counts(rows: Iterable[MigrationAgreement], today: datetime.date) -> lis
 def overdue_count(agreement: MigrationAgreement, today: datetime.date) -> int:
     """How many reports are overdue, over every period past its due day."""
     return sum(state.overdue(today) for state in schedule(agreement, today))
+
+
+def report_state(certificate: MigrantCertificate, period: Period, today: datetime.date) -> str:
+    """``reported``, ``overdue`` (missing past the due day) or ``missing``."""
+    if certificate.reports:
+        return "reported"
+    return "overdue" if period.overdue_on(today) else "missing"
+
+
+def women_of(agreement: MigrationAgreement, period: Period) -> QuerySet:
+    """The women the agreement covers in ``period``, each with her report for it, if any
+    (``reports``: a list of at most one)."""
+    reports = MigrantFeedback.objects.filter(
+        agreement=agreement, period_start=period.start
+    ).select_related("recorded_by")
+    return (
+        covered(agreement, period)
+        .select_related("residence_region")
+        .prefetch_related(Prefetch("feedback", queryset=reports, to_attr="reports"))
+    )
+
+
+def chosen_state(agreement: MigrationAgreement, start: str | None):
+    """The period ``start`` names (``YYYY-MM-DD``, its first day) among the agreement's
+    ``states``, or the latest begun when none is named; None when no period has begun.
+    Raises ValueError for a day that starts no period begun."""
+    if not start:
+        return agreement.states[0] if agreement.states else None
+    day = datetime.date.fromisoformat(start)
+    for state in agreement.states:
+        if state.period.start == day:
+            return state
+    raise ValueError(start)
+
+
+def agreement_rows() -> QuerySet:
+    """Agreements with the townships and the officer their pages show, in one query."""
+    return MigrationAgreement.objects.select_related(
+        "outflow_region", "inflow_region", "recorded_by"
+    )
 
 
 def sign_agreement(actor: Actor, **fields) -> MigrationAgreement:

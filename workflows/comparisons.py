@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,9 +37,11 @@ from casework.models import (
     ComparisonFinding,
     ComparisonSource,
     FindingKind,
+    FindingStatus,
     MigrantCertificate,
     Person,
 )
+from casework.models.applications import ENDED
 from casework.models.comparisons import KIND_WORDS, half_year_of
 from permissions import audit, rules
 from permissions.audit import Actor
@@ -47,23 +50,8 @@ from workflows import changes, recipients
 from workflows.transitions import OpinionForm, ReasonForm, Step, Steps, move
 
 S = ApplicationStatus
-# Applications still on their way: a death withdraws them.
-PENDING = [
-    S.DRAFT,
-    S.SUBMITTED,
-    S.VISITED,
-    S.APPRAISED,
-    S.VILLAGE_POSTED,
-    S.AWAITING_TOWNSHIP,
-    S.TOWNSHIP_CHECKED,
-    S.TOWNSHIP_POSTED,
-    S.AWAITING_COUNTY,
-    S.RECHECKED,
-    S.COUNTY_POSTED,
-    S.APPROVED,
-    S.DEFERRED,
-]
-RECIPIENTS = [S.ENROLLED, S.SUSPENDED]
+# Recipients: payments run or are only suspended. Any other application not ended is pending.
+RECIPIENTS = changes.RECIPIENT_STATUSES
 # How a finding's message names the department: stored as data, the same in every language.
 SOURCE_WORDS = {
     ComparisonSource.PUBLIC_SECURITY: "公安",
@@ -223,9 +211,8 @@ def _people_touched(numbers: set[str], officer) -> dict[str, tuple]:
     }
     live = {}
     for application in (
-        Application.objects.filter(
-            applicant__in=people.values(), status__in=[*RECIPIENTS, *PENDING]
-        )
+        Application.objects.filter(applicant__in=people.values())
+        .exclude(status__in=ENDED)
         .select_related("applicant")
         .order_by("id")
     ):
@@ -277,9 +264,11 @@ def _act(finding: ComparisonFinding, actor: Actor, reason: str) -> list[str]:
     """Make the change the finding calls for on the person's live applications and
     certificate; what was done, for the finding's outcome."""
     done = []
-    applications = Application.objects.filter(
-        applicant_id=finding.person_id, status__in=[*RECIPIENTS, *PENDING]
-    ).select_related("program", "applicant__household")
+    applications = (
+        Application.objects.filter(applicant_id=finding.person_id)
+        .exclude(status__in=ENDED)
+        .select_related("program", "applicant__household")
+    )
     for application in applications:
         done.append(_act_on_application(finding, application, actor, reason))
     certificate = MigrantCertificate.objects.filter(
@@ -347,6 +336,16 @@ def _dismiss(finding: ComparisonFinding, actor: Actor, data) -> ComparisonFindin
 
 
 # Figures.
+
+
+def with_counts(queryset: QuerySet) -> QuerySet:
+    """Comparisons with how many findings each has (``findings_count``) and how many of them
+    wait for a decision (``open_count``), counted in the same query."""
+    # A query that groups drops the model's ordering: it is given again.
+    return queryset.annotate(
+        findings_count=Count("findings"),
+        open_count=Count("findings", filter=Q(findings__status=FindingStatus.OPEN)),
+    ).order_by(*Comparison._meta.ordering)
 
 
 def half_year_label(first_day: datetime.date) -> str:

@@ -31,13 +31,6 @@ from web.forms.agreements import (
     AgreementForm,
     FeedbackForm,
 )
-from web.views.agreements import (
-    agreement_rows,
-    chosen_state,
-    may_record,
-    report_state,
-    women_of,
-)
 from workflows import agreements
 
 
@@ -205,7 +198,7 @@ class WomanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_report_state(self, certificate) -> str:
-        return report_state(certificate, self.context["period"], clock.today())
+        return agreements.report_state(certificate, self.context["period"], clock.today())
 
     @extend_schema_field(FeedbackSerializer(allow_null=True))
     def get_feedback(self, certificate) -> dict | None:
@@ -252,14 +245,14 @@ class AgreementViewSet(ScopedViewSet):
         """Record an agreement both townships signed: the caller's township is one of them,
         the two are different townships, it ends after it begins, and the pair has no other
         agreement in force over its dates."""
-        if not may_record(request.user):
+        if not rules.may_record_agreement(request.user):
             # The service's own words: the body names the two townships.
             raise PermissionDenied(_("Your role may not record agreements for these townships."))
         form = AgreementForm(form_data(request))
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
         signed = agreements.sign_agreement(Actor.from_request(request), **form.cleaned_data)
-        agreement = agreement_rows().get(pk=signed.pk)
+        agreement = agreements.agreement_rows().get(pk=signed.pk)
         agreements.with_schedule(agreement, clock.today())
         detail = AgreementDetailSerializer(agreement, context=self.get_serializer_context())
         return Response(detail.data, status=status.HTTP_201_CREATED)
@@ -285,7 +278,7 @@ class AgreementViewSet(ScopedViewSet):
         today = clock.today()
         agreements.with_schedule(agreement, today)
         try:
-            state = chosen_state(agreement, request.query_params.get("period"))
+            state = agreements.chosen_state(agreement, request.query_params.get("period"))
         except ValueError:
             raise ValidationError(
                 {
@@ -294,7 +287,7 @@ class AgreementViewSet(ScopedViewSet):
                     )
                 }
             ) from None
-        women = list(women_of(agreement, state.period)) if state else []
+        women = list(agreements.women_of(agreement, state.period)) if state else []
         context = {**self.get_serializer_context(), "period": state.period if state else None}
         return Response(
             {

@@ -33,7 +33,6 @@ from web.api.inputs import form_data
 from web.api.scoped import ScopedViewSet
 from web.api.transitions import CaseFieldsMixin, TransitionFieldsMixin, TransitionsMixin
 from web.forms.comparisons import ComparisonFilter, ComparisonUploadForm, FindingFilter
-from web.views.comparisons import shown_id_number, with_counts
 from workflows import comparisons
 
 
@@ -71,7 +70,7 @@ class ComparisonFindingSerializer(TransitionFieldsMixin, serializers.ModelSerial
         read_only_fields = fields
 
     def get_id_number(self, finding) -> str:
-        return shown_id_number(self.context["request"].user, finding.person)
+        return rules.id_number_for(self.context["request"].user, finding.person)
 
 
 class ComparisonFindingDetailSerializer(CaseFieldsMixin, ComparisonFindingSerializer):
@@ -166,7 +165,7 @@ class ComparisonViewSet(ScopedViewSet):
 
     def filter_queryset(self, queryset):
         # Counted after filtering: the half-year choices read the plain rows.
-        return with_counts(super().filter_queryset(queryset))
+        return comparisons.with_counts(super().filter_queryset(queryset))
 
     @extend_schema(
         request={"multipart/form-data": ComparisonUploadSerializer},
@@ -188,7 +187,7 @@ class ComparisonViewSet(ScopedViewSet):
             upload.read(MAX_BYTES + 1),
             upload.name or "",
         )
-        compared = with_counts(Comparison.objects.select_related("uploaded_by")).get(
+        compared = comparisons.with_counts(Comparison.objects.select_related("uploaded_by")).get(
             pk=comparison.pk
         )
         detail = ComparisonDetailSerializer(compared, context=self.get_serializer_context())

@@ -56,9 +56,7 @@ class PersonDetailSerializer(PersonSerializer):
         fields = PersonSerializer.Meta.fields + ["phone", "created_at", "updated_at"]
 
     def get_id_number(self, person: Person) -> str:
-        if rules.may_see_full_id_number(self.context["request"].user, person):
-            return person.id_number
-        return mask_id_number(person.id_number)
+        return rules.id_number_for(self.context["request"].user, person)
 
 
 class PersonCreateSerializer(serializers.ModelSerializer):

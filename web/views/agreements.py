@@ -8,7 +8,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework import clock
-from casework.models import MigrantCertificate, MigrantFeedback, MigrationAgreement
+from casework.models import MigrantCertificate, MigrationAgreement
 from permissions import rules
 from permissions.audit import Actor
 from permissions.scoping import get_visible_or_404, visible_to
@@ -66,13 +65,6 @@ AGREEMENTS = (
 )
 
 
-def report_state(certificate: MigrantCertificate, period: Period, today: datetime.date) -> str:
-    """``reported``, ``overdue`` (missing past the due day) or ``missing``."""
-    if certificate.reports:
-        return "reported"
-    return "overdue" if period.overdue_on(today) else "missing"
-
-
 STATES = {
     "reported": gettext_lazy("reported"),
     "missing": gettext_lazy("missing"),
@@ -97,7 +89,9 @@ def report_columns(period: Period, today: datetime.date) -> tuple[Column, ...]:
             gettext_lazy("Living in"),
             lambda c: c.residence_region.name if c.residence_region_id else "",
         ),
-        Column(gettext_lazy("Report"), lambda c: str(STATES[report_state(c, period, today)])),
+        Column(
+            gettext_lazy("Report"), lambda c: str(STATES[agreements.report_state(c, period, today)])
+        ),
         Column(gettext_lazy("Contraception"), of_report(lambda r: r.get_contraception_display())),
         Column(
             gettext_lazy("Pregnancy check"), of_report(lambda r: r.get_pregnancy_check_display())
@@ -109,56 +103,14 @@ def report_columns(period: Period, today: datetime.date) -> tuple[Column, ...]:
     )
 
 
-def agreement_rows() -> QuerySet:
-    """Agreements with the townships and the officer their pages show, in one query."""
-    return MigrationAgreement.objects.select_related(
-        "outflow_region", "inflow_region", "recorded_by"
-    )
-
-
-def women_of(agreement: MigrationAgreement, period: Period) -> QuerySet:
-    """The women the agreement covers in ``period``, each with her report for it, if any
-    (``reports``: a list of at most one)."""
-    reports = MigrantFeedback.objects.filter(
-        agreement=agreement, period_start=period.start
-    ).select_related("recorded_by")
-    return (
-        agreements.covered(agreement, period)
-        .select_related("residence_region")
-        .prefetch_related(Prefetch("feedback", queryset=reports, to_attr="reports"))
-    )
-
-
-def chosen_state(agreement: MigrationAgreement, start: str | None):
-    """The period ``start`` names (``YYYY-MM-DD``, its first day) among the agreement's
-    ``states``, or the latest begun when none is named; None when no period has begun.
-    Raises ValueError for a day that starts no period begun."""
-    if not start:
-        return agreement.states[0] if agreement.states else None
-    day = datetime.date.fromisoformat(start)
-    for state in agreement.states:
-        if state.period.start == day:
-            return state
-    raise ValueError(start)
-
-
-def may_record(user) -> bool:
-    """Whether ``user`` records agreements for their own township (the new agreement's link)."""
-    return rules.may_keep_agreement(user, user.jurisdiction_id)
-
-
-def _may_see_agreements(user) -> bool:
-    return user.has_perm("casework.view_migrationagreement")
-
-
 @login_required
 def agreement_list(request):
     """The agreements of the officer's township on either side (also as a workbook), each with
     the women it covers now and the reports overdue under it."""
-    if not _may_see_agreements(request.user):
+    if not rules.may_see_agreements(request.user):
         raise PermissionDenied(_("Your role may not see two-way agreements."))
     found = AgreementFilter(
-        request.GET, queryset=visible_to(request.user, agreement_rows()), request=request
+        request.GET, queryset=visible_to(request.user, agreements.agreement_rows()), request=request
     )
     today = clock.today()
     if wants_workbook(request):
@@ -176,7 +128,7 @@ def agreement_list(request):
             "filter": found,
             "page": page,
             "querystring": querystring_without_page(request),
-            "may_record": may_record(request.user),
+            "may_record": rules.may_record_agreement(request.user),
         },
     )
 
@@ -184,7 +136,7 @@ def agreement_list(request):
 @login_required
 def agreement_create(request):
     """Record an agreement both townships signed; the officer's township is one of them."""
-    if not may_record(request.user):
+    if not rules.may_record_agreement(request.user):
         raise PermissionDenied(_("Your role may not record two-way agreements."))
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -206,14 +158,16 @@ def agreement_detail(request, pk: int):
     (``?period=``, the latest begun by default) with their reports (also as a workbook); the
     inflow township's officers report on each woman still missing."""
     user = request.user
-    agreement = get_visible_or_404(user, agreement_rows(), pk=pk)
+    agreement = get_visible_or_404(user, agreements.agreement_rows(), pk=pk)
     today = clock.today()
     agreements.with_schedule(agreement, today)
     try:
-        state = chosen_state(agreement, request.GET.get("period"))
+        state = agreements.chosen_state(agreement, request.GET.get("period"))
     except ValueError:
         raise Http404(_("The agreement has no such period.")) from None
-    women = women_of(agreement, state.period) if state else MigrantCertificate.objects.none()
+    women = (
+        agreements.women_of(agreement, state.period) if state else MigrantCertificate.objects.none()
+    )
     if state and wants_workbook(request):
         title = _("Agreement %(n)s feedback %(month)s") % {
             "n": agreement.pk,
@@ -235,7 +189,7 @@ def agreement_detail(request, pk: int):
                 (
                     certificate,
                     report,
-                    report_state(certificate, state.period, today),
+                    agreements.report_state(certificate, state.period, today),
                     form,
                     certificate.pk in reachable,
                 )

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from casework.imports.columns import COMPARISON, TEMPLATE_TITLES
 from casework.imports.files import MAX_BYTES, template_bytes
-from casework.models import Comparison, ComparisonFinding, FindingStatus
+from casework.models import Comparison, ComparisonFinding
 from casework.workbooks import XLSX
 from permissions import rules
 from permissions.audit import Actor
@@ -58,7 +58,7 @@ def finding_columns(user) -> tuple[Column, ...]:
     return (
         Column(gettext_lazy("Row"), lambda f: f.row),
         Column(gettext_lazy("Name"), lambda f: f.person.name),
-        Column(gettext_lazy("ID number"), lambda f: shown_id_number(user, f.person)),
+        Column(gettext_lazy("ID number"), lambda f: rules.id_number_for(user, f.person)),
         Column(gettext_lazy("What was found"), lambda f: f.get_kind_display()),
         Column(gettext_lazy("Date"), lambda f: f.happened_on),
         Column(gettext_lazy("What the row says"), lambda f: f.message),
@@ -72,27 +72,6 @@ def finding_columns(user) -> tuple[Column, ...]:
     )
 
 
-def shown_id_number(user, person) -> str:
-    """The person's ID number as ``user`` may see it: whole, or masked."""
-    if rules.may_see_full_id_number(user, person):
-        return person.id_number
-    return person.masked_id_number
-
-
-def _may_see_comparisons(user) -> bool:
-    return user.has_perm("casework.view_comparison") or rules.may_compare(user)
-
-
-def with_counts(queryset: QuerySet) -> QuerySet:
-    """Comparisons with how many findings each has (``findings_count``) and how many of them
-    wait for a decision (``open_count``), counted in the same query."""
-    # A query that groups drops the model's ordering: it is given again.
-    return queryset.annotate(
-        findings_count=Count("findings"),
-        open_count=Count("findings", filter=Q(findings__status=FindingStatus.OPEN)),
-    ).order_by(*Comparison._meta.ordering)
-
-
 def finding_rows(user) -> QuerySet:
     """The findings whose comparison ``user`` may see, for the step page to look a finding up
     in (it narrows them to the findings the user may see): a finding is decided from its
@@ -104,13 +83,13 @@ def finding_rows(user) -> QuerySet:
 def comparison_list(request):
     """The comparisons the officer may see, by department and half-year (also as a workbook),
     with the upload form for the offices that compare."""
-    if not _may_see_comparisons(request.user):
+    if not rules.may_see_comparisons(request.user):
         raise PermissionDenied(_("Your role may not see data comparisons."))
     found = ComparisonFilter(
         request.GET,
         queryset=visible_to(request.user, Comparison).select_related("uploaded_by"),
     )
-    rows = with_counts(found.qs)
+    rows = comparisons.with_counts(found.qs)
     if wants_workbook(request):
         return export_list(_("Data comparisons"), COMPARISONS, rows)
     page = paginate(request, rows)
@@ -195,7 +174,9 @@ def comparison_detail(request, pk: int):
     """A comparison: its row errors, and its findings by status and kind (also as a
     workbook), each open one with the steps the officer may take."""
     comparison = get_visible_or_404(
-        request.user, with_counts(Comparison.objects.select_related("uploaded_by")), pk=pk
+        request.user,
+        comparisons.with_counts(Comparison.objects.select_related("uploaded_by")),
+        pk=pk,
     )
     found = FindingFilter(
         request.GET,
@@ -212,7 +193,7 @@ def comparison_detail(request, pk: int):
     rows = [
         (
             finding,
-            shown_id_number(user, finding.person),
+            rules.id_number_for(user, finding.person),
             [(step, _row_form(step, finding)) for step in available_steps(user, finding)],
         )
         for finding in page.object_list
