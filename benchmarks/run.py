@@ -25,10 +25,15 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.signals import request_started  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
 
 from config.startup import freeze_startup_objects  # noqa: E402
 
@@ -53,7 +58,6 @@ def measure(function, repeat=REPEAT):
 
 
 def build_data():
-    from django.conf import settings
 
     from demo.county import load_demo
 
@@ -172,6 +176,25 @@ def document_operations():
     ]
 
 
+def print_inboxes(rows) -> None:
+    """Each role's inbox, ours beside stock viewflow's over the same waiting applications:
+    p95 ms / queries of our page and ``tasks/`` list, of the stock inbox and queue pages."""
+    from benchmarks.scale import inbox_role
+    from permissions.roles import Role
+
+    measured = {row[0]: row for row in rows}
+    columns = ("inbox page", "API tasks/", "stock viewflow inbox", "stock viewflow queue")
+    print(f"{'inboxes (p95 ms / queries)':<28}" + "".join(f"{c:>22}" for c in columns))
+    for role in Role:
+        cells = [measured.get(f"{column}, {inbox_role(role)}") for column in columns]
+        if not any(cells):
+            continue
+        print(
+            f"{inbox_role(role):<28}"
+            + "".join(f"{f'{c[3]:.1f} / {c[4]}' if c else '':>22}" for c in cells)
+        )
+
+
 def main():
     setup_test_environment()
     # Each request would otherwise clear the query log that the table counts.
@@ -190,15 +213,9 @@ def main():
         from benchmarks.scale import operations as scale_operations
 
         for op in scale_operations(REPEAT):
-            rows.append(
-                (
-                    op.name,
-                    op.size,
-                    *measure(op.function, op.repeat),
-                    op.budget_ms,
-                    op.budget_queries,
-                )
-            )
+            with override_settings(ROOT_URLCONF=op.urlconf or settings.ROOT_URLCONF):
+                measured = measure(op.function, op.repeat)
+            rows.append((op.name, op.size, *measured, op.budget_ms, op.budget_queries))
         for name, size, function, repeat in document_operations():
             rows.append((name, size, *measure(function, repeat=repeat), None, None))
         from documents.models import Document
@@ -235,6 +252,7 @@ def main():
         print(
             f"{name:<48} {size:>9} {median:>10.1f} {p95:>9.1f} {queries:>8} {budget:>14} {verdict}"
         )
+    print_inboxes(rows)
     print("budgets: " + ("missed by " + "; ".join(missed) if missed else "all held"))
     medians = {row[0]: row[2] for row in rows}
     ratio = (

@@ -1,8 +1,10 @@
 """Issue 8's operations on a generated city (``demo.scale``), each with its budget.
 
 ``run.py`` builds the city (``BENCH_APPLICATIONS`` applications: 100,000 on SQLite and
-1,000,000 on PostgreSQL unless set) and measures what :func:`operations` returns: each role's
-inbox page and API list (first page, filtered, searched), an application's page, one
+1,000,000 on PostgreSQL unless set) and measures what :func:`operations` returns: every role's
+inbox page and ``tasks/`` list beside stock viewflow's inbox and queue pages over the same
+waiting applications (:func:`inboxes`), list pages and API lists (first page, filtered,
+searched), an application's page, one
 transition, a bulk transition of 1,000, closing a posting of 1,000 entries, the enforcement
 statistics of a year and a certificate verification by code. The officers are the generator's
 ``scale_*`` accounts, whose jurisdictions hold the first county, township and village.
@@ -18,6 +20,12 @@ from django.test.utils import override_settings
 
 # Inbox, list pages and API lists; detail page; one transition; verification (ms, queries).
 LIST_MS, LIST_QUERIES = 150, 12
+# Every role's inbox page and ``tasks/`` list, whatever the city's size (issue 30).
+INBOX_MS, INBOX_QUERIES = 50, 8
+# The stock viewflow pages are measured, not judged; the slow queue needs few runs to show it.
+STOCK_REPEAT = 5
+# Where the stock pages are served for their rows (demo/scale/stock_tasks.py).
+STOCK_URLCONF = "demo.scale.stock_tasks"
 DETAIL_MS, TRANSITION_MS, VERIFY_MS, REPORT_MS = 150, 50, 30, 2000
 BULK_MS = 10_000
 
@@ -35,13 +43,20 @@ class Operation:
     repeat: int
     budget_ms: float | None = None
     budget_queries: int | None = None
+    # The URL map the requests are resolved with, when not the project's.
+    urlconf: str | None = None
 
 
 def generate_city():
     """Make the city; return how many rows of each kind were made and the seconds taken."""
     import time
 
+    from django.utils import timezone
+
     from demo.scale import Progress, Size, generate
+    from demo.scale.stock_tasks import add_stock_tasks
+    from permissions.models import Officer
+    from permissions.roles import Role
 
     applications = applications_to_make()
     size = Size(
@@ -52,6 +67,10 @@ def generate_city():
     )
     started = time.perf_counter()
     counts = generate(size, Progress())
+    counts["stock viewflow tasks"] = add_stock_tasks(
+        list(Officer.objects.filter(username__in=[f"scale_{role}" for role in Role])),
+        timezone.now(),
+    )
     return counts, time.perf_counter() - started
 
 
@@ -72,9 +91,7 @@ def operations(repeat: int) -> list[Operation]:
     S = ApplicationStatus
     total = Application.objects.count()
     village, township = _client("scale_village_officer"), _client("scale_township_reviewer")
-    county, inspector = _client("scale_county_approver"), _client("scale_county_inspector")
-    city, investigator = _client("scale_city_filing_officer"), _client("scale_investigator")
-    supervisor = _client("scale_supervisor")
+    county, supervisor = _client("scale_county_approver"), _client("scale_supervisor")
     reviewer = Officer.objects.get(username="scale_township_reviewer")
     approver = Officer.objects.get(username="scale_county_approver")
     sample = (
@@ -106,39 +123,18 @@ def operations(repeat: int) -> list[Operation]:
         ]
 
     status = {"status": S.AWAITING_TOWNSHIP}
-    made = []
-    for label, client in (
-        ("village officer", village),
-        ("township reviewer", township),
-        ("county approver", county),
-        ("county inspector", inspector),
-        ("city filing officer", city),
-        ("investigator", investigator),
-    ):
-        made.append(
-            Operation(
-                f"inbox page, {label}",
-                total,
-                lambda c=client: c.get("/tasks/"),
-                repeat,
-                LIST_MS,
-                LIST_QUERIES,
-            )
+    made = inboxes(repeat)
+    made += [
+        Operation(o.name, o.size, o.function, o.repeat, INBOX_MS, INBOX_QUERIES)
+        for o in lists(
+            "inbox page, township, one step",
+            township,
+            "/tasks/",
+            {"step": S.AWAITING_TOWNSHIP},
+            False,
         )
-        made.append(
-            Operation(
-                f"API tasks/, {label}",
-                total,
-                lambda c=client: c.get("/api/v1/tasks/"),
-                repeat,
-                LIST_MS,
-                LIST_QUERIES,
-            )
-        )
-    made += lists(
-        "inbox page, township, one step", township, "/tasks/", {"step": S.AWAITING_TOWNSHIP}, False
-    )
-    made += lists("API tasks/, township", township, "/api/v1/tasks/", {"overdue": "true"}, False)
+        + lists("API tasks/, township", township, "/api/v1/tasks/", {"overdue": "true"}, False)
+    ]
     made += lists("applications page, county", county, "/applications/", status)
     made += lists("applications page, village", village, "/applications/", status)
     made += lists("API applications/, county", county, "/api/v1/applications/", status)
@@ -177,6 +173,47 @@ def operations(repeat: int) -> list[Operation]:
             VERIFY_MS,
         )
     )
+    return made
+
+
+def inbox_role(role) -> str:
+    """The role's words in the benchmark's tables."""
+    return role.value.replace("_", " ")
+
+
+def inboxes(repeat: int) -> list[Operation]:
+    """Every role's inbox page and ``tasks/`` list (ours, against their budget), and beside
+    them stock viewflow's inbox and queue pages over the same waiting applications, unjudged."""
+    from casework.models import Application
+    from permissions.roles import Role
+
+    total = Application.objects.count()
+    made = []
+    for role in Role:
+        if role == Role.ADMINISTRATOR:
+            continue
+        client, label = _client(f"scale_{role}"), inbox_role(role)
+        for name, path in (("inbox page", "/tasks/"), ("API tasks/", "/api/v1/tasks/")):
+            made.append(
+                Operation(
+                    f"{name}, {label}",
+                    total,
+                    lambda c=client, p=path: c.get(p),
+                    repeat,
+                    INBOX_MS,
+                    INBOX_QUERIES,
+                )
+            )
+        for name, path in (("inbox", "/workflow/inbox/"), ("queue", "/workflow/queue/")):
+            made.append(
+                Operation(
+                    f"stock viewflow {name}, {label}",
+                    total,
+                    lambda c=client, p=path: c.get(p),
+                    min(repeat, STOCK_REPEAT),
+                    urlconf=STOCK_URLCONF,
+                )
+            )
     return made
 
 

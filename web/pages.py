@@ -22,9 +22,10 @@ from workflows.transitions import TransitionConflict, UnknownStep, perform
 from workflows.transitions import describe_refusal as describe
 
 
-def paginate(request, queryset, per_page: int | None = None):
-    """One page of a queryset from ``?page=``; out-of-range pages show the last page."""
-    paginator = KeysFirstPaginator(queryset, per_page or settings.CASEWORK_PAGE_SIZE)
+def paginate(request, queryset, per_page: int | None = None, *, count: int | None = None):
+    """One page of a queryset from ``?page=``; out-of-range pages show the last page. ``count``:
+    the queryset's length when the caller already knows it."""
+    paginator = KeysFirstPaginator(queryset, per_page or settings.CASEWORK_PAGE_SIZE, count=count)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -238,9 +238,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["region", "status"], name="application_region_status"),
             models.Index(fields=["program", "year", "status"], name="application_program_year"),
-            # The inbox: how many wait at an officer's steps in their jurisdiction, how long.
+            # The inbox: how many wait at an officer's steps in their jurisdiction, how long,
+            # and its page in waiting order, all read from the index alone (the id too).
             models.Index(
-                fields=["status", "region", "status_changed_at"], name="application_waiting"
+                fields=["status", "region", "status_changed_at", "id"], name="application_waiting"
             ),
         ]
         constraints = [

@@ -158,3 +158,39 @@ def test_the_loaded_city_is_left_analysed_and_on_postgresql_vacuumed():
         else:
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'casework_application'")
             assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db
+def test_stock_viewflow_pages_list_the_same_waiting_applications(city, client, settings):
+    """The benchmark's reference (issue 30): each application waiting at an inbox step has a
+    stock viewflow task, claimed by the officer whose inbox holds it, claimable by the step's
+    permission otherwise; stock viewflow's own inbox and queue pages list them."""
+    from django.utils import timezone
+
+    from demo.scale.stock_tasks import StockTaskFlow, add_stock_tasks
+
+    approver = Officer.objects.get(username="scale_county_approver")
+    written = add_stock_tasks([approver], timezone.now())
+    stock = Task.objects.filter(process__flow_class=StockTaskFlow)
+    waiting_at_steps = Application.objects.filter(
+        status__in=[step.status for step in inbox.steps()]
+    )
+    assert written == stock.count() == waiting_at_steps.count()
+    claimed = stock.filter(owner=approver, status="ASSIGNED")
+    assert claimed.count() == inbox.waiting_applications(approver).count() > 0
+    assert not stock.filter(owner__isnull=True).exclude(status="NEW").exists()
+
+    settings.ROOT_URLCONF = "demo.scale.stock_tasks"
+    client.force_login(approver)
+    inbox_page = client.get("/workflow/inbox/")
+    queue_page = client.get("/workflow/queue/")
+    assert inbox_page.status_code == queue_page.status_code == 200
+    assert f"#{claimed.first().process_id}/{claimed.first().pk}" in inbox_page.content.decode()
+    assert "casework.approve_at_county" not in {
+        t.owner_permission for t in stock.filter(owner__isnull=True)
+    }
+    # The township's work was claimed by nobody: it is in the township reviewer's queue.
+    client.force_login(Officer.objects.get(username="scale_township_reviewer"))
+    claimable = stock.filter(owner__isnull=True, owner_permission="casework.check_at_township")
+    queue_page = client.get("/workflow/queue/")
+    assert f"#{claimable.first().process_id}/{claimable.first().pk}" in queue_page.content.decode()

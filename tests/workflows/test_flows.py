@@ -271,6 +271,8 @@ def test_a_move_records_when_the_status_changed_and_the_open_task_follows(
     tasks = processes.open_tasks_by_application([visited.pk, application.pk + 1000])
     assert list(tasks) == [visited.pk]
     assert tasks[visited.pk].flow_task.name == S.VISITED
+    ids = processes.open_task_ids_by_application([visited.pk, application.pk + 1000])
+    assert ids == {visited.pk: tasks[visited.pk].pk}
 
 
 def task_chain(application: Application) -> list:

@@ -14,7 +14,7 @@ from permissions.audit import Actor
 from permissions.roles import Role
 from tests.casework.test_list_exports import page_table, same, workbook_rows
 from tests.conftest import OTHER_TOWNSHIP_VILLAGE, VILLAGE
-from workflows import inbox
+from workflows import inbox, processes
 from workflows.transitions import move
 
 S = ApplicationStatus
@@ -67,6 +67,8 @@ def test_the_api_lists_tasks_and_the_summary(
     assert body["results"][0]["step"] == "awaiting_township"
     assert body["results"][0]["step_display"] == "待乡镇审核"
     assert body["results"][0]["overdue"] is False
+    task = processes.open_task(Application.objects.get(pk=body["results"][0]["application"]))
+    assert body["results"][0]["id"] == task.pk
     assert api.get("/api/v1/tasks/?overdue=true").json()["count"] == 0
     assert api.get("/api/v1/tasks/?step=approved").json()["count"] == 0
     summary = api.get("/api/v1/tasks/summary/").json()
@@ -86,13 +88,40 @@ def test_the_inbox_page_keeps_its_queries_flat(
 ):
     waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 3)
     client.force_login(township_reviewer)
-    with django_assert_max_num_queries(12) as few:
+    # Issue 30: session, officer, permissions (2), counts per step, page keys, page rows.
+    with django_assert_max_num_queries(8) as few:
         page = client.get(reverse("task-inbox"))
     assert "乡镇审核" in page.content.decode()
     waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 40)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("task-inbox"))
     assert page.context["steps"][0].waiting == 43
+
+
+@pytest.mark.django_db
+def test_the_inbox_pages_count_what_its_filters_find_without_a_count_query(
+    client, regions, township_reviewer, village_officer, settings, django_assert_num_queries
+):
+    """The page's length comes from the counts per step (no COUNT of its own), so it must
+    agree with the rows the filters find."""
+    mine = waiting_at(S.AWAITING_TOWNSHIP, village_officer, regions, 3)
+    old = clock.now() - datetime.timedelta(days=settings.CASEWORK_STEP_OVERDUE_DAYS + 1)
+    Application.objects.filter(pk=mine[0].pk).update(status_changed_at=old)
+    client.force_login(township_reviewer)
+    client.get(reverse("task-inbox"))  # the session and permissions, read once
+    for query, count in (
+        ("", 3),
+        ("?overdue=true", 1),
+        ("?step=awaiting_township&overdue=true", 1),
+        ("?step=township_checked", 0),
+    ):
+        page = client.get(reverse("task-inbox") + query).context["page"]
+        assert page.paginator.count == count == len(page.object_list), query
+    with django_assert_num_queries(7):
+        rows = client.get(reverse("task-inbox") + "?overdue=true").context["rows"]
+    assert [(a.pk, overdue, step) for a, overdue, step in rows] == [
+        (mine[0].pk, True, "待乡镇审核")
+    ]
 
 
 @pytest.mark.django_db

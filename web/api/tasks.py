@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from casework.models import ApplicationStatus
 from web.api.inputs import CheckedInputMixin
 from workflows import inbox, processes
 
@@ -21,13 +22,16 @@ class TaskSerializer(serializers.Serializer):
     application = serializers.IntegerField(source="pk")
     applicant_name = serializers.CharField(source="applicant.name")
     step = serializers.CharField(source="status")
-    step_display = serializers.CharField(source="get_status_display")
+    step_display = serializers.SerializerMethodField()
     waiting_since = serializers.DateTimeField(source="status_changed_at")
     overdue = serializers.SerializerMethodField()
 
     def get_id(self, application) -> int | None:
-        task = self.context["tasks"].get(application.pk)
-        return task.pk if task else None
+        return self.context["tasks"].get(application.pk)
+
+    def get_step_display(self, application) -> str:
+        # One label, where the model's get_status_display translates all of them per row.
+        return str(ApplicationStatus(application.status).label)
 
     def get_overdue(self, application) -> bool:
         return inbox.is_overdue(application)
@@ -45,11 +49,11 @@ class TaskViewSet(CheckedInputMixin, viewsets.GenericViewSet):
             self.request.user,
             step=params.get("step", ""),
             overdue=params.get("overdue") == "true",
-        ).select_related("applicant")
+        )
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        tasks = processes.open_tasks_by_application([application.pk for application in page])
+        tasks = processes.open_task_ids_by_application([application.pk for application in page])
         rows = TaskSerializer(page, many=True, context={"tasks": tasks}).data
         return self.get_paginated_response(rows)
 

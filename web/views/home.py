@@ -44,23 +44,28 @@ def task_inbox(request):
     """待办: what waits for the officer at each of their steps, the overdue ones flagged, the
     oldest waiting first; each row links to the list of those applications."""
     overdue = request.GET.get("overdue") == "true"
-    waiting = inbox.waiting_applications(
-        request.user, step=request.GET.get("step", ""), overdue=overdue
-    )
-    waiting = waiting.select_related("applicant", "region", "program")
+    step = request.GET.get("step", "")
+    waiting = inbox.waiting_applications(request.user, step=step, overdue=overdue)
     if wants_workbook(request):
         return export_list(_("Applications waiting"), list_columns.WAITING, waiting)
-    page = paginate(request, waiting)
+    steps = inbox.application_inbox(request.user)
+    labels = {row.status: row.status_display for row in steps}
+    page = paginate(request, waiting, count=inbox.waiting_count(steps, step=step, overdue=overdue))
     return render(
         request,
         "casework/task_inbox.html",
         {
-            "steps": inbox.application_inbox(request.user),
+            "steps": steps,
             "case_steps": inbox.case_inbox(request.user),
             "change_steps": inbox.change_inbox(request.user),
             "reviews": inbox.annual_reviews_due(request.user),
             "page": page,
-            "rows": [(application, inbox.is_overdue(application)) for application in page],
+            # The step's label from the counts' rows: the model's get_status_display would
+            # translate every status label again for each row.
+            "rows": [
+                (application, inbox.is_overdue(application), labels[application.status])
+                for application in page
+            ],
             "columns": list_columns.WAITING,
             "export_url": page_export_url(request),
             "querystring": querystring_without_page(request),
