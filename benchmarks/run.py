@@ -9,6 +9,9 @@ Payments (issue 5, benchmarks/payments.py): a batch of BENCH_RECIPIENTS (50,000)
 built and its bank file exported, each against its budget of 20 s and 500 MB.
 Imports (issue 9, benchmarks/imports.py): a workbook of BENCH_IMPORT_ROWS (50,000) persons
 checked and imported through the background task functions.
+Documents (issue 30, benchmarks/document_kinds.py): each kind's CPU per document in a batch
+beside bare WeasyPrint's on the same HTML. Inboxes (issue 30): every role's, beside stock
+viewflow's inbox and queue over the same waiting applications.
 """
 
 import os
@@ -218,6 +221,9 @@ def main():
             rows.append((op.name, op.size, *measured, op.budget_ms, op.budget_queries))
         for name, size, function, repeat in document_operations():
             rows.append((name, size, *measure(function, repeat=repeat), None, None))
+        from benchmarks.document_kinds import kind_lines
+
+        document_kinds = kind_lines()
         from documents.models import Document
 
         posting_pages = Document.objects.filter(kind="posting_notice").latest("id").pages
@@ -264,7 +270,7 @@ def main():
         f"posting of 1,000 rows: {posting / 1000:.2f} s (budget 8 s), {posting_pages} pages, "
         f"{posting / posting_pages:.0f} ms per page"
     )
-    for line in payments:
+    for line in document_kinds + payments:
         print(line)
 
 
