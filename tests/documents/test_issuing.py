@@ -171,7 +171,7 @@ def test_the_approval_form_leaves_blank_lines_for_the_levels_nobody_signed(issue
     body = issuing.document_body(
         make_request("application_form", signers=signers), "第0001号", "ABCDE23456", demo=True
     )
-    assert body.count('class="blank"') == 4
+    assert body.count('class="signed blank"') == 4
 
 
 @pytest.mark.django_db
