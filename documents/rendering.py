@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import segno
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.css.counters import CounterStyle
@@ -64,12 +65,17 @@ def qr_code(url: str) -> str:
     page.css draws it without smoothing (``image-rendering: pixelated``), so the modules print
     as sharp squares at any size, as a vector drawing would. WeasyPrint draws such an image in
     a fifth of the time it takes to parse and draw the same code as an SVG path: ~4 ms less
-    for every document.
+    for every document. The PNG is written by Pillow, in C: segno's own writer packs the pixels
+    in Python (~1 ms more, for the same pixels).
     """
-    image = io.BytesIO()
-    code = segno.make(url, error="m", mask=QR_MASK)
-    code.save(image, kind="png", scale=QR_PIXELS_PER_MODULE, border=0)
-    return mark_safe("data:image/png;base64," + base64.b64encode(image.getvalue()).decode())
+    matrix = segno.make(url, error="m", mask=QR_MASK).matrix
+    modules = len(matrix)
+    dark_on_white = b"".join(bytes(0 if dark else 255 for dark in row) for row in matrix)
+    side = modules * QR_PIXELS_PER_MODULE
+    image = Image.frombytes("L", (modules, modules), dark_on_white).convert("1")
+    png = io.BytesIO()
+    image.resize((side, side), Image.Resampling.NEAREST).save(png, "PNG")
+    return mark_safe("data:image/png;base64," + base64.b64encode(png.getvalue()).decode())
 
 
 def document_body(template: str, context: dict) -> str:
