@@ -80,6 +80,16 @@ def application_inbox(user) -> list[InboxRow]:
     ]
 
 
+# What an inbox row shows: who, where, which program, at which step since when.
+_SHOWN = (
+    "status",
+    "status_changed_at",
+    "applicant__name",
+    "region__name",
+    "program__name",
+)
+
+
 def waiting_count(rows: list[InboxRow], *, step: str = "", overdue: bool = False) -> int:
     """How many rows :func:`waiting_applications` finds with ``step`` and ``overdue``, from the
     user's :func:`application_inbox` counts (so the inbox page needs no ``COUNT`` of its own)."""
@@ -102,16 +112,6 @@ def waiting_applications(user, *, step: str = "", overdue: bool = False) -> Quer
         .only(*_SHOWN)
         .order_by("status_changed_at", "pk")
     )
-
-
-# What an inbox row shows: who, where, which program, at which step since when.
-_SHOWN = (
-    "status",
-    "status_changed_at",
-    "applicant__name",
-    "region__name",
-    "program__name",
-)
 
 
 def _overdue_before() -> datetime.datetime:
